@@ -1,0 +1,117 @@
+// Assembles a gateway: store, snapshot, data-plane chain, admin API and server; returns a handle to stop it.
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createAdminApp } from './admin/app.js';
+import { type Env, envSchema } from './config/env.js';
+import type { GatewayContext } from './context.js';
+import { dataPlaneChain } from './data-plane/chain.js';
+import { createDataPlane } from './data-plane/handler.js';
+import { createUpgradeHandler } from './data-plane/websocket.js';
+import type { CallRecorder } from './observability/call-record.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { opsRouter } from './ops.js';
+import { Upstreams } from './policies/forward/upstreams.js';
+import { createGatewayServer } from './server.js';
+import { SnapshotHolder } from './snapshot/holder.js';
+import { openStore } from './store/db.js';
+import { migrate } from './store/migrate.js';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Extra call recorders (tests use one to see records as they are made). */
+  recorders?: CallRecorder[];
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  server: Server;
+  ctx: GatewayContext;
+  store: GatewayContext['store'];
+  snapshot: SnapshotHolder;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(
+  input: Partial<Env> & { ADMIN_TOKEN: string },
+  options: StartOptions = {},
+): Promise<RunningGateway> {
+  const env: Env = Object.freeze(
+    envSchema.parse({ HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'silent', ...input }),
+  );
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const store = openStore(env.DATABASE_URL);
+  await migrate(store.db as never);
+
+  const upstreams = new Upstreams({ connections: 256, connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+  let loggedPollError = false;
+  const snapshot = new SnapshotHolder(store.db, {
+    onReload: (s) => {
+      upstreams.sync(s.apis.values());
+      loggedPollError = false;
+      logger.debug({ version: s.version }, 'snapshot loaded');
+    },
+    onPollError: (err) => {
+      // Once per outage, not once per poll: the data plane keeps serving the last snapshot meanwhile.
+      if (!loggedPollError)
+        logger.warn({ err: (err as Error).message }, 'config poll failed; serving the last snapshot');
+      loggedPollError = true;
+    },
+  });
+  await snapshot.refresh(true);
+  snapshot.startPolling(env.CONFIG_POLL_MS);
+
+  const ctx: GatewayContext = { env, store, snapshot, logger, configChanged: () => snapshot.refresh(true) };
+  const chain = dataPlaneChain({ upstreams });
+  const data = createDataPlane({
+    snapshot,
+    steps: chain.all,
+    recorders: options.recorders ?? [],
+    trustProxyHops: env.TRUST_PROXY_HOPS,
+    logger,
+  });
+  const upgrade = createUpgradeHandler({
+    snapshot,
+    steps: chain.access,
+    upstreams,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
+    logger,
+  });
+
+  const control = express();
+  control.disable('x-powered-by');
+  control.use(opsRouter(ctx));
+  control.use(createAdminApp(ctx));
+
+  const server = createGatewayServer({
+    control,
+    data,
+    upgrade: (req, socket, head) => void upgrade(req, socket, head),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      snapshot.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        const grace = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
+        grace.unref();
+      });
+      await upstreams.close();
+      await store.close();
+    })();
+    return stopping;
+  };
+
+  return { url: `http://${host}:${port}`, port, server, ctx, store, snapshot, stop };
+}

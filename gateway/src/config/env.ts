@@ -1,0 +1,57 @@
+// Process configuration: parsed once from the environment, frozen, and the only place env is read.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const databaseUrl = z
+  .string()
+  .refine((v) => v.startsWith('sqlite:') || /^postgres(ql)?:\/\/[^/]+/.test(v), {
+    message: 'must be sqlite:<path> or postgres://…',
+  })
+  .refine((v) => !/^postgres/.test(v) || URL.canParse(v), { message: 'is not a parsable URL' });
+
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), { message: 'must be redis://… or rediss://…' });
+
+export const envSchema = z
+  .object({
+    PORT: port.default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+    DATABASE_URL: databaseUrl.default('sqlite:./data/gateway.db'),
+    REDIS_URL: redisUrl.optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CONFIG_POLL_MS: positiveInt.default(1000),
+    LIMITS_ON_STORE_ERROR: z.enum(['open', 'closed']).default('open'),
+    CALL_LOG_QUEUE_SIZE: positiveInt.default(10_000),
+    CALL_LOG_BATCH_SIZE: positiveInt.default(500),
+    CALL_LOG_FLUSH_MS: positiveInt.default(1000),
+    LOG_RETENTION_DAYS: positiveInt.default(30),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+    SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  })
+  .strip();
+
+export type Env = Readonly<z.infer<typeof envSchema>>;
+
+/** Thrown when the environment is invalid; main prints its message as the one start-up line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  // Empty strings mean "unset" so `FOO= node …` behaves like leaving FOO out.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const message =
+      issue.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : issue.message;
+    throw new ConfigError(`invalid configuration: ${name} ${message}`);
+  }
+  return Object.freeze(parsed.data);
+}

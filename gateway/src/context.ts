@@ -1,0 +1,14 @@
+// What every part of a running gateway shares: validated env, store, snapshot, logger.
+import type { Env } from './config/env.js';
+import type { Logger } from './observability/logger.js';
+import type { SnapshotHolder } from './snapshot/holder.js';
+import type { Store } from './store/db.js';
+
+export interface GatewayContext {
+  env: Env;
+  store: Store;
+  snapshot: SnapshotHolder;
+  logger: Logger;
+  /** Call after a control-plane write: bumps nothing itself, just reloads this replica's snapshot now. */
+  configChanged(): Promise<void>;
+}

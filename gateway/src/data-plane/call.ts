@@ -1,0 +1,40 @@
+// The state of one data-plane call as it moves down the policy chain.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Api } from '../domain/types.js';
+import type { AppEntry, Snapshot, SubscriptionEntry } from '../snapshot/snapshot.js';
+
+export interface Call {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  /** Date.now() at arrival, for the record's ts. */
+  readonly ts: number;
+  /** performance.now() at arrival, for latency. */
+  readonly startedAt: number;
+  readonly clientIp: string;
+  /** The snapshot this call started with: a reload mid-call does not change its view. */
+  readonly snapshot: Snapshot;
+  /** Path without the query string, as received. */
+  readonly path: string;
+  /** `?…` or ''. */
+  readonly search: string;
+  api: Api | null;
+  app: AppEntry | null;
+  keyId: string | null;
+  subscription: SubscriptionEntry | null;
+  /** Headers policies add to the response (RateLimit-*…), whatever the outcome. */
+  responseHeaders: Record<string, string>;
+  /** Aborted when the client goes away; forwarding passes it to undici. */
+  readonly abort: AbortController;
+  bytesIn: number;
+  bytesOut: number;
+  upstreamLatencyMs: number | null;
+  errorKind: string | null;
+  model: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  costUsd: number | null;
+}
+
+/** A policy step: throws a GatewayError to answer early; the last step writes the response. */
+export type Step = (call: Call) => void | Promise<void>;

@@ -1,0 +1,26 @@
+// The data-plane policy chain, in order. Read top to bottom: this is what every call goes through.
+import { bodyLimit } from '../policies/body-limit/index.js';
+import { forward } from '../policies/forward/index.js';
+import type { Upstreams } from '../policies/forward/upstreams.js';
+import { keyAuth } from '../policies/key-auth/index.js';
+import { routeMatch } from '../policies/route-match/index.js';
+import { subscriptionCheck } from '../policies/subscription/index.js';
+import type { Step } from './call.js';
+
+export interface ChainDeps {
+  upstreams: Upstreams;
+}
+
+export function dataPlaneChain(deps: ChainDeps): { all: Step[]; access: Step[] } {
+  const access: Step[] = [
+    routeMatch(), // 404 / 400
+    keyAuth(), // 401
+    subscriptionCheck(), // 403
+  ];
+  const all: Step[] = [
+    ...access,
+    bodyLimit(), // 413 (declared length)
+    forward(deps.upstreams), // 502 / 504, or the upstream's answer
+  ];
+  return { all, access };
+}

@@ -1,0 +1,84 @@
+// WebSocket upgrades: the same route, key and subscription policies run first; then http-proxy-middleware
+// splices the sockets. Refusals are written as ordinary problem+json responses on the raw socket.
+import type { IncomingMessage } from 'node:http';
+import { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { GatewayError } from '../errors/gateway-error.js';
+import { sendProblem, toGatewayError } from '../errors/problem.js';
+import type { Logger } from '../observability/logger.js';
+import { upstreamRequestHeaders } from '../policies/forward/headers.js';
+import { upstreamPath } from '../policies/forward/index.js';
+import type { Upstreams } from '../policies/forward/upstreams.js';
+import type { SnapshotHolder } from '../snapshot/holder.js';
+import type { Step } from './call.js';
+import { newCall } from './handler.js';
+
+const NOT_WEBSOCKET = 'only WebSocket upgrades are supported';
+const NO_TARGET = 'this API has no upstream target';
+
+type WsProxy = ReturnType<typeof createProxyMiddleware>;
+
+export interface WebSocketOptions {
+  snapshot: SnapshotHolder;
+  /** The access policies only (route, key, subscription): forwarding is the proxy's job here. */
+  steps: Step[];
+  upstreams: Upstreams;
+  trustProxyHops: number;
+  logger: Logger;
+}
+
+export function createUpgradeHandler(options: WebSocketOptions) {
+  const proxies = new Map<string, WsProxy>();
+  const proxyFor = (origin: string): WsProxy => {
+    let proxy = proxies.get(origin);
+    if (!proxy) {
+      proxy = createProxyMiddleware({
+        target: origin,
+        ws: true,
+        changeOrigin: true,
+        logger: undefined,
+        on: { error: (_err, _req, socket) => (socket as Duplex).destroy() },
+      });
+      proxies.set(origin, proxy);
+    }
+    return proxy;
+  };
+
+  return async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as never);
+    res.shouldKeepAlive = false;
+    const call = newCall(req, res, options.snapshot.current, options.trustProxyHops);
+    try {
+      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+        throw new GatewayError('bad_request', NOT_WEBSOCKET);
+      for (const step of options.steps) await step(call);
+      const api = call.api!;
+      const target = options.upstreams.pick(api);
+      if (!target) throw new GatewayError('upstream_unavailable', NO_TARGET);
+      const headers = upstreamRequestHeaders(req.headers, {
+        requestId: call.requestId,
+        clientIp: call.clientIp,
+        proto: 'http',
+        dropAuthorization: api.auth === 'key' && req.headers['x-api-key'] === undefined,
+        identity:
+          call.app && call.subscription
+            ? { tenant: call.app.tenantId, app: call.app.id, subscription: call.subscription.id }
+            : null,
+      });
+      // The handshake needs its own hop-by-hop pair back; everything else is the cleaned set.
+      req.headers = { ...headers, connection: 'Upgrade', upgrade: 'websocket' } as IncomingMessage['headers'];
+      req.url = upstreamPath(call, target);
+      res.detachSocket(socket as never);
+      proxyFor(target.origin).upgrade(req, socket as never, head);
+    } catch (err) {
+      const error = toGatewayError(err);
+      if (error.code === 'internal') options.logger.error({ err }, 'websocket upgrade failure');
+      res.setHeader('x-request-id', call.requestId);
+      res.setHeader('connection', 'close');
+      sendProblem(res, error, call.requestId);
+      res.on('finish', () => socket.destroy());
+    }
+  };
+}

@@ -1,0 +1,32 @@
+// Every error the gateway answers with: a stable code, its HTTP status and title. docs/errors.md lists them;
+// a test keeps the two in step.
+export const errorCatalogue = {
+  // Data plane
+  route_not_found: { status: 404, title: 'No route' },
+  key_missing: { status: 401, title: 'API key required' },
+  key_invalid: { status: 401, title: 'API key invalid' },
+  key_expired: { status: 401, title: 'API key expired' },
+  subscription_required: { status: 403, title: 'No approved subscription' },
+  rate_limited: { status: 429, title: 'Rate limit exceeded' },
+  quota_exceeded: { status: 429, title: 'Quota exceeded' },
+  body_too_large: { status: 413, title: 'Request body too large' },
+  upstream_unavailable: { status: 502, title: 'Upstream unavailable' },
+  upstream_timeout: { status: 504, title: 'Upstream timeout' },
+  limits_unavailable: { status: 503, title: 'Limits store unavailable' },
+  bad_request: { status: 400, title: 'Bad request' },
+  // Control plane
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  not_found: { status: 404, title: 'Not found' },
+  validation_failed: { status: 400, title: 'Validation failed' },
+  malformed_json: { status: 400, title: 'Malformed JSON' },
+  conflict: { status: 409, title: 'Conflict' },
+  illegal_transition: { status: 409, title: 'Illegal state transition' },
+  payload_too_large: { status: 413, title: 'Payload too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  too_many_attempts: { status: 429, title: 'Too many failed attempts' },
+  store_unavailable: { status: 503, title: 'Store unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,0 +1,89 @@
+// Header rewriting between client and upstream: hop-by-hop headers go (RFC 9110 §7.6.1), the gateway's own
+// headers are set, and what only the gateway should see (the API key, identity spoofing) never leaves it.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Headers the client may not set for the upstream: ours to set, or the client's secret. */
+const GATEWAY_OWNED = new Set([
+  'host',
+  'x-api-key',
+  'x-request-id',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+]);
+const IDENTITY_PREFIX = 'x-gateway-';
+
+/** Names listed in a Connection header are hop-by-hop for this message too. */
+function connectionListed(value: string | string[] | undefined): Set<string> | null {
+  if (!value) return null;
+  const list = Array.isArray(value) ? value.join(',') : value;
+  const names = new Set<string>();
+  for (const part of list.split(',')) {
+    const name = part.trim().toLowerCase();
+    if (name) names.add(name);
+  }
+  return names;
+}
+
+export interface ForwardedInfo {
+  requestId: string;
+  clientIp: string;
+  proto: string;
+  /** The authorization header carried the API key, so it is not passed on. */
+  dropAuthorization: boolean;
+  identity: { tenant: string; app: string; subscription: string } | null;
+}
+
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  info: ForwardedInfo,
+): Record<string, string | string[]> {
+  const listed = connectionListed(incoming.connection);
+  const out: Record<string, string | string[]> = {};
+  for (const name in incoming) {
+    if (HOP_BY_HOP.has(name) || GATEWAY_OWNED.has(name) || name.startsWith(IDENTITY_PREFIX)) continue;
+    if (listed?.has(name)) continue;
+    if (name === 'authorization' && info.dropAuthorization) continue;
+    const value = incoming[name];
+    if (value !== undefined) out[name] = value;
+  }
+  const prior = incoming['x-forwarded-for'];
+  out['x-forwarded-for'] = prior
+    ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${info.clientIp}`
+    : info.clientIp;
+  out['x-forwarded-proto'] = info.proto;
+  if (incoming.host) out['x-forwarded-host'] = incoming.host;
+  out['x-request-id'] = info.requestId;
+  if (info.identity) {
+    out['x-gateway-tenant'] = info.identity.tenant;
+    out['x-gateway-app'] = info.identity.app;
+    out['x-gateway-subscription'] = info.identity.subscription;
+  }
+  return out;
+}
+
+export function clientResponseHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+  extra: Record<string, string>,
+): OutgoingHttpHeaders {
+  const listed = connectionListed(upstream.connection);
+  const out: OutgoingHttpHeaders = {};
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    out[name] = upstream[name];
+  }
+  for (const name in extra) out[name] = extra[name];
+  return out;
+}

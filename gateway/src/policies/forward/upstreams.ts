@@ -1,0 +1,98 @@
+// Connection pools per upstream origin (undici, keep-alive) and smooth weighted round-robin over an API's targets.
+import { Pool } from 'undici';
+import type { Api, Target } from '../../domain/types.js';
+
+export interface ResolvedTarget {
+  pool: Pool;
+  origin: string;
+  /** Path prefix of the target URL, '' when the target is an origin. */
+  basePath: string;
+}
+
+interface Rotation {
+  targets: ResolvedTarget[];
+  weights: number[];
+  current: number[];
+  total: number;
+}
+
+export interface UpstreamOptions {
+  connections: number;
+  connectTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+export class Upstreams {
+  readonly #pools = new Map<string, Pool>();
+  #rotations = new Map<string, Rotation>();
+
+  constructor(private readonly options: UpstreamOptions) {}
+
+  #pool(origin: string): Pool {
+    let pool = this.#pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.options.connections,
+        connectTimeout: this.options.connectTimeoutMs,
+        keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        pipelining: 1,
+      });
+      this.#pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  #resolve(target: Target): ResolvedTarget {
+    const url = new URL(target.url);
+    const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+    return { pool: this.#pool(url.origin), origin: url.origin, basePath };
+  }
+
+  /** Called when the snapshot changes: rotations are rebuilt, pools of origins no longer used are closed. */
+  sync(apis: Iterable<Api>): void {
+    const rotations = new Map<string, Rotation>();
+    const used = new Set<string>();
+    for (const api of apis) {
+      if (api.targets.length === 0) continue;
+      const targets = api.targets.map((t) => this.#resolve(t));
+      for (const t of targets) used.add(t.origin);
+      const weights = api.targets.map((t) => t.weight);
+      rotations.set(api.id, {
+        targets,
+        weights,
+        current: weights.map(() => 0),
+        total: weights.reduce((a, b) => a + b, 0),
+      });
+    }
+    this.#rotations = rotations;
+    for (const [origin, pool] of this.#pools) {
+      if (!used.has(origin)) {
+        this.#pools.delete(origin);
+        void pool.close().catch(() => {});
+      }
+    }
+  }
+
+  /**
+   * Next target by smooth weighted round-robin (nginx's algorithm: even spread, exact ratios).
+   * `skip` excludes targets already tried for this call, unless nothing else is left.
+   */
+  pick(api: Api, skip?: ReadonlySet<ResolvedTarget>): ResolvedTarget | null {
+    const r = this.#rotations.get(api.id);
+    if (!r) return null;
+    let best = -1;
+    for (let i = 0; i < r.targets.length; i++) {
+      r.current[i]! += r.weights[i]!;
+      if (skip?.has(r.targets[i]!) && skip.size < r.targets.length) continue;
+      if (best === -1 || r.current[i]! > r.current[best]!) best = i;
+    }
+    if (best === -1) return null;
+    r.current[best]! -= r.total;
+    return r.targets[best]!;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((p) => p.close().catch(() => {})));
+    this.#pools.clear();
+  }
+}

@@ -1,0 +1,45 @@
+// Finds the API for a call: host-specific routes first, then any-host routes, longest base path wins.
+
+import type { Call, Step } from '../../data-plane/call.js';
+import type { Api } from '../../domain/types.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+
+const NO_ROUTE = 'no API is published at this path';
+const DOT_SEGMENT = 'the path has a dot segment or an encoded slash';
+
+// A dot segment, raw or percent-encoded, or an encoded slash: an upstream that normalises it could serve a
+// path outside the API's base path, so such a path is refused rather than guessed at (RFC 3986 §5.2.4).
+const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\/i;
+
+export function matchesBasePath(path: string, basePath: string): boolean {
+  if (basePath === '/') return true;
+  return (
+    path.startsWith(basePath) && (path.length === basePath.length || path.charCodeAt(basePath.length) === 47)
+  );
+}
+
+function findIn(list: Api[] | undefined, path: string): Api | null {
+  if (!list) return null;
+  for (const api of list) if (matchesBasePath(path, api.basePath)) return api;
+  return null;
+}
+
+/** Host header without port, lower-case. */
+export function hostOf(hostHeader: string | undefined): string {
+  if (!hostHeader) return '';
+  const h = hostHeader.toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.indexOf(':');
+  return colon === -1 ? h : h.slice(0, colon);
+}
+
+export function routeMatch(): Step {
+  return function routeMatch(call: Call) {
+    if (UNSAFE_PATH.test(call.path)) throw new GatewayError('bad_request', DOT_SEGMENT);
+    const routes = call.snapshot.routesByHost;
+    const host = hostOf(call.req.headers.host);
+    const api = (host && findIn(routes.get(host), call.path)) || findIn(routes.get(''), call.path);
+    if (!api) throw new GatewayError('route_not_found', NO_ROUTE);
+    call.api = api;
+  };
+}

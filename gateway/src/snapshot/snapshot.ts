@@ -1,0 +1,107 @@
+// The data plane's view of the world: everything a request needs, compiled into Maps when config changes.
+import type { Kysely } from 'kysely';
+import { type Api, type Plan, routableStatuses } from '../domain/types.js';
+import { apiFromRow, planFromRow } from '../store/rows.js';
+import type { Database } from '../store/schema.js';
+
+export interface KeyEntry {
+  id: string;
+  appId: string;
+  hash: string;
+  /** epoch ms, or null for no expiry */
+  expiresAt: number | null;
+}
+
+export interface SubscriptionEntry {
+  id: string;
+  appId: string;
+  apiId: string;
+  plan: Plan;
+}
+
+export interface AppEntry {
+  id: string;
+  tenantId: string;
+  name: string;
+}
+
+export interface Snapshot {
+  version: number;
+  loadedAt: number;
+  /** Routable APIs by id. */
+  apis: Map<string, Api>;
+  /** host ('' = any host) → routable APIs sorted by base path length, longest first. */
+  routesByHost: Map<string, Api[]>;
+  keysByPrefix: Map<string, KeyEntry>;
+  apps: Map<string, AppEntry>;
+  /** `${appId} ${apiId}` → the approved subscription. Only approved ones are here. */
+  approved: Map<string, SubscriptionEntry>;
+  /** sha256 of a live tenant token → tenant id. */
+  tenantTokens: Map<string, string>;
+  plans: Map<string, Plan>;
+}
+
+export function subscriptionKey(appId: string, apiId: string): string {
+  return `${appId} ${apiId}`;
+}
+
+export async function loadSnapshot(db: Kysely<Database>, version: number): Promise<Snapshot> {
+  // One read transaction so the tables agree with each other and with the version read by the caller.
+  const [apiRows, planRows, appRows, keyRows, subRows, tokenRows] = await Promise.all([
+    db.selectFrom('apis').selectAll().execute(),
+    db.selectFrom('plans').selectAll().execute(),
+    db.selectFrom('apps').select(['id', 'tenant_id', 'name']).execute(),
+    db
+      .selectFrom('api_keys')
+      .select(['id', 'app_id', 'prefix', 'hash', 'expires_at'])
+      .where('revoked_at', 'is', null)
+      .execute(),
+    db
+      .selectFrom('subscriptions')
+      .select(['id', 'app_id', 'api_id', 'plan_id'])
+      .where('status', '=', 'approved')
+      .execute(),
+    db.selectFrom('tenant_tokens').select(['hash', 'tenant_id']).where('revoked_at', 'is', null).execute(),
+  ]);
+
+  const apis = new Map<string, Api>();
+  const routesByHost = new Map<string, Api[]>();
+  for (const row of apiRows) {
+    const api = apiFromRow(row);
+    if (!routableStatuses.has(api.status)) continue;
+    apis.set(api.id, api);
+    const host = (api.host ?? '').toLowerCase();
+    const list = routesByHost.get(host) ?? [];
+    list.push(api);
+    routesByHost.set(host, list);
+  }
+  for (const list of routesByHost.values()) list.sort((a, b) => b.basePath.length - a.basePath.length);
+
+  const plans = new Map(planRows.map((r) => [r.id, planFromRow(r)]));
+  const apps = new Map(appRows.map((r) => [r.id, { id: r.id, tenantId: r.tenant_id, name: r.name }]));
+  const keysByPrefix = new Map<string, KeyEntry>(
+    keyRows.map((r) => [
+      r.prefix,
+      { id: r.id, appId: r.app_id, hash: r.hash, expiresAt: r.expires_at ? Date.parse(r.expires_at) : null },
+    ]),
+  );
+  const approved = new Map<string, SubscriptionEntry>();
+  for (const r of subRows) {
+    const plan = plans.get(r.plan_id);
+    if (plan)
+      approved.set(subscriptionKey(r.app_id, r.api_id), { id: r.id, appId: r.app_id, apiId: r.api_id, plan });
+  }
+  const tenantTokens = new Map(tokenRows.map((r) => [r.hash, r.tenant_id]));
+
+  return {
+    version,
+    loadedAt: Date.now(),
+    apis,
+    routesByHost,
+    keysByPrefix,
+    apps,
+    approved,
+    tenantTokens,
+    plans,
+  };
+}

@@ -1,0 +1,17 @@
+// Applies the schema migrations at start-up; they are code, so the image carries them and nothing is read from disk.
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as core from './migrations/001-core.js';
+
+/** Ordered by name; later issues append here (002-ai, …). */
+export const migrations: Record<string, Migration> = {
+  '001-core': core,
+};
+
+export async function migrate(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(error as Error).message}`);
+  }
+}

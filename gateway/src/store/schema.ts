@@ -1,0 +1,124 @@
+// Table types for Kysely. JSON-valued columns are stored as text so SQLite and PostgreSQL share one schema.
+import type { Generated } from 'kysely';
+
+export interface TenantTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface TenantTokenTable {
+  id: string;
+  tenant_id: string;
+  name: string | null;
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface ApiTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** host + base path: unique, so two APIs can never claim the same route. */
+  route_key: string;
+  base_path: string;
+  host: string | null;
+  kind: string;
+  auth: string;
+  visibility: string;
+  approval: string;
+  status: string;
+  /** JSON: [{ url, weight }] */
+  targets: string;
+  timeout_ms: number;
+  retries: number;
+  max_body_bytes: number;
+  /** JSON: kind-specific settings (AI model, prompt template, CORS…). */
+  settings: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlanTable {
+  id: string;
+  api_id: string;
+  name: string;
+  /** JSON: { requestsPerSecond, burst } or null */
+  rate_limit: string | null;
+  /** JSON: { requestsPerDay, requestsPerMonth, tokensPerDay, tokensPerMonth } or null */
+  quota: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AppTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  app_id: string;
+  name: string | null;
+  prefix: string;
+  hash: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface SubscriptionTable {
+  id: string;
+  app_id: string;
+  api_id: string;
+  plan_id: string;
+  status: string;
+  reason: string | null;
+  comment: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConfigVersionTable {
+  id: number;
+  version: number;
+}
+
+export interface CallLogTable {
+  id: Generated<number>;
+  ts: number;
+  request_id: string;
+  tenant_id: string | null;
+  api_id: string | null;
+  app_id: string | null;
+  app_tenant_id: string | null;
+  subscription_id: string | null;
+  method: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  upstream_latency_ms: number | null;
+  bytes_in: number;
+  bytes_out: number;
+  client_ip: string | null;
+  error_kind: string | null;
+  model: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  cost_usd: number | null;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  tenant_tokens: TenantTokenTable;
+  apis: ApiTable;
+  plans: PlanTable;
+  apps: AppTable;
+  api_keys: ApiKeyTable;
+  subscriptions: SubscriptionTable;
+  config_version: ConfigVersionTable;
+  call_logs: CallLogTable;
+}
