@@ -1,0 +1,80 @@
+// Parses `npm run bench` flags once; an unknown flag or bad value is a one-line error.
+import { parseArgs } from 'node:util';
+import { BenchError, BenchErrorCode } from './bench-error.js';
+import { GatewayRuntime } from './gateway.js';
+
+export interface BenchArgs {
+  readonly quick: boolean;
+  readonly containers: boolean;
+  readonly pin: boolean;
+  readonly runtime: GatewayRuntime;
+  readonly skipGateway: boolean;
+  readonly gatewayImage?: string;
+  readonly echoImage?: string;
+  readonly json?: string;
+  readonly check: boolean;
+  readonly help: boolean;
+}
+
+export const usage = `usage: npm run bench -- [options]
+  --quick               short smoke run (about 15 s): every row, tiny durations
+  --containers          gateway and echo from the image pipeline's local images (docker run --network host)
+  --no-pin              do not pin the load generator and the servers to separate CPUs
+  --runtime dist|tsx    how to run the local gateway (default: dist, built first; --quick: tsx)
+  --skip-gateway        measure only the direct and nginx rows
+  --gateway-image REF   image for --containers (default: images.lock.json, then gateway-kit/gateway:latest)
+  --echo-image REF      image for --containers (default: images.lock.json, then gateway-kit/echo:latest)
+  --json PATH           where to write the JSON report (default: loadtest/reports/bench-<mode>-<time>.json)
+  --check               exit 1 when a target of targets.json is missed`;
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new BenchError(BenchErrorCode.badArgs, `${(error as Error).message}\n${usage}`);
+  }
+  const { values } = parsed;
+  const runtime = values.runtime ?? (values.quick ? GatewayRuntime.tsx : GatewayRuntime.dist);
+  if (runtime !== GatewayRuntime.dist && runtime !== GatewayRuntime.tsx) {
+    throw new BenchError(BenchErrorCode.badArgs, `--runtime must be dist or tsx, got ${runtime}`);
+  }
+  if (values.containers && values['skip-gateway']) {
+    throw new BenchError(
+      BenchErrorCode.badArgs,
+      '--containers measures the gateway image: drop --skip-gateway',
+    );
+  }
+  return {
+    quick: values.quick ?? false,
+    containers: values.containers ?? false,
+    pin: !(values['no-pin'] ?? false),
+    runtime,
+    skipGateway: values['skip-gateway'] ?? false,
+    gatewayImage: values['gateway-image'],
+    echoImage: values['echo-image'],
+    json: values.json,
+    check: values.check ?? false,
+    help: values.help ?? false,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean' },
+      containers: { type: 'boolean' },
+      'no-pin': { type: 'boolean' },
+      runtime: { type: 'string' },
+      'skip-gateway': { type: 'boolean' },
+      'gateway-image': { type: 'string' },
+      'echo-image': { type: 'string' },
+      json: { type: 'string' },
+      check: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

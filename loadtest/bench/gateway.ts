@@ -1,0 +1,75 @@
+// Starts one gateway process on a fresh SQLite store and a free loopback port, for the benchmark rows.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchError, BenchErrorCode } from './bench-error.js';
+import { freePort, processProbe, startProcess, waitForHttp } from './processes.js';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const gatewaySource = join(repoRoot, 'gateway/src/main.ts');
+export const gatewayDist = join(repoRoot, 'gateway/dist/main.js');
+
+/** `dist`: compiled JS (what an image runs); `tsx`: the TypeScript source through tsx, no build step. */
+export const GatewayRuntime = { dist: 'dist', tsx: 'tsx' } as const;
+export type GatewayRuntime = (typeof GatewayRuntime)[keyof typeof GatewayRuntime];
+
+export interface GatewayHandle {
+  readonly url: string;
+  readonly adminToken: string;
+  readonly description: string;
+  /** Host pid of the gateway's node process, for RSS readings. */
+  pid(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function gatewayCommand(runtime: GatewayRuntime): string[] {
+  return runtime === 'dist' ? ['node', gatewayDist] : ['node', '--import', 'tsx', gatewaySource];
+}
+
+export async function startLocalGateway(options: {
+  runtime: GatewayRuntime;
+  prefix: readonly string[];
+  logLevel: string;
+}): Promise<GatewayHandle> {
+  const entry = options.runtime === 'dist' ? gatewayDist : gatewaySource;
+  if (!existsSync(entry)) {
+    throw new BenchError(BenchErrorCode.startFailed, `gateway entry ${entry} not found`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'bench-gateway-'));
+  const port = await freePort();
+  const adminToken = `bench-admin-${process.pid}-${Date.now()}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN: adminToken,
+    DATABASE_URL: `sqlite:${join(dir, 'gw.db')}`,
+    LOG_LEVEL: options.logLevel,
+  };
+  // One process, in-process limits: a shared Redis would measure the network hop, not the chain.
+  delete env.REDIS_URL;
+  const started = startProcess('gateway', [...options.prefix, ...gatewayCommand(options.runtime)], {
+    cwd: repoRoot,
+    env,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await started.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(processProbe(started), `${url}/readyz`, 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url,
+    adminToken,
+    description: `local process (${gatewayCommand(options.runtime).join(' ').replace(repoRoot, '')})`,
+    pid: async () => started.child.pid ?? 0,
+    stop,
+  };
+}

@@ -1,0 +1,211 @@
+// Turns measured rows into ratios, target verdicts, a JSON report and a compact table.
+import type { QuotaResult } from './quota-check.js';
+import type { Targets } from './targets.js';
+import type { LoadResult } from './wrk.js';
+
+export const RowId = {
+  direct: 'direct',
+  nginx: 'nginx',
+  gatewayNone: 'gateway-none',
+  gatewayKeyed: 'gateway-keyed',
+  gatewayBadKey: 'gateway-bad-key',
+} as const;
+export type RowId = (typeof RowId)[keyof typeof RowId];
+
+export interface Row {
+  readonly id: RowId;
+  readonly label: string;
+  readonly requestsPerSecond: number;
+  readonly latencyMs: LoadResult['latencyMs'];
+  readonly errors: number;
+  readonly requests: number;
+  readonly ratioToNginx: number | null;
+  readonly ratioToDirect: number | null;
+}
+
+export interface MeasuredRow {
+  readonly id: RowId;
+  readonly label: string;
+  readonly result: LoadResult;
+  /** A row whose every answer should be a 401 (bad key) counts 2xx answers as its errors. */
+  readonly expect: 'success' | 'unauthorized';
+}
+
+export interface MemoryResult {
+  readonly runS: number;
+  readonly requests: number;
+  readonly rssBeforeMiB: number;
+  readonly rssAfterMiB: number;
+  readonly growthMiB: number;
+  readonly boundMiB: number;
+}
+
+export interface Verdict {
+  readonly name: string;
+  readonly target: string;
+  readonly actual: string;
+  readonly met: boolean;
+}
+
+export interface BenchReport {
+  readonly mode: 'quick' | 'full';
+  readonly platform: 'processes' | 'containers';
+  readonly startedAt: string;
+  readonly machine: Readonly<Record<string, string | number>>;
+  readonly setup: Readonly<Record<string, string | number>>;
+  readonly rows: readonly Row[];
+  readonly fixedRate: {
+    readonly ratePerSecond: number;
+    readonly rows: readonly Row[];
+    readonly addedP99Ms: number | null;
+  };
+  readonly quota: QuotaResult | null;
+  readonly memory: MemoryResult | null;
+  readonly verdicts: readonly Verdict[];
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function errorsOf(row: MeasuredRow): number {
+  const { result } = row;
+  const unexpected = row.expect === 'success' ? result.non2xx : result.requests - result.non2xx;
+  return result.socketErrors + unexpected;
+}
+
+/** Adds each row's ratio to the nginx and direct rows of the same table. */
+export function toRows(measured: readonly MeasuredRow[]): Row[] {
+  const rps = (id: RowId) => measured.find((row) => row.id === id)?.result.requestsPerSecond ?? null;
+  const nginx = rps(RowId.nginx);
+  const direct = rps(RowId.direct);
+  const ratio = (value: number, base: number | null) => (base ? round(value / base, 3) : null);
+  return measured.map((row) => ({
+    id: row.id,
+    label: row.label,
+    requestsPerSecond: Math.round(row.result.requestsPerSecond),
+    latencyMs: row.result.latencyMs,
+    errors: errorsOf(row),
+    requests: row.result.requests,
+    ratioToNginx: ratio(row.result.requestsPerSecond, nginx),
+    ratioToDirect: ratio(row.result.requestsPerSecond, direct),
+  }));
+}
+
+export function verdictsFor(
+  targets: Targets,
+  rows: readonly Row[],
+  fixed: BenchReport['fixedRate'],
+  quota: QuotaResult | null,
+  memory: MemoryResult | null,
+): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const byId = (list: readonly Row[], id: RowId) => list.find((row) => row.id === id);
+  const ratioVerdict = (id: RowId, min: number) => {
+    const row = byId(rows, id);
+    if (row?.ratioToNginx == null) return;
+    verdicts.push({
+      name: `${id} throughput vs nginx`,
+      target: `≥ ${min}`,
+      actual: row.ratioToNginx.toFixed(3),
+      met: row.ratioToNginx >= min,
+    });
+  };
+  ratioVerdict(RowId.gatewayKeyed, targets.throughput.keyedMinRatioToNginx);
+  ratioVerdict(RowId.gatewayNone, targets.throughput.noneMinRatioToNginx);
+  const proxy = targets.scenarios.proxyThroughput;
+  const keyedFixed = byId(fixed.rows, RowId.gatewayKeyed);
+  if (keyedFixed) {
+    verdicts.push({
+      name: `gateway-keyed p99 at ${fixed.ratePerSecond} req/s`,
+      target: `≤ ${proxy.thresholds.p99Ms} ms`,
+      actual: `${keyedFixed.latencyMs.p99} ms`,
+      met: keyedFixed.latencyMs.p99 <= proxy.thresholds.p99Ms,
+    });
+    const errorRate = keyedFixed.requests ? keyedFixed.errors / keyedFixed.requests : 1;
+    verdicts.push({
+      name: `gateway-keyed error rate at ${fixed.ratePerSecond} req/s`,
+      target: `≤ ${proxy.thresholds.errorRate}`,
+      actual: errorRate.toFixed(4),
+      met: errorRate <= proxy.thresholds.errorRate,
+    });
+  }
+  if (fixed.addedP99Ms !== null) {
+    verdicts.push({
+      name: 'gateway-keyed added p99 vs direct',
+      target: `≤ ${proxy.addedP99MsMax} ms`,
+      actual: `${fixed.addedP99Ms} ms`,
+      met: fixed.addedP99Ms <= proxy.addedP99MsMax,
+    });
+  }
+  if (quota) {
+    verdicts.push({
+      name: 'quota enforced exactly',
+      target: `${quota.quota} × 200, ${quota.sent - quota.quota} × 429, headers on all`,
+      actual: `${quota.ok} × 200, ${quota.limited} × 429, ${quota.other} other, RateLimit on ${quota.withRateLimitHeaders}, Retry-After on ${quota.limitedWithRetryAfter}`,
+      met: quota.exact,
+    });
+  }
+  if (memory) {
+    verdicts.push({
+      name: `gateway RSS growth over ${memory.runS} s`,
+      target: `≤ ${memory.boundMiB} MiB`,
+      actual: `${memory.growthMiB} MiB (${memory.rssBeforeMiB} → ${memory.rssAfterMiB})`,
+      met: memory.growthMiB <= memory.boundMiB,
+    });
+  }
+  return verdicts;
+}
+
+/** Fixed-width table: the first column (or, with `leftAligned`, every column) padded right, numbers padded left. */
+function table(
+  headers: readonly string[],
+  lines: readonly (readonly string[])[],
+  leftAligned = false,
+): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const format = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === 0 || leftAligned ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [format(headers), ...lines.map(format)].join('\n');
+}
+
+const fmtRatio = (value: number | null) => (value === null ? '-' : value.toFixed(2));
+
+function rowLines(rows: readonly Row[]): string[][] {
+  return rows.map((row) => [
+    row.label,
+    String(row.requestsPerSecond),
+    row.latencyMs.p50.toFixed(2),
+    row.latencyMs.p99.toFixed(2),
+    row.latencyMs.p999.toFixed(2),
+    String(row.errors),
+    fmtRatio(row.ratioToNginx),
+    fmtRatio(row.ratioToDirect),
+  ]);
+}
+
+const rowHeaders = ['row', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'x nginx', 'x direct'];
+
+export function renderReport(report: BenchReport): string {
+  const parts = [
+    `gateway-kit bench (${report.mode}, ${report.platform}) — ${report.setup.cpuPlan}`,
+    '',
+    table(rowHeaders, rowLines(report.rows)),
+    '',
+    `fixed rate ${report.fixedRate.ratePerSecond} req/s (Poisson arrivals):`,
+    table(rowHeaders, rowLines(report.fixedRate.rows)),
+  ];
+  if (report.fixedRate.addedP99Ms !== null)
+    parts.push(`gateway-keyed added p99 vs direct: ${report.fixedRate.addedP99Ms} ms`);
+  if (report.verdicts.length) {
+    parts.push(
+      '',
+      table(
+        ['target', 'wanted', 'measured', ''],
+        report.verdicts.map((v) => [v.name, v.target, v.actual, v.met ? 'met' : 'MISSED']),
+      ),
+    );
+  }
+  return parts.join('\n');
+}

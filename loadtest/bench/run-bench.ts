@@ -1,0 +1,280 @@
+// Orchestrates one benchmark run: start backend, nginx proxy and gateway, measure every row, clean up.
+import { execFileSync } from 'node:child_process';
+import { cpus, release } from 'node:os';
+import { containerDatabaseUrl, resolveImage, startContainer } from './containers.js';
+import type { CpuPlan } from './cpu-plan.js';
+import { type GatewayHandle, type GatewayRuntime, startLocalGateway } from './gateway.js';
+import { startNginx } from './nginx.js';
+import { freePort, rssBytes } from './processes.js';
+import { runQuotaCheck } from './quota-check.js';
+import {
+  type BenchReport,
+  type MeasuredRow,
+  type MemoryResult,
+  RowId,
+  toRows,
+  verdictsFor,
+} from './report.js';
+import { benchPaths, seedGateway } from './seed.js';
+import type { Targets } from './targets.js';
+import { type LoadResult, runWrk } from './wrk.js';
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly containers: boolean;
+  readonly cpuPlan: CpuPlan;
+  readonly runtime: GatewayRuntime;
+  /** Measure only the direct and nginx rows (no gateway). */
+  readonly skipGateway: boolean;
+  readonly gatewayImage?: string;
+  readonly echoImage?: string;
+  readonly logLevel: string;
+  readonly log: (line: string) => void;
+}
+
+interface Target {
+  readonly id: RowId;
+  readonly label: string;
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  readonly expect: MeasuredRow['expect'];
+}
+
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+function versionOf(command: string, args: string[]): string {
+  try {
+    const out = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return out.split('\n')[0]!.trim();
+  } catch (error) {
+    // nginx -v prints to stderr and wrk -v exits 1: take whichever line it printed.
+    const e = error as { stdout?: string; stderr?: string };
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`.split('\n')[0]!.trim() || 'unknown';
+  }
+}
+
+function nginxVersion(): string {
+  const result = execFileSync('sh', ['-c', 'nginx -v 2>&1'], { encoding: 'utf8' });
+  return result.trim();
+}
+
+export async function runBench(options: BenchOptions, targets: Targets): Promise<BenchReport> {
+  const { local } = targets;
+  const durationS = options.quick ? local.quick.durationS : local.durationS;
+  const warmupS = options.quick ? local.quick.warmupS : local.warmupS;
+  const connections = options.quick ? local.quick.connections : local.connections;
+  const fixedDurationS = options.quick ? local.quick.fixedRateDurationS : local.durationS;
+  const memoryRunS = options.quick ? local.quick.memoryRunS : local.memoryRunS;
+  const rate = targets.scenarios.proxyThroughput.ratePerSecond;
+  const servers = options.cpuPlan.servers;
+  const cleanups: (() => Promise<void>)[] = [];
+  const startedAt = new Date().toISOString();
+  try {
+    // Backend: a private nginx returning a fixed JSON body, or the echo image in containers mode.
+    const backendPort = await freePort();
+    let backendUrl: string;
+    let backendDescription: string;
+    if (options.containers) {
+      const image = await resolveImage('echo', options.echoImage);
+      const echo = await startContainer({
+        name: 'echo',
+        image,
+        env: { PORT: String(backendPort), HOST: '127.0.0.1' },
+        cpus: options.cpuPlan.serverCpus,
+        healthUrl: `http://127.0.0.1:${backendPort}/healthz`,
+      });
+      cleanups.push(echo.stop);
+      backendUrl = `http://127.0.0.1:${backendPort}`;
+      backendDescription = `echo container ${image}`;
+    } else {
+      const backend = await startNginx('backend nginx', { role: 'backend', port: backendPort }, servers);
+      cleanups.push(backend.stop);
+      backendUrl = backend.url;
+      backendDescription = 'nginx, 1 worker, fixed JSON body';
+    }
+    options.log(`backend: ${backendDescription} at ${backendUrl}`);
+    const proxy = await startNginx(
+      'proxy nginx',
+      { role: 'proxy', port: await freePort(), upstreamPort: backendPort },
+      servers,
+    );
+    cleanups.push(proxy.stop);
+
+    let gateway: GatewayHandle | null = null;
+    let apiKey = '';
+    if (!options.skipGateway) {
+      gateway = options.containers
+        ? await startGatewayContainer(options)
+        : await startLocalGateway({ runtime: options.runtime, prefix: servers, logLevel: options.logLevel });
+      cleanups.push(gateway.stop);
+      options.log(`gateway: ${gateway.description} at ${gateway.url}`);
+      const quota = targets.scenarios.quotaEnforcement.quota;
+      apiKey = (await seedGateway(gateway.url, gateway.adminToken, backendUrl, quota)).apiKey;
+    }
+
+    const direct: Target = {
+      id: RowId.direct,
+      label: 'direct (backend)',
+      url: `${backendUrl}/bench`,
+      expect: 'success',
+    };
+    const nginx: Target = {
+      id: RowId.nginx,
+      label: 'nginx proxy',
+      url: `${proxy.url}/bench`,
+      expect: 'success',
+    };
+    const rows: Target[] = [direct, nginx];
+    let keyed: Target | null = null;
+    if (gateway) {
+      keyed = {
+        id: RowId.gatewayKeyed,
+        label: 'gateway keyed',
+        url: `${gateway.url}${benchPaths.keyed}/bench`,
+        headers: { 'x-api-key': apiKey },
+        expect: 'success',
+      };
+      rows.push(
+        {
+          id: RowId.gatewayNone,
+          label: 'gateway auth:none',
+          url: `${gateway.url}${benchPaths.open}/bench`,
+          expect: 'success',
+        },
+        keyed,
+        {
+          id: RowId.gatewayBadKey,
+          label: 'gateway bad key (401)',
+          url: `${gateway.url}${benchPaths.keyed}/bench`,
+          headers: { 'x-api-key': 'bench.not-a-real-key' },
+          expect: 'unauthorized',
+        },
+      );
+    }
+
+    const load = (
+      target: Target,
+      seconds: number,
+      conns: number,
+      ratePerSecond?: number,
+    ): Promise<LoadResult> =>
+      runWrk({
+        url: target.url,
+        connections: conns,
+        durationS: seconds,
+        headers: target.headers,
+        ratePerSecond,
+        prefix: options.cpuPlan.generator,
+      });
+
+    const measured: MeasuredRow[] = [];
+    for (const target of rows) {
+      if (warmupS > 0) await load(target, warmupS, connections);
+      options.log(`measuring ${target.label}: ${connections} connections, ${durationS} s`);
+      measured.push({ ...target, result: await load(target, durationS, connections) });
+    }
+
+    const fixedTargets = keyed ? [direct, nginx, keyed] : [direct, nginx];
+    const fixedMeasured: MeasuredRow[] = [];
+    for (const target of fixedTargets) {
+      options.log(`fixed rate ${rate} req/s on ${target.label}: ${fixedDurationS} s`);
+      const result = await load(target, fixedDurationS, local.fixedRateConnections, rate);
+      fixedMeasured.push({ ...target, result });
+    }
+    const fixedRows = toRows(fixedMeasured);
+    const p99Of = (id: RowId) => fixedRows.find((row) => row.id === id)?.latencyMs.p99;
+    const gatewayP99 = p99Of(RowId.gatewayKeyed);
+    const directP99 = p99Of(RowId.direct);
+    const addedP99Ms =
+      gatewayP99 !== undefined && directP99 !== undefined
+        ? Math.round((gatewayP99 - directP99) * 1000) / 1000
+        : null;
+
+    let quota = null;
+    let memory: MemoryResult | null = null;
+    if (gateway && keyed) {
+      const scenario = targets.scenarios.quotaEnforcement;
+      options.log(`quota: ${scenario.quota} + ${scenario.extraRequests} calls`);
+      quota = await runQuotaCheck(
+        `${gateway.url}${benchPaths.quota}/bench`,
+        apiKey,
+        scenario.quota,
+        scenario.extraRequests,
+        scenario.vus,
+      );
+      options.log(`memory: ${memoryRunS} s of keyed load`);
+      const pid = await gateway.pid();
+      const before = await rssBytes(pid);
+      const run = await load(keyed, memoryRunS, connections);
+      const after = await rssBytes(pid);
+      memory = {
+        runS: memoryRunS,
+        requests: run.requests,
+        rssBeforeMiB: mib(before),
+        rssAfterMiB: mib(after),
+        growthMiB: mib(after - before),
+        boundMiB: local.memoryGrowthMiBMax,
+      };
+    }
+
+    const tableRows = toRows(measured);
+    const fixedRate = { ratePerSecond: rate, rows: fixedRows, addedP99Ms };
+    return {
+      mode: options.quick ? 'quick' : 'full',
+      platform: options.containers ? 'containers' : 'processes',
+      startedAt,
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        kernel: release(),
+        node: process.version,
+        nginx: nginxVersion(),
+        wrk: versionOf('wrk', ['-v']),
+      },
+      setup: {
+        cpuPlan: options.cpuPlan.description,
+        connections,
+        durationS,
+        warmupS,
+        fixedRateConnections: local.fixedRateConnections,
+        fixedRateDurationS: fixedDurationS,
+        backend: backendDescription,
+        gateway: gateway?.description ?? 'not measured (--skip-gateway)',
+        gatewayLogLevel: options.logLevel,
+      },
+      rows: tableRows,
+      fixedRate,
+      quota,
+      memory,
+      verdicts: verdictsFor(targets, tableRows, fixedRate, quota, memory),
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+async function startGatewayContainer(options: BenchOptions): Promise<GatewayHandle> {
+  const image = await resolveImage('gateway', options.gatewayImage);
+  const port = await freePort();
+  const adminToken = `bench-admin-${process.pid}-${Date.now()}`;
+  const container = await startContainer({
+    name: 'gateway',
+    image,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: adminToken,
+      DATABASE_URL: containerDatabaseUrl,
+      LOG_LEVEL: options.logLevel,
+    },
+    cpus: options.cpuPlan.serverCpus,
+    healthUrl: `http://127.0.0.1:${port}/readyz`,
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    adminToken,
+    description: `container ${image} (--network host)`,
+    pid: container.pid,
+    stop: container.stop,
+  };
+}

@@ -1,0 +1,70 @@
+// The schema of loadtest/targets.json; imports only zod, so the k6 scripts can share its type (type-only).
+import { z } from 'zod';
+
+const latency = { p95Ms: z.number().positive(), p99Ms: z.number().positive() };
+
+export const targetsSchema = z.strictObject({
+  $comment: z.string().optional(),
+  throughput: z.strictObject({
+    keyedMinRatioToNginx: z.number().positive().max(1),
+    noneMinRatioToNginx: z.number().positive().max(1),
+  }),
+  scenarios: z.strictObject({
+    proxyThroughput: z.strictObject({
+      description: z.string(),
+      ratePerSecond: z.number().int().positive(),
+      durationS: z.number().int().positive(),
+      preAllocatedVUs: z.number().int().positive(),
+      maxVUs: z.number().int().positive(),
+      thresholds: z.strictObject({
+        ...latency,
+        errorRate: z.number().min(0).max(1),
+        droppedIterations: z.number().int().min(0),
+      }),
+      addedP99MsMax: z.number().positive(),
+    }),
+    quotaEnforcement: z.strictObject({
+      description: z.string(),
+      quota: z.number().int().positive(),
+      extraRequests: z.number().int().positive(),
+      vus: z.number().int().positive(),
+    }),
+    authFailures: z.strictObject({
+      description: z.string(),
+      ratePerSecond: z.number().int().positive(),
+      durationS: z.number().int().positive(),
+      preAllocatedVUs: z.number().int().positive(),
+      maxVUs: z.number().int().positive(),
+      thresholds: z.strictObject({ ...latency, unexpectedStatusRate: z.number().min(0).max(1) }),
+    }),
+    aiStreaming: z.strictObject({
+      description: z.string(),
+      vus: z.number().int().positive(),
+      durationS: z.number().int().positive(),
+      model: z.string().min(1),
+      maxTokens: z.number().int().positive(),
+      thresholds: z.strictObject({
+        ttfbP95Ms: z.number().positive(),
+        tokensPerSecondMin: z.number().positive(),
+        errorRate: z.number().min(0).max(1),
+      }),
+    }),
+  }),
+  local: z.strictObject({
+    connections: z.number().int().positive(),
+    durationS: z.number().int().positive(),
+    warmupS: z.number().int().min(0),
+    fixedRateConnections: z.number().int().positive(),
+    memoryRunS: z.number().int().positive(),
+    memoryGrowthMiBMax: z.number().positive(),
+    quick: z.strictObject({
+      connections: z.number().int().positive(),
+      durationS: z.number().int().positive(),
+      warmupS: z.number().int().min(0),
+      fixedRateDurationS: z.number().int().positive(),
+      memoryRunS: z.number().int().positive(),
+    }),
+  }),
+});
+
+export type Targets = z.infer<typeof targetsSchema>;

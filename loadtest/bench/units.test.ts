@@ -1,0 +1,181 @@
+// Unit tests of the benchmark's pure parts: targets, flags, CPU plan, wrk parsing, rows, verdicts, image refs.
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from './args.js';
+import { BenchError } from './bench-error.js';
+import { imageCandidates } from './containers.js';
+import { planCpus } from './cpu-plan.js';
+import { type MeasuredRow, renderReport, toRows, verdictsFor } from './report.js';
+import { loadTargets, parseTargets } from './targets.js';
+import { type LoadResult, parseWrkOutput } from './wrk.js';
+
+const wrkLine =
+  'BENCH_RESULT {"requests":20000,"durationUs":2000000,"bytes":123,' +
+  '"errors":{"connect":1,"read":2,"write":0,"status":5,"timeout":3},' +
+  '"latencyUs":{"min":40,"mean":250.5,"p50":200,"p90":400,"p99":1500,"p999":4000,"max":9000}}';
+
+function result(requestsPerSecond: number, non2xx = 0, requests = requestsPerSecond): LoadResult {
+  return {
+    requests,
+    durationS: 1,
+    requestsPerSecond,
+    socketErrors: 0,
+    non2xx,
+    latencyMs: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5 },
+  };
+}
+
+describe('targets.json', () => {
+  it('parses, and the k6 and bench sides share one proxy rate', () => {
+    const targets = loadTargets();
+    expect(targets.throughput.keyedMinRatioToNginx).toBe(0.25);
+    expect(targets.scenarios.proxyThroughput.ratePerSecond).toBe(1000);
+    expect(Object.isFrozen(targets)).toBe(true);
+  });
+
+  it('rejects an unknown key with a line naming it', () => {
+    const raw = structuredClone(loadTargets()) as unknown as { local: Record<string, unknown> };
+    raw.local.conections = 3;
+    expect(() => parseTargets(raw)).toThrow('targets.json: local: Unrecognized key: "conections"');
+  });
+
+  it('rejects a ratio above 1', () => {
+    const raw = structuredClone(loadTargets()) as unknown as { throughput: Record<string, unknown> };
+    raw.throughput.keyedMinRatioToNginx = 2;
+    expect(() => parseTargets(raw)).toThrow(/^targets\.json: throughput\.keyedMinRatioToNginx: /);
+  });
+});
+
+describe('parseBenchArgs', () => {
+  it('defaults to a full, pinned, dist run and quick to tsx', () => {
+    expect(parseBenchArgs([])).toMatchObject({ quick: false, pin: true, runtime: 'dist', containers: false });
+    expect(parseBenchArgs(['--quick', '--no-pin'])).toMatchObject({
+      quick: true,
+      pin: false,
+      runtime: 'tsx',
+    });
+  });
+
+  it('rejects unknown flags and bad values', () => {
+    expect(() => parseBenchArgs(['--fast'])).toThrow(BenchError);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/Unknown option '--fast'/);
+    expect(() => parseBenchArgs(['--runtime', 'bun'])).toThrow('--runtime must be dist or tsx, got bun');
+    expect(() => parseBenchArgs(['--containers', '--skip-gateway'])).toThrow(/drop --skip-gateway/);
+  });
+});
+
+describe('planCpus', () => {
+  it('gives the generator the last CPU and the servers the rest', () => {
+    expect(planCpus(2, true, true)).toEqual({
+      generator: ['taskset', '-c', '1'],
+      servers: ['taskset', '-c', '0'],
+      serverCpus: '0',
+      description: 'load generator on CPU 1, servers on CPU 0',
+    });
+    expect(planCpus(8, true, true).servers).toEqual(['taskset', '-c', '0-6']);
+  });
+
+  it('does not pin when it cannot or is told not to', () => {
+    expect(planCpus(1, true, true).description).toBe('not pinned: only one CPU');
+    expect(planCpus(4, false, true).description).toBe('not pinned: taskset not found');
+    expect(planCpus(4, true, false)).toEqual({
+      generator: [],
+      servers: [],
+      serverCpus: null,
+      description: 'not pinned: disabled (--no-pin)',
+    });
+  });
+});
+
+describe('parseWrkOutput', () => {
+  it('reads the result line into rates, errors and millisecond latencies', () => {
+    expect(parseWrkOutput(`Running 2s test\n${wrkLine}\n`)).toEqual({
+      requests: 20000,
+      durationS: 2,
+      requestsPerSecond: 10000,
+      socketErrors: 6,
+      non2xx: 5,
+      latencyMs: { p50: 0.2, p90: 0.4, p99: 1.5, p999: 4, max: 9 },
+    });
+  });
+
+  it('fails clearly without a result line or with a malformed one', () => {
+    expect(() => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused')).toThrow(
+      /wrk printed no result line: unable to connect/,
+    );
+    expect(() => parseWrkOutput('BENCH_RESULT {"requests":-1}')).toThrow();
+  });
+});
+
+describe('rows and verdicts', () => {
+  const measured: MeasuredRow[] = [
+    { id: 'direct', label: 'direct', result: result(40000), expect: 'success' },
+    { id: 'nginx', label: 'nginx', result: result(20000), expect: 'success' },
+    { id: 'gateway-keyed', label: 'keyed', result: result(6000, 2), expect: 'success' },
+    { id: 'gateway-bad-key', label: 'bad key', result: result(9000, 8999), expect: 'unauthorized' },
+  ];
+
+  it('computes ratios to nginx and direct and counts unexpected answers as errors', () => {
+    const rows = toRows(measured);
+    expect(rows.map((row) => [row.id, row.ratioToNginx, row.ratioToDirect, row.errors])).toEqual([
+      ['direct', 2, 1, 0],
+      ['nginx', 1, 0.5, 0],
+      ['gateway-keyed', 0.3, 0.15, 2],
+      // 8,999 of 9,000 were non-2xx: the one 2xx is the error of a bad-key row.
+      ['gateway-bad-key', 0.45, 0.225, 1],
+    ]);
+  });
+
+  it('judges each target of targets.json and renders MISSED where missed', () => {
+    const targets = loadTargets();
+    const rows = toRows(measured);
+    const fixedRows = toRows([
+      { id: 'direct', label: 'direct', result: result(1000), expect: 'success' },
+      {
+        id: 'gateway-keyed',
+        label: 'keyed',
+        result: { ...result(1000), latencyMs: { p50: 1, p90: 2, p99: 9, p999: 12, max: 20 } },
+        expect: 'success',
+      },
+    ]);
+    const fixed = { ratePerSecond: 1000, rows: fixedRows, addedP99Ms: 6 };
+    const memory = { runS: 60, requests: 1, rssBeforeMiB: 80, rssAfterMiB: 100, growthMiB: 20, boundMiB: 64 };
+    const verdicts = verdictsFor(targets, rows, fixed, null, memory);
+    expect(verdicts.map((v) => [v.name, v.met])).toEqual([
+      ['gateway-keyed throughput vs nginx', true],
+      ['gateway-keyed p99 at 1000 req/s', true],
+      ['gateway-keyed error rate at 1000 req/s', true],
+      ['gateway-keyed added p99 vs direct', false],
+      ['gateway RSS growth over 60 s', true],
+    ]);
+    const text = renderReport({
+      mode: 'full',
+      platform: 'processes',
+      startedAt: 'now',
+      machine: {},
+      setup: { cpuPlan: 'not pinned' },
+      rows,
+      fixedRate: fixed,
+      quota: null,
+      memory,
+      verdicts,
+    });
+    expect(text).toMatch(/^keyed +6000 +1\.00 +3\.00 +4\.00 +2 +0\.30 +0\.15$/m);
+    expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 5 ms +6 ms +MISSED$/m);
+  });
+});
+
+describe('imageCandidates', () => {
+  const manifest = { images: [{ name: 'gateway', repository: 'gateway-kit/gateway' }] };
+
+  it('prefers an override, then the lock file digest, then the local latest tag', () => {
+    expect(imageCandidates('gateway', manifest, null, 'mine:1')).toEqual(['mine:1']);
+    expect(imageCandidates('gateway', manifest, { gateway: 'r/g@sha256:ab' })).toEqual([
+      'r/g@sha256:ab',
+      'gateway-kit/gateway:latest',
+    ]);
+    expect(imageCandidates('gateway', manifest, { gateway: { ref: 'r/g@sha256:cd' } })[0]).toBe(
+      'r/g@sha256:cd',
+    );
+    expect(imageCandidates('echo', manifest, null)).toEqual([]);
+  });
+});
