@@ -9,6 +9,9 @@ import { DEFAULT_KNOBS, type Knobs, knobsOptionSchema, readKnobs } from './knobs
 import { type Completion, complete } from './model.js';
 import * as openai from './openai.js';
 
+export type { Sleep } from './http-io.js';
+export type { Knobs } from './knobs.js';
+
 export const DEFAULT_MODELS: readonly string[] = Object.freeze([
   'mock-gpt-small',
   'mock-gpt-large',
