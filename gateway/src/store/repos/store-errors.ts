@@ -35,10 +35,9 @@ export function isStoreUnavailable(err: unknown): boolean {
 }
 
 /** Maps a store failure to the error the caller should see; anything unrecognised passes through (→ 500). */
-export function storeError(err: unknown): unknown {
+export function storeError(err: unknown, conflict = 'a resource with the same unique value exists'): unknown {
   if (err instanceof GatewayError) return err;
-  if (isUniqueViolation(err))
-    return new GatewayError('conflict', 'a resource with the same unique value exists');
+  if (isUniqueViolation(err)) return new GatewayError('conflict', conflict);
   if (isForeignKeyViolation(err))
     return new GatewayError('conflict', 'a referenced resource no longer exists');
   if (isStoreUnavailable(err))

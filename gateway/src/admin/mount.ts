@@ -1,0 +1,55 @@
+// Turns route definitions into express handlers: authenticate → check the caller → read JSON → validate → run.
+import type express from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { GatewayContext } from '../context.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { Authenticate } from './auth.js';
+import type { Principal } from './principal.js';
+import { ADMIN_PREFIX, type RouteDef } from './route.js';
+import { parseOr400, readJsonBody } from './validation.js';
+
+/** Authenticates every non-public route; also used in front of the 404 so unknown paths reveal nothing. */
+export function requireAuth(authenticate: Authenticate): RequestHandler {
+  return async function adminAuth(req: Request, res: Response, next: NextFunction) {
+    res.locals.principal = await authenticate(req);
+    next();
+  };
+}
+
+function requireCaller(route: RouteDef): RequestHandler {
+  return function checkCaller(_req, res, next) {
+    const principal = res.locals.principal as Principal;
+    if (route.who === 'platform' && principal.kind !== 'platform') {
+      throw new GatewayError('forbidden', 'this operation needs the platform admin token');
+    }
+    next();
+  };
+}
+
+export function mountRoutes(
+  app: express.Express,
+  routes: readonly RouteDef[],
+  ctx: GatewayContext,
+  authenticate: Authenticate,
+): void {
+  const auth = requireAuth(authenticate);
+  for (const route of routes) {
+    const chain: RequestHandler[] = [];
+    if (route.who !== 'public') chain.push(auth, requireCaller(route));
+    if (route.body) chain.push(readJsonBody);
+    chain.push(async function handle(req, res) {
+      const input = {
+        ctx,
+        req,
+        principal: res.locals.principal as Principal,
+        params: route.params ? parseOr400(route.params, req.params, 'params') : undefined,
+        query: route.query ? parseOr400(route.query, req.query, 'query') : undefined,
+        body: route.body ? parseOr400(route.body, req.body, 'body') : undefined,
+      };
+      const result = await route.handler(input as never);
+      if (route.response.status === 204) res.status(204).end();
+      else res.status(route.response.status).json(result);
+    });
+    app[route.method](ADMIN_PREFIX + route.path, ...chain);
+  }
+}

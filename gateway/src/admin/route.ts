@@ -1,0 +1,70 @@
+// The route-definition helper: each admin route's method, path, schemas and callers are declared once here
+// and feed both the express router (admin/mount.ts) and the OpenAPI document (admin/openapi.ts).
+import type { Request } from 'express';
+import type { z } from 'zod';
+import type { GatewayContext } from '../context.js';
+import type { ErrorCode } from '../errors/catalogue.js';
+import type { Principal } from './principal.js';
+
+/**
+ * Who may call a route:
+ * - `platform`: only the platform token;
+ * - `tenant`: a tenant token (confined to its own resources) or the platform token (everything);
+ * - `any`: any valid token;
+ * - `public`: no token at all.
+ */
+export const callers = ['platform', 'tenant', 'any', 'public'] as const;
+export type Caller = (typeof callers)[number];
+
+export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteInput<P, Q, B> {
+  ctx: GatewayContext;
+  req: Request;
+  /** The authenticated caller. Not set on `public` routes, whose handlers must not read it. */
+  principal: Principal;
+  params: Parsed<P>;
+  query: Parsed<Q>;
+  body: Parsed<B>;
+}
+
+export interface RouteDef<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  method: HttpMethod;
+  /** Express syntax (`/apis/:id`), relative to /admin/v1. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  who: Caller;
+  params?: P;
+  query?: Q;
+  /** JSON body schema. An empty request body is validated as `{}`. */
+  body?: B;
+  response: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  /** Problem codes this route answers with besides the ones every route has (auth, validation, internal). */
+  errors?: readonly ErrorCode[];
+  /** Returns the response body (ignored for 204). Method syntax on purpose: it lets typed routes sit in one list. */
+  handler(input: RouteInput<P, Q, B>): Promise<unknown>;
+}
+
+export const ADMIN_PREFIX = '/admin/v1';
+
+/** Identity function that infers the schemas' types for the handler. */
+export function defineRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(def: RouteDef<P, Q, B>): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+/** `/apis/:id/plans` → `/apis/{id}/plans` */
+export function openApiPath(path: string): string {
+  return ADMIN_PREFIX + path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

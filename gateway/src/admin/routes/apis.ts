@@ -1,0 +1,154 @@
+// APIs a tenant provides: CRUD plus the lifecycle (publish, deprecate, retire).
+import { type Api, apiTransitions } from '../../domain/types.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import { newId, nowIso } from '../../store/ids.js';
+import {
+  deleteApi,
+  insertApi,
+  listApis,
+  routeHolder,
+  transitionApi,
+  updateApi,
+} from '../../store/repos/apis.js';
+import { routeKey } from '../../store/rows.js';
+import { ownApi, owningTenant } from '../access.js';
+import { tenantScope } from '../principal.js';
+import { defineRoute, type RouteDef } from '../route.js';
+import { apiCreate, apiPatch, apiView } from '../schemas/apis.js';
+import { idParams, listOf } from '../schemas/common.js';
+import { type Trx, write } from '../write.js';
+
+const tag = 'apis';
+
+const routeTaken = (api: Pick<Api, 'host' | 'basePath'>) =>
+  `the route ${api.basePath}${api.host ? ` on host ${api.host}` : ''} belongs to another API`;
+
+// Checked up front for a clear answer; the unique route_key column still decides when two writers race.
+async function assertRouteFree(trx: Trx, api: Api): Promise<void> {
+  if (await routeHolder(trx, routeKey(api.host, api.basePath), api.id)) {
+    throw new GatewayError('conflict', routeTaken(api));
+  }
+}
+
+const lifecycle = Object.entries(apiTransitions).map(([action, rule]) =>
+  defineRoute({
+    method: 'post',
+    path: `/apis/:id/${action}`,
+    operationId: `${action}Api`,
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} an API (${rule.from.join('|')} → ${rule.to})`,
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 200, description: 'The API in its new status', schema: apiView },
+    errors: ['not_found', 'illegal_transition'],
+    handler: ({ ctx, principal, params }) =>
+      write(ctx, async (trx) => {
+        const api = await ownApi(trx, principal, params.id);
+        const now = nowIso();
+        if (!(await transitionApi(trx, api.id, rule.from, rule.to, now))) {
+          throw new GatewayError('illegal_transition', `cannot ${action} an API that is ${api.status}`);
+        }
+        return { ...api, status: rule.to, updatedAt: now };
+      }),
+  }),
+);
+
+export const apiRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/apis',
+    operationId: 'createApi',
+    summary: 'Create an API (status draft)',
+    tag,
+    who: 'tenant',
+    body: apiCreate,
+    response: { status: 201, description: 'The API', schema: apiView },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, body }) => {
+      const { tenantId: requested, ...fields } = body;
+      return write(
+        ctx,
+        async (trx) => {
+          const now = nowIso();
+          const tenantId = await owningTenant(trx, principal, requested);
+          const api: Api = {
+            id: newId('api'),
+            tenantId,
+            ...fields,
+            status: 'draft',
+            settings: {},
+            createdAt: now,
+            updatedAt: now,
+          };
+          await assertRouteFree(trx, api);
+          await insertApi(trx, api);
+          return api;
+        },
+        routeTaken(fields),
+      );
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/apis',
+    operationId: 'listApis',
+    summary: "List the caller's APIs (all of them for the platform token)",
+    tag,
+    who: 'tenant',
+    response: { status: 200, description: 'The APIs', schema: listOf(apiView) },
+    handler: async ({ ctx, principal }) => ({ items: await listApis(ctx.store.db, tenantScope(principal)) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/apis/:id',
+    operationId: 'getApi',
+    summary: 'Get an API',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 200, description: 'The API', schema: apiView },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params }) => ownApi(ctx.store.db, principal, params.id),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/apis/:id',
+    operationId: 'updateApi',
+    summary: 'Change an API',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    body: apiPatch,
+    response: { status: 200, description: 'The API', schema: apiView },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, params, body }) =>
+      write(
+        ctx,
+        async (trx) => {
+          const current = await ownApi(trx, principal, params.id);
+          const api: Api = { ...current, ...body, updatedAt: nowIso() };
+          await assertRouteFree(trx, api);
+          await updateApi(trx, api);
+          return api;
+        },
+        'the route belongs to another API',
+      ),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/apis/:id',
+    operationId: 'deleteApi',
+    summary: 'Delete an API with its plans and subscriptions',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 204, description: 'Deleted' },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params }) =>
+      write(ctx, async (trx) => {
+        await ownApi(trx, principal, params.id);
+        await deleteApi(trx, params.id);
+      }),
+  }),
+  ...lifecycle,
+];

@@ -1,0 +1,83 @@
+// Consumer apps of a tenant.
+import { deleteApp, insertApp, listApps, renameApp } from '../../store/repos/apps.js';
+import { ownApp, owningTenant } from '../access.js';
+import { tenantScope } from '../principal.js';
+import { defineRoute, type RouteDef } from '../route.js';
+import { appCreate, appPatch, appView } from '../schemas/apps.js';
+import { idParams, listOf } from '../schemas/common.js';
+import { write } from '../write.js';
+
+const tag = 'apps';
+
+export const appRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/apps',
+    operationId: 'createApp',
+    summary: 'Create an app',
+    tag,
+    who: 'tenant',
+    body: appCreate,
+    response: { status: 201, description: 'The app', schema: appView },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, body }) =>
+      write(ctx, async (trx) => insertApp(trx, await owningTenant(trx, principal, body.tenantId), body.name)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/apps',
+    operationId: 'listApps',
+    summary: "List the caller's apps (all of them for the platform token)",
+    tag,
+    who: 'tenant',
+    response: { status: 200, description: 'The apps', schema: listOf(appView) },
+    handler: async ({ ctx, principal }) => ({ items: await listApps(ctx.store.db, tenantScope(principal)) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/apps/:id',
+    operationId: 'getApp',
+    summary: 'Get an app',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 200, description: 'The app', schema: appView },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params }) => ownApp(ctx.store.db, principal, params.id),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/apps/:id',
+    operationId: 'updateApp',
+    summary: 'Rename an app',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    body: appPatch,
+    response: { status: 200, description: 'The app', schema: appView },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params, body }) =>
+      write(ctx, async (trx) => {
+        const app = await ownApp(trx, principal, params.id);
+        if (body.name === undefined) return app;
+        await renameApp(trx, app.id, body.name);
+        return { ...app, name: body.name };
+      }),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/apps/:id',
+    operationId: 'deleteApp',
+    summary: 'Delete an app with its keys and subscriptions',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 204, description: 'Deleted' },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params }) =>
+      write(ctx, async (trx) => {
+        await ownApp(trx, principal, params.id);
+        await deleteApp(trx, params.id);
+      }),
+  }),
+];

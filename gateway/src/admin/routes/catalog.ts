@@ -1,0 +1,56 @@
+// The public catalog: published public APIs of every tenant with their plans, without upstream details.
+import { z } from 'zod';
+import { listCatalogApis } from '../../store/repos/apis.js';
+import { listPlans } from '../../store/repos/plans.js';
+import { defineRoute, type RouteDef } from '../route.js';
+import { apiView } from '../schemas/apis.js';
+import { listOf } from '../schemas/common.js';
+import { planView } from '../schemas/plans.js';
+
+// Targets, timeouts and settings are the provider's business; a consumer needs the route and the plans.
+export const catalogEntry = apiView
+  .pick({
+    id: true,
+    tenantId: true,
+    name: true,
+    basePath: true,
+    host: true,
+    kind: true,
+    auth: true,
+    approval: true,
+    status: true,
+  })
+  .extend({ plans: z.array(planView) });
+
+export const catalogRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'get',
+    path: '/catalog',
+    operationId: 'getCatalog',
+    summary: 'Published public APIs of every tenant, with their plans',
+    tag: 'catalog',
+    who: 'any',
+    response: { status: 200, description: 'The catalog', schema: listOf(catalogEntry) },
+    handler: async ({ ctx }) => {
+      const apis = await listCatalogApis(ctx.store.db);
+      const plans = await listPlans(
+        ctx.store.db,
+        apis.map((a) => a.id),
+      );
+      return {
+        items: apis.map((api) => ({
+          id: api.id,
+          tenantId: api.tenantId,
+          name: api.name,
+          basePath: api.basePath,
+          host: api.host,
+          kind: api.kind,
+          auth: api.auth,
+          approval: api.approval,
+          status: api.status,
+          plans: plans.filter((p) => p.apiId === api.id),
+        })),
+      };
+    },
+  }),
+];

@@ -1,0 +1,19 @@
+// Every admin route, in the order the OpenAPI document lists them.
+import type { RouteDef } from '../route.js';
+import { apiRoutes } from './apis.js';
+import { appRoutes } from './apps.js';
+import { catalogRoutes } from './catalog.js';
+import { keyRoutes } from './keys.js';
+import { planRoutes } from './plans.js';
+import { subscriptionRoutes } from './subscriptions.js';
+import { tenantRoutes } from './tenants.js';
+
+export const adminRoutes: readonly RouteDef[] = [
+  ...tenantRoutes,
+  ...apiRoutes,
+  ...planRoutes,
+  ...catalogRoutes,
+  ...appRoutes,
+  ...keyRoutes,
+  ...subscriptionRoutes,
+];

@@ -1,0 +1,145 @@
+// Subscriptions: the app's tenant applies (and may revoke); the API's tenant decides and controls.
+import type { Kysely } from 'kysely';
+import { subscriptionTransitions } from '../../domain/types.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import { findApi } from '../../store/repos/apis.js';
+import { findPlan } from '../../store/repos/plans.js';
+import {
+  findLiveSubscription,
+  findSubscription,
+  insertSubscription,
+  listSubscriptions,
+  type SubscriptionRecord,
+  transitionSubscription,
+} from '../../store/repos/subscriptions.js';
+import type { Database } from '../../store/schema.js';
+import { ownApp } from '../access.js';
+import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
+import { defineRoute, type RouteDef } from '../route.js';
+import { comment, idParams, listOf } from '../schemas/common.js';
+import { subscriptionCreate, subscriptionFilter, subscriptionView } from '../schemas/subscriptions.js';
+import { validationFailed } from '../validation.js';
+import { write } from '../write.js';
+
+const tag = 'subscriptions';
+type Action = keyof typeof subscriptionTransitions;
+
+/** Either side of a subscription may see it; anyone else gets the same 404 as for a missing id. */
+async function visibleSubscription(db: Kysely<Database>, principal: Principal, id: string) {
+  const record = await findSubscription(db, id);
+  if (!record || !(canSee(principal, record.appTenantId) || canSee(principal, record.apiTenantId))) {
+    throw notFound('subscription', id);
+  }
+  return record;
+}
+
+function assertMayAct(principal: Principal, record: SubscriptionRecord, action: Action): void {
+  if (canSee(principal, record.apiTenantId)) return;
+  // The consumer may walk away from its own subscription, but only the provider decides the rest.
+  if (action === 'revoke' && canSee(principal, record.appTenantId)) return;
+  throw new GatewayError('forbidden', `only the API's tenant may ${action} this subscription`);
+}
+
+const actions = (Object.keys(subscriptionTransitions) as Action[]).map((action) => {
+  const rule = subscriptionTransitions[action];
+  return defineRoute({
+    method: 'post',
+    path: `/subscriptions/:id/${action}`,
+    operationId: `${action}Subscription`,
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a subscription (${rule.from.join('|')} → ${rule.to})`,
+    tag,
+    who: 'tenant',
+    params: idParams,
+    body: comment,
+    response: { status: 200, description: 'The subscription in its new status', schema: subscriptionView },
+    errors: ['not_found', 'forbidden', 'illegal_transition'],
+    handler: ({ ctx, principal, params, body }) =>
+      write(ctx, async (trx) => {
+        const record = await visibleSubscription(trx, principal, params.id);
+        assertMayAct(principal, record, action);
+        const current = record.subscription;
+        if (!(await transitionSubscription(trx, current.id, rule.from, rule.to, body.comment))) {
+          throw new GatewayError(
+            'illegal_transition',
+            `cannot ${action} a subscription that is ${current.status}`,
+          );
+        }
+        return (await findSubscription(trx, current.id))!.subscription;
+      }),
+  });
+});
+
+export const subscriptionRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/subscriptions',
+    operationId: 'applyForSubscription',
+    summary: "Apply for a subscription of one's app to a published API (auto-approved for `auto` APIs)",
+    tag,
+    who: 'tenant',
+    body: subscriptionCreate,
+    response: { status: 201, description: 'The subscription, pending or approved', schema: subscriptionView },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, body }) =>
+      write(ctx, async (trx) => {
+        const app = await ownApp(trx, principal, body.appId);
+        const api = await findApi(trx, body.apiId);
+        const ownedByAppTenant = api?.tenantId === app.tenantId;
+        // Another tenant's API exists for this app only if it is in the catalog (public and published).
+        if (!api || !(ownedByAppTenant || (api.visibility === 'public' && api.status === 'published'))) {
+          throw notFound('api', body.apiId);
+        }
+        if (api.status !== 'published') {
+          throw new GatewayError(
+            'conflict',
+            `the API is ${api.status}; only published APIs take subscriptions`,
+          );
+        }
+        const plan = await findPlan(trx, body.planId);
+        if (plan?.plan.apiId !== api.id) {
+          throw validationFailed([{ in: 'body', field: 'planId', message: 'not a plan of this API' }]);
+        }
+        if (await findLiveSubscription(trx, app.id, api.id)) {
+          throw new GatewayError(
+            'conflict',
+            'the app already has a pending, approved or suspended subscription to this API',
+          );
+        }
+        const status = api.approval === 'auto' ? 'approved' : 'pending';
+        return insertSubscription(trx, {
+          appId: app.id,
+          apiId: api.id,
+          planId: body.planId,
+          status,
+          reason: body.reason ?? null,
+        });
+      }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/subscriptions',
+    operationId: 'listSubscriptions',
+    summary: "List subscriptions of the caller's apps and to the caller's APIs",
+    tag,
+    who: 'tenant',
+    query: subscriptionFilter,
+    response: { status: 200, description: 'The subscriptions', schema: listOf(subscriptionView) },
+    handler: async ({ ctx, principal, query }) => ({
+      items: await listSubscriptions(ctx.store.db, { tenantId: tenantScope(principal), ...query }),
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/subscriptions/:id',
+    operationId: 'getSubscription',
+    summary: 'Get a subscription',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 200, description: 'The subscription', schema: subscriptionView },
+    errors: ['not_found'],
+    handler: async ({ ctx, principal, params }) =>
+      (await visibleSubscription(ctx.store.db, principal, params.id)).subscription,
+  }),
+  ...actions,
+];

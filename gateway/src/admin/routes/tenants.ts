@@ -1,0 +1,159 @@
+// Tenants and their admin tokens: platform token only.
+import {
+  deleteTenant,
+  findTenant,
+  findTenantToken,
+  insertTenant,
+  insertTenantToken,
+  listTenants,
+  listTenantTokens,
+  renameTenant,
+  revokeTenantToken,
+} from '../../store/repos/tenants.js';
+import { notFound } from '../principal.js';
+import { defineRoute } from '../route.js';
+import { idParams, listOf } from '../schemas/common.js';
+import {
+  tenantCreate,
+  tenantPatch,
+  tenantView,
+  tokenCreate,
+  tokenIssued,
+  tokenParams,
+  tokenView,
+} from '../schemas/tenants.js';
+import { write } from '../write.js';
+
+const tag = 'tenants';
+
+const nameTaken = (name: string | undefined) => `a tenant named "${name}" exists`;
+
+export const tenantRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/tenants',
+    operationId: 'createTenant',
+    summary: 'Create a tenant',
+    tag,
+    who: 'platform',
+    body: tenantCreate,
+    response: { status: 201, description: 'The tenant', schema: tenantView },
+    errors: ['conflict'],
+    handler: ({ ctx, body }) => write(ctx, (trx) => insertTenant(trx, body.name), nameTaken(body.name)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tenants',
+    operationId: 'listTenants',
+    summary: 'List tenants',
+    tag,
+    who: 'platform',
+    response: { status: 200, description: 'All tenants', schema: listOf(tenantView) },
+    handler: async ({ ctx }) => ({ items: await listTenants(ctx.store.db) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tenants/:id',
+    operationId: 'getTenant',
+    summary: 'Get a tenant',
+    tag,
+    who: 'platform',
+    params: idParams,
+    response: { status: 200, description: 'The tenant', schema: tenantView },
+    errors: ['not_found'],
+    handler: async ({ ctx, params }) => {
+      const tenant = await findTenant(ctx.store.db, params.id);
+      if (!tenant) throw notFound('tenant', params.id);
+      return tenant;
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/tenants/:id',
+    operationId: 'updateTenant',
+    summary: 'Rename a tenant',
+    tag,
+    who: 'platform',
+    params: idParams,
+    body: tenantPatch,
+    response: { status: 200, description: 'The tenant', schema: tenantView },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, params, body }) =>
+      write(
+        ctx,
+        async (trx) => {
+          const tenant = await findTenant(trx, params.id);
+          if (!tenant) throw notFound('tenant', params.id);
+          if (body.name === undefined) return tenant;
+          await renameTenant(trx, params.id, body.name);
+          return { ...tenant, name: body.name };
+        },
+        nameTaken(body.name),
+      ),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/tenants/:id',
+    operationId: 'deleteTenant',
+    summary: 'Delete a tenant with everything it owns',
+    tag,
+    who: 'platform',
+    params: idParams,
+    response: { status: 204, description: 'Deleted' },
+    errors: ['not_found'],
+    handler: ({ ctx, params }) =>
+      write(ctx, async (trx) => {
+        if (!(await deleteTenant(trx, params.id))) throw notFound('tenant', params.id);
+      }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/tenants/:id/tokens',
+    operationId: 'issueTenantToken',
+    summary: 'Issue a tenant admin token (returned once)',
+    tag,
+    who: 'platform',
+    params: idParams,
+    body: tokenCreate,
+    response: { status: 201, description: 'The token, shown this once', schema: tokenIssued },
+    errors: ['not_found'],
+    handler: ({ ctx, params, body }) =>
+      write(ctx, async (trx) => {
+        if (!(await findTenant(trx, params.id))) throw notFound('tenant', params.id);
+        const { revokedAt: _none, ...issued } = await insertTenantToken(trx, params.id, body.name ?? null);
+        return issued;
+      }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/tenants/:id/tokens',
+    operationId: 'listTenantTokens',
+    summary: "List a tenant's admin tokens (without secrets)",
+    tag,
+    who: 'platform',
+    params: idParams,
+    response: { status: 200, description: 'The tokens', schema: listOf(tokenView) },
+    errors: ['not_found'],
+    handler: async ({ ctx, params }) => {
+      if (!(await findTenant(ctx.store.db, params.id))) throw notFound('tenant', params.id);
+      return { items: await listTenantTokens(ctx.store.db, params.id) };
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/tenants/:id/tokens/:tokenId',
+    operationId: 'revokeTenantToken',
+    summary: 'Revoke a tenant admin token',
+    tag,
+    who: 'platform',
+    params: tokenParams,
+    response: { status: 204, description: 'Revoked (or already revoked)' },
+    errors: ['not_found'],
+    handler: async ({ ctx, params }) => {
+      const token = await findTenantToken(ctx.store.db, params.id, params.tokenId);
+      if (!token) throw notFound('token', params.tokenId);
+      // Revoking twice changes nothing, so it writes nothing.
+      if (token.revokedAt === null) await write(ctx, (trx) => revokeTenantToken(trx, token.id));
+    },
+  }),
+];

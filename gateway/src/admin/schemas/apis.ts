@@ -1,0 +1,61 @@
+// API bodies and views. Create applies the documented defaults; patch changes only what it names.
+import { z } from 'zod';
+import { apiAuthModes, apiKinds, apiStatuses, approvalModes, visibilities } from '../../domain/types.js';
+import { basePath, host, id, name, target, timestamp } from './common.js';
+
+const fields = {
+  name,
+  basePath,
+  host: host.nullable(),
+  kind: z.enum(apiKinds),
+  auth: z.enum(apiAuthModes),
+  visibility: z.enum(visibilities),
+  approval: z.enum(approvalModes),
+  targets: z.array(target).min(1).max(32),
+  timeoutMs: z.number().int().min(1).max(600_000),
+  retries: z.number().int().min(0).max(5),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 ** 3),
+};
+
+export const apiCreate = z
+  .object({
+    ...fields,
+    host: fields.host.default(null),
+    kind: fields.kind.default('rest'),
+    auth: fields.auth.default('key'),
+    visibility: fields.visibility.default('private'),
+    approval: fields.approval.default('manual'),
+    timeoutMs: fields.timeoutMs.default(30_000),
+    retries: fields.retries.default(1),
+    maxBodyBytes: fields.maxBodyBytes.default(10 * 1024 * 1024),
+    tenantId: id
+      .optional()
+      .meta({ description: 'Required with the platform token; implied by a tenant token.' }),
+  })
+  .strict();
+
+export const apiPatch = z.object(fields).partial().strict();
+
+export const apiView = z.object({
+  id,
+  tenantId: id,
+  name: z.string(),
+  basePath: z.string(),
+  host: z.string().nullable(),
+  kind: z.enum(apiKinds),
+  auth: z.enum(apiAuthModes),
+  visibility: z.enum(visibilities),
+  approval: z.enum(approvalModes),
+  status: z.enum(apiStatuses),
+  targets: z.array(z.object({ url: z.string(), weight: z.number().int() })),
+  timeoutMs: z.number().int(),
+  retries: z.number().int(),
+  maxBodyBytes: z.number().int(),
+  settings: z.record(z.string(), z.unknown()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});

@@ -1,0 +1,24 @@
+// Subscription bodies, filters and views.
+import { z } from 'zod';
+import { subscriptionStatuses } from '../../domain/types.js';
+import { id, timestamp } from './common.js';
+
+export const subscriptionCreate = z
+  .object({ appId: id, apiId: id, planId: id, reason: z.string().max(1000).optional() })
+  .strict();
+
+export const subscriptionFilter = z
+  .object({ status: z.enum(subscriptionStatuses).optional(), apiId: id.optional(), appId: id.optional() })
+  .strict();
+
+export const subscriptionView = z.object({
+  id,
+  appId: id,
+  apiId: id,
+  planId: id,
+  status: z.enum(subscriptionStatuses),
+  reason: z.string().nullable(),
+  comment: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
