@@ -1,0 +1,157 @@
+// The gateway's Kubernetes objects as plain args: Deployment, Service, PodDisruptionBudget, HPA, Secret.
+import type * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+import type { GatewayConfig } from '../../config-schema.js';
+import {
+  containerSecurity,
+  httpProbe,
+  labels,
+  podSecurity,
+  selectorLabels,
+  sortedEnv,
+  sortKeys,
+  tmpMount,
+  tmpVolume,
+} from './common.js';
+
+export const gatewayName = 'gateway';
+export const gatewaySecretName = 'gateway-secrets';
+export const gatewayPort = 8080;
+/** The `node` user of node:22-bookworm-slim, which the gateway image runs as. */
+export const gatewayUid = 1000;
+/** The gateway drains for SHUTDOWN_GRACE_MS (10 s by default); Kubernetes must wait a little longer. */
+const terminationGraceSeconds = 15;
+
+/** Keys of the gateway Secret, mapped to the env vars that read them. */
+export const gatewaySecretKeys = {
+  ADMIN_TOKEN: 'admin-token',
+  DATABASE_URL: 'database-url',
+  REDIS_URL: 'redis-url',
+} as const;
+
+export type GatewaySecretData = Record<keyof typeof gatewaySecretKeys, pulumi.Input<string>>;
+
+export function gatewaySecret(namespace: string, data: GatewaySecretData): k8s.core.v1.SecretArgs {
+  return {
+    metadata: { name: gatewaySecretName, namespace, labels: labels(gatewayName, 'gateway') },
+    type: 'Opaque',
+    stringData: sortKeys(
+      Object.fromEntries(
+        Object.entries(gatewaySecretKeys).map(([env, key]) => [key, data[env as keyof typeof data]]),
+      ),
+    ),
+  };
+}
+
+export type GatewayDeploymentInput = {
+  namespace: string;
+  image: pulumi.Input<string>;
+  config: GatewayConfig;
+  /** A hash of the Secret's data: a changed admin token or store URL rolls the pods. */
+  secretChecksum: pulumi.Input<string>;
+};
+
+export function gatewayDeployment(input: GatewayDeploymentInput): k8s.apps.v1.DeploymentArgs {
+  const { namespace, image, config, secretChecksum } = input;
+  const secretEnv = Object.entries(gatewaySecretKeys).map(([name, key]) => ({
+    name,
+    valueFrom: { secretKeyRef: { name: gatewaySecretName, key } },
+  }));
+  return {
+    metadata: { name: gatewayName, namespace, labels: labels(gatewayName, 'gateway') },
+    spec: {
+      // With autoscaling on, the HPA owns the replica count; setting it here would undo its work on every deploy.
+      ...(config.autoscaling.enabled ? {} : { replicas: config.replicas }),
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: selectorLabels(gatewayName) },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: {
+          labels: labels(gatewayName, 'gateway'),
+          annotations: sortKeys({
+            'checksum/secret': secretChecksum,
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(gatewayPort),
+            'prometheus.io/path': '/metrics',
+          }),
+        },
+        spec: {
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: terminationGraceSeconds,
+          securityContext: podSecurity(gatewayUid),
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: selectorLabels(gatewayName) },
+            },
+          ],
+          containers: [
+            {
+              name: gatewayName,
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ name: 'http', containerPort: gatewayPort, protocol: 'TCP' }],
+              env: sortedEnv([
+                { name: 'PORT', value: String(gatewayPort) },
+                { name: 'LOG_LEVEL', value: config.logLevel },
+                { name: 'CONFIG_POLL_MS', value: String(config.configPollMs) },
+                ...secretEnv,
+              ]),
+              resources: sortKeys({ requests: config.resources.requests, limits: config.resources.limits }),
+              startupProbe: httpProbe('/healthz', 'http', { periodSeconds: 2, failureThreshold: 30 }),
+              livenessProbe: httpProbe('/healthz', 'http', { periodSeconds: 10, failureThreshold: 3 }),
+              readinessProbe: httpProbe('/readyz', 'http', { periodSeconds: 5, failureThreshold: 2 }),
+              securityContext: containerSecurity,
+              volumeMounts: [tmpMount],
+            },
+          ],
+          volumes: [tmpVolume],
+        },
+      },
+    },
+  };
+}
+
+export function gatewayService(namespace: string, config: GatewayConfig): k8s.core.v1.ServiceArgs {
+  return {
+    metadata: { name: gatewayName, namespace, labels: labels(gatewayName, 'gateway') },
+    spec: {
+      type: config.serviceType,
+      selector: selectorLabels(gatewayName),
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
+
+export function gatewayDisruptionBudget(namespace: string): k8s.policy.v1.PodDisruptionBudgetArgs {
+  return {
+    metadata: { name: gatewayName, namespace, labels: labels(gatewayName, 'gateway') },
+    // maxUnavailable rather than minAvailable: with a single replica a drain can still proceed.
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(gatewayName) } },
+  };
+}
+
+export function gatewayAutoscaler(
+  namespace: string,
+  config: GatewayConfig,
+): k8s.autoscaling.v2.HorizontalPodAutoscalerArgs {
+  return {
+    metadata: { name: gatewayName, namespace, labels: labels(gatewayName, 'gateway') },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: gatewayName },
+      minReplicas: config.autoscaling.minReplicas,
+      maxReplicas: config.autoscaling.maxReplicas,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: {
+            name: 'cpu',
+            target: { type: 'Utilization', averageUtilization: config.autoscaling.targetCpuUtilization },
+          },
+        },
+      ],
+    },
+  };
+}
