@@ -1,19 +1,16 @@
 // Smoke run of `npm run bench -- --quick`: it runs end to end and its numbers are sane (never a speed check).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gatewaySource, repoRoot } from './gateway.js';
+import { repoRoot } from './gateway.js';
 import type { BenchReport, Row } from './report.js';
 import { loadTargets } from './targets.js';
 
 const run = promisify(execFile);
 const targets = loadTargets();
-// Until the gateway lands the smoke run covers the direct and nginx rows; once main.ts exists it must pass in full.
-const withGateway = existsSync(gatewaySource);
 
 function expectSaneRow(row: Row | undefined, expectedErrors = 0) {
   expect(row).toBeDefined();
@@ -37,17 +34,13 @@ describe('npm run bench -- --quick', () => {
     dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
     const reportPath = join(dir, 'report.json');
     const args = ['tsx', 'loadtest/bench/main.ts', '--quick', '--json', reportPath];
-    if (!withGateway) args.push('--skip-gateway');
     const { stdout } = await run('npx', args, { cwd: repoRoot, timeout: 85_000 });
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as BenchReport;
 
     expect(report.mode).toBe('quick');
     expect(report.platform).toBe('processes');
     const ids = report.rows.map((row) => row.id);
-    const expectedIds = withGateway
-      ? ['direct', 'nginx', 'gateway-none', 'gateway-keyed', 'gateway-bad-key']
-      : ['direct', 'nginx'];
-    expect(ids).toEqual(expectedIds);
+    expect(ids).toEqual(['direct', 'nginx', 'gateway-none', 'gateway-keyed', 'gateway-bad-key']);
     for (const row of report.rows) expectSaneRow(row);
     const nginx = report.rows.find((row) => row.id === 'nginx')!;
     expect(nginx.ratioToNginx).toBe(1);
@@ -61,23 +54,22 @@ describe('npm run bench -- --quick', () => {
       expect(row.requests).toBeLessThan(rate * targets.local.quick.fixedRateDurationS * 1.5);
     }
 
-    if (withGateway) {
-      expect(report.fixedRate.addedP99Ms).not.toBeNull();
-      expect(report.quota).toEqual({
-        quota: targets.scenarios.quotaEnforcement.quota,
-        sent: targets.scenarios.quotaEnforcement.quota + targets.scenarios.quotaEnforcement.extraRequests,
-        ok: targets.scenarios.quotaEnforcement.quota,
-        limited: targets.scenarios.quotaEnforcement.extraRequests,
-        other: 0,
-        limitedWithRetryAfter: targets.scenarios.quotaEnforcement.extraRequests,
-        withRateLimitHeaders:
-          targets.scenarios.quotaEnforcement.quota + targets.scenarios.quotaEnforcement.extraRequests,
-        exact: true,
-      });
-      expect(report.memory?.rssBeforeMiB).toBeGreaterThan(10);
-      expect(report.memory?.rssAfterMiB).toBeGreaterThan(10);
-      expect(report.memory?.requests).toBeGreaterThan(0);
-    }
+    expect(report.fixedRate.rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'gateway-keyed']);
+    expect(report.fixedRate.addedP99Ms).not.toBeNull();
+    expect(report.quota).toEqual({
+      quota: targets.scenarios.quotaEnforcement.quota,
+      sent: targets.scenarios.quotaEnforcement.quota + targets.scenarios.quotaEnforcement.extraRequests,
+      ok: targets.scenarios.quotaEnforcement.quota,
+      limited: targets.scenarios.quotaEnforcement.extraRequests,
+      other: 0,
+      limitedWithRetryAfter: targets.scenarios.quotaEnforcement.extraRequests,
+      withRateLimitHeaders:
+        targets.scenarios.quotaEnforcement.quota + targets.scenarios.quotaEnforcement.extraRequests,
+      exact: true,
+    });
+    expect(report.memory?.rssBeforeMiB).toBeGreaterThan(10);
+    expect(report.memory?.rssAfterMiB).toBeGreaterThan(10);
+    expect(report.memory?.requests).toBeGreaterThan(0);
 
     expect(stdout).toMatch(/^row +req\/s +p50 ms +p99 ms +p99\.9 ms +errors +x nginx +x direct$/m);
     expect(stdout).toMatch(/^nginx proxy +\d+ .* 1\.00 +\d\.\d\d$/m);

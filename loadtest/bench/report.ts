@@ -204,7 +204,16 @@ export function renderReport(report: BenchReport): string {
       table(
         ['target', 'wanted', 'measured', ''],
         report.verdicts.map((v) => [v.name, v.target, v.actual, v.met ? 'met' : 'MISSED']),
+        true,
       ),
+    );
+  }
+  const load = Number(report.machine.loadAverage1m);
+  const cpus = Number(report.machine.cpus);
+  if (load > cpus / 2) {
+    parts.push(
+      '',
+      `warning: the 1-minute load average was ${load.toFixed(2)} on ${cpus} CPUs when the run started: other processes competed for the CPUs, so these figures understate what this machine does when idle`,
     );
   }
   return parts.join('\n');

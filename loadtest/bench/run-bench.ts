@@ -1,6 +1,6 @@
 // Orchestrates one benchmark run: start backend, nginx proxy and gateway, measure every row, clean up.
 import { execFileSync } from 'node:child_process';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { containerDatabaseUrl, resolveImage, startContainer } from './containers.js';
 import type { CpuPlan } from './cpu-plan.js';
 import { type GatewayHandle, type GatewayRuntime, startLocalGateway } from './gateway.js';
@@ -69,6 +69,8 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
   const servers = options.cpuPlan.servers;
   const cleanups: (() => Promise<void>)[] = [];
   const startedAt = new Date().toISOString();
+  // Recorded before anything starts: a busy machine explains numbers far below an idle one's.
+  const loadAverage1m = Math.round(loadavg()[0]! * 100) / 100;
   try {
     // Backend: a private nginx returning a fixed JSON body, or the echo image in containers mode.
     const backendPort = await freePort();
@@ -225,6 +227,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       startedAt,
       machine: {
         cpus: cpus().length,
+        loadAverage1m,
         cpuModel: cpus()[0]?.model ?? 'unknown',
         kernel: release(),
         node: process.version,

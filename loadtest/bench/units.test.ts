@@ -161,6 +161,20 @@ describe('rows and verdicts', () => {
     });
     expect(text).toMatch(/^keyed +6000 +1\.00 +3\.00 +4\.00 +2 +0\.30 +0\.15$/m);
     expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 5 ms +6 ms +MISSED$/m);
+    expect(text).not.toContain('warning:');
+    const busy = renderReport({
+      mode: 'full',
+      platform: 'processes',
+      startedAt: 'now',
+      machine: { cpus: 2, loadAverage1m: 3 },
+      setup: { cpuPlan: 'not pinned' },
+      rows,
+      fixedRate: fixed,
+      quota: null,
+      memory: null,
+      verdicts: [],
+    });
+    expect(busy).toContain('warning: the 1-minute load average was 3.00 on 2 CPUs when the run started');
   });
 });
 
