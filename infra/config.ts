@@ -129,6 +129,9 @@ export function parseStackConfig(
   const parsed = stackConfigSchema(manifest).safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
+      throw configError(project, [issue.keys[0]!], 'is not a config key of this program');
+    }
     const present = valueAt(input, issue.path) !== undefined;
     throw configError(project, issue.path, describeIssue(issue, present));
   }
