@@ -14,7 +14,7 @@ const images = (extra: Partial<InStackImagesConfig> = {}): InStackImagesConfig =
   mode: 'inStack',
   registry: 'registry.example.com/team',
   platforms: ['linux/amd64', 'linux/arm64'],
-  buildArgs: { NODE_IMAGE: 'node:22-bookworm-slim', BASE: 'b' },
+  buildArgs: { BASE_IMAGE: 'node:22-bookworm-slim', BASE: 'b' },
   cache: true,
   ...extra,
 });
@@ -37,7 +37,7 @@ describe('imageBuildArgs', () => {
 
   test('platforms, sorted build args and BuildKit secrets pass through', () => {
     expect(args().platforms).toEqual(['linux/amd64', 'linux/arm64']);
-    expect(Object.keys(args().buildArgs as object)).toEqual(['BASE', 'NODE_IMAGE']);
+    expect(Object.keys(args().buildArgs as object)).toEqual(['BASE', 'BASE_IMAGE']);
     expect(args().secrets).toEqual({ npmrc: 'token' });
   });
 
