@@ -47,8 +47,10 @@ export function restApi(overrides: Record<string, unknown> = {}): Record<string,
 const tables = ['tenants', 'tenant_tokens', 'apis', 'plans', 'apps', 'api_keys', 'subscriptions'] as const;
 
 /** Row count of every config table plus the config version: equal before and after means nothing was written. */
-export async function storeState(store: Store): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+export type StoreState = Record<(typeof tables)[number] | 'config_version', number>;
+
+export async function storeState(store: Store): Promise<StoreState> {
+  const out = {} as StoreState;
   for (const table of tables) {
     const row = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(store.db);
     out[table] = Number(row.rows[0]!.n);
