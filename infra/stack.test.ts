@@ -8,7 +8,9 @@ import { readImageManifest } from './image-manifest.js';
 import { isDigestRef } from './image-refs.js';
 import { isKubernetesObjectType, validateKubernetesObject } from './testing/kubernetes-schemas.js';
 import {
+  fakeAccount,
   fakeLoadBalancer,
+  fakeRegion,
   type ProgramRun,
   type RecordedResource,
   runProgram,
@@ -93,6 +95,7 @@ describe.each([
         'kubernetes:core/v1:Namespace',
         'kubernetes:core/v1:Secret',
         'kubernetes:core/v1:Service',
+        'kubernetes:networking.k8s.io/v1:NetworkPolicy',
         'kubernetes:policy/v1:PodDisruptionBudget',
         ...(clusterMode === 'eks' ? ['kubernetes:storage.k8s.io/v1:StorageClass'] : []),
       ].sort(),
@@ -193,6 +196,43 @@ describe('images.mode=ci', () => {
     expect(result.outputs.images!.value).toEqual(withoutLlmMock);
     const names = result.ofType('kubernetes:apps/v1:Deployment').map((r) => asWorkload(r).metadata.name);
     expect(names.sort()).toEqual(['echo', 'gateway']);
+  });
+});
+
+describe('images.mode=inStack', () => {
+  test('on EKS: one ECR repository per image and stack; deploys <repository URL>@<pushed digest>', async () => {
+    const result = await run({
+      cluster: { mode: 'eks' },
+      images: { mode: 'inStack', platforms: ['linux/arm64'] },
+    });
+    const repositories = result.ofType('aws:ecr/repository:Repository').map((r) => r.inputs.name);
+    expect(repositories.sort()).toEqual([
+      'dev/gateway-kit/echo',
+      'dev/gateway-kit/gateway',
+      'dev/gateway-kit/llm-mock',
+    ]);
+    const build = result.ofType('docker-build:index:Image').find((r) => r.name === 'images-gateway')!;
+    const repo = `${fakeAccount}.dkr.ecr.${fakeRegion}.amazonaws.com/dev/gateway-kit/gateway`;
+    expect(build.inputs).toMatchObject({
+      push: true,
+      tags: [`${repo}:dev`],
+      platforms: ['linux/arm64'],
+      dockerfile: { location: expect.stringMatching(/Dockerfile\.gateway$/) },
+      cacheFrom: [{ registry: { ref: `${repo}:buildcache` } }],
+      cacheTo: [
+        { registry: { ref: `${repo}:buildcache`, mode: 'max', imageManifest: true, ociMediaTypes: true } },
+      ],
+      registries: [
+        {
+          address: `${fakeAccount}.dkr.ecr.${fakeRegion}.amazonaws.com`,
+          username: 'AWS',
+          password: 'ecr-login-password',
+        },
+      ],
+    });
+    const ref = imageOf(result, 'gateway');
+    expect(ref).toMatch(new RegExp(`^${repo.replace(/\./g, '\\.')}@sha256:[0-9a-f]{64}$`));
+    expect(result.outputs.images?.value).toMatchObject({ gateway: ref });
   });
 });
 

@@ -3,7 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { GatewayConfig } from '../config-schema.js';
 import type { ImageEntry } from '../image-manifest.js';
-import { labels, sha256, stableJson } from './manifests/common.js';
+import { labels, selectorLabels, sha256, stableJson } from './manifests/common.js';
 import {
   gatewayAutoscaler,
   gatewayDeployment,
@@ -16,10 +16,13 @@ import { sampleDeployment, sampleService, sampleUrl } from './manifests/samples.
 import {
   inClusterStoreUrls,
   postgresCredentials,
+  postgresName,
   postgresService,
   postgresStatefulSet,
+  redisName,
   redisService,
   redisStatefulSet,
+  storeNetworkPolicy,
 } from './manifests/store.js';
 
 /** Where the gateway's PostgreSQL and Redis come from. */
@@ -155,6 +158,16 @@ export class GatewayPlatform extends pulumi.ComponentResource {
       redisStatefulSet(ns, store.redisImage, volume(store.redisStorage)),
       { ...opts, dependsOn: [redisSvc] },
     );
+    for (const [storeName, port] of [
+      [postgresName, 5432],
+      [redisName, 6379],
+    ] as const) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${storeName}-policy`,
+        storeNetworkPolicy(ns, storeName, port, selectorLabels(gatewayName)),
+        opts,
+      );
+    }
     const urls = store.password.apply((password) => inClusterStoreUrls(ns, password));
     return {
       databaseUrl: pulumi.secret(urls.databaseUrl),

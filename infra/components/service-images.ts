@@ -64,7 +64,8 @@ export class ServiceImages extends pulumi.ComponentResource {
         const repository = new aws.ecr.Repository(
           `${name}-${entry.name}`,
           {
-            name: entry.repository,
+            // Per stack: ECR names are unique per account and region, and stacks must not share a cache tag.
+            name: `${args.stack}/${entry.repository}`,
             // Tags move with each build; deployments pin the digest, so mutability cannot change what runs.
             imageTagMutability: 'MUTABLE',
             imageScanningConfiguration: { scanOnPush: true },

@@ -1,6 +1,7 @@
 // Validates a recorded Kubernetes resource against the official OpenAPI schemas (kubernetes-models, offline).
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
@@ -17,6 +18,7 @@ const models: Readonly<Record<string, ModelClass>> = {
   'kubernetes:apps/v1:Deployment': Deployment,
   'kubernetes:apps/v1:StatefulSet': StatefulSet,
   'kubernetes:policy/v1:PodDisruptionBudget': PodDisruptionBudget,
+  'kubernetes:networking.k8s.io/v1:NetworkPolicy': NetworkPolicy,
   'kubernetes:autoscaling/v2:HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'kubernetes:storage.k8s.io/v1:StorageClass': StorageClass,
 };

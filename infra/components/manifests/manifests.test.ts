@@ -7,7 +7,7 @@ import { validateKubernetesObject } from '../../testing/kubernetes-schemas.js';
 import { sortKeys, stableJson } from './common.js';
 import { gatewayAutoscaler, gatewayDeployment, gatewayDisruptionBudget, gatewayService } from './gateway.js';
 import { sampleDeployment } from './samples.js';
-import { inClusterStoreUrls, postgresStatefulSet, redisStatefulSet } from './store.js';
+import { inClusterStoreUrls, postgresStatefulSet, redisStatefulSet, storeNetworkPolicy } from './store.js';
 
 const manifest = readImageManifest();
 const parsed = stackConfigSchema(manifest).parse({ adminToken: 'x'.repeat(16), images: { mode: 'ci' } });
@@ -100,6 +100,7 @@ describe('Kubernetes schemas', () => {
     ['autoscaling/v2', 'HorizontalPodAutoscaler', gatewayAutoscaler('gk', parsed.gateway)],
     ['apps/v1', 'StatefulSet', postgresStatefulSet('gk', 'postgres:16', volume)],
     ['apps/v1', 'StatefulSet', redisStatefulSet('gk', 'redis:7', volume)],
+    ['networking.k8s.io/v1', 'NetworkPolicy', storeNetworkPolicy('gk', 'redis', 6379, { app: 'gateway' })],
     ...samples.map((s): [string, string, object] => [
       'apps/v1',
       'Deployment',
@@ -120,6 +121,23 @@ describe('Kubernetes schemas', () => {
     expect(() => validateKubernetesObject('kubernetes:batch/v1:Job', {})).toThrow(
       'no Kubernetes schema registered for kubernetes:batch/v1:Job',
     );
+  });
+});
+
+test('the store accepts connections from the gateway pods only', () => {
+  expect(
+    json(storeNetworkPolicy('gk', 'postgres', 5432, { 'app.kubernetes.io/name': 'gateway' })).spec,
+  ).toEqual({
+    podSelector: {
+      matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/part-of': 'gateway-kit' },
+    },
+    policyTypes: ['Ingress'],
+    ingress: [
+      {
+        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
+    ],
   });
 });
 

@@ -159,3 +159,25 @@ export function inClusterStoreUrls(
     redisUrl: `redis://${host(redisName)}:6379`,
   };
 }
+
+/**
+ * Only the gateway may reach the store: the in-cluster Redis has no password, so the network is its lock.
+ * Enforced where the CNI implements NetworkPolicy (on EKS, the VPC CNI with network policy enabled).
+ */
+export function storeNetworkPolicy(
+  namespace: string,
+  name: typeof postgresName | typeof redisName,
+  port: number,
+  clientLabels: Record<string, string>,
+): k8s.networking.v1.NetworkPolicyArgs {
+  return {
+    metadata: { name: `${name}-clients`, namespace, labels: labels(name, 'store') },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(name) },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: clientLabels } }], ports: [{ protocol: 'TCP', port }] },
+      ],
+    },
+  };
+}
