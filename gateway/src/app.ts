@@ -4,13 +4,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createAdminApp } from './admin/app.js';
+import { aiGateway } from './ai/index.js';
 import { type Env, envSchema } from './config/env.js';
 import type { GatewayContext } from './context.js';
 import { dataPlaneChain } from './data-plane/chain.js';
 import { createDataPlane } from './data-plane/handler.js';
 import { createUpgradeHandler } from './data-plane/websocket.js';
+import { memoryLimiterStore, redisLimiterStore } from './limits/limiter-store.js';
+import { Limits } from './limits/limits.js';
+import { CallLogQueue } from './observability/call-log-queue.js';
 import type { CallRecorder } from './observability/call-record.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { scheduleRetention } from './observability/retention.js';
+import { throttledWarn } from './observability/throttled-log.js';
 import { opsRouter } from './ops.js';
 import { Upstreams } from './policies/forward/upstreams.js';
 import { createGatewayServer } from './server.js';
@@ -31,6 +38,7 @@ export interface RunningGateway {
   ctx: GatewayContext;
   store: GatewayContext['store'];
   snapshot: SnapshotHolder;
+  callLog: CallLogQueue;
   stop(): Promise<void>;
 }
 
@@ -63,12 +71,56 @@ export async function startGateway(
   await snapshot.refresh(true);
   snapshot.startPolling(env.CONFIG_POLL_MS);
 
-  const ctx: GatewayContext = { env, store, snapshot, logger, configChanged: () => snapshot.refresh(true) };
-  const chain = dataPlaneChain({ upstreams });
+  const metrics = createMetrics();
+  const limits = new Limits(env.REDIS_URL ? redisLimiterStore(env.REDIS_URL) : memoryLimiterStore());
+  const reportLimitsError = throttledWarn(logger, 'rate-limit store unavailable');
+  const callLog = new CallLogQueue({
+    db: store.db,
+    maxSize: env.CALL_LOG_QUEUE_SIZE,
+    batchSize: env.CALL_LOG_BATCH_SIZE,
+    flushMs: env.CALL_LOG_FLUSH_MS,
+    onDepth: (n) => metrics.queueDepth.set(n),
+    onDrop: (n) => metrics.queueDropped.inc(n),
+    onWriteError: (() => {
+      const warn = throttledWarn(logger, 'call-log write failed; records stay queued');
+      return (err: Error) => {
+        metrics.storeErrors.inc({ op: 'call_log' });
+        warn(err);
+      };
+    })(),
+  });
+  callLog.start();
+  const stopRetention = scheduleRetention(
+    store.db,
+    env.LOG_RETENTION_DAYS,
+    throttledWarn(logger, 'call-log purge failed'),
+  );
+
+  const ctx: GatewayContext = {
+    env,
+    store,
+    snapshot,
+    logger,
+    metrics,
+    limits,
+    configChanged: () => snapshot.refresh(true),
+  };
+  const rateLimit = {
+    limits,
+    onStoreError: env.LIMITS_ON_STORE_ERROR,
+    reportStoreError: (err: Error) => {
+      metrics.limitsStoreErrors.inc();
+      reportLimitsError(err);
+    },
+  };
+  // SECRET_KEY seals provider keys; without it ADMIN_TOKEN does (docs/ai.md explains the trade-off).
+  const ai = aiGateway({ ...rateLimit, secret: env.SECRET_KEY ?? env.ADMIN_TOKEN, logger });
+  const chain = dataPlaneChain({ upstreams, rateLimit, ai });
   const data = createDataPlane({
     snapshot,
     steps: chain.all,
-    recorders: options.recorders ?? [],
+    // One record per call feeds all three: metrics now, the call log (and so usage) in batches.
+    recorders: [metrics.recordCall, callLog.push, ...(options.recorders ?? [])],
     trustProxyHops: env.TRUST_PROXY_HOPS,
     logger,
   });
@@ -100,18 +152,29 @@ export async function startGateway(
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      // Stop accepting, let in-flight calls finish within the grace period, then write every record left.
       snapshot.stop();
+      stopRetention();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
         const grace = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
         grace.unref();
+        server.once('close', () => {
+          clearInterval(idle);
+          clearTimeout(grace);
+        });
       });
+      callLog.stop();
+      await callLog.drain(Math.max(env.SHUTDOWN_GRACE_MS, 5000));
       await upstreams.close();
+      await ai.close();
+      await limits.close();
       await store.close();
     })();
     return stopping;
   };
 
-  return { url: `http://${host}:${port}`, port, server, ctx, store, snapshot, stop };
+  return { url: `http://${host}:${port}`, port, server, ctx, store, snapshot, callLog, stop };
 }

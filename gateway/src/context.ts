@@ -1,6 +1,8 @@
 // What every part of a running gateway shares: validated env, store, snapshot, logger.
 import type { Env } from './config/env.js';
+import type { Limits } from './limits/limits.js';
 import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
 import type { SnapshotHolder } from './snapshot/holder.js';
 import type { Store } from './store/db.js';
 
@@ -9,6 +11,8 @@ export interface GatewayContext {
   store: Store;
   snapshot: SnapshotHolder;
   logger: Logger;
+  metrics: Metrics;
+  limits: Limits;
   /** Call after a control-plane write: bumps nothing itself, just reloads this replica's snapshot now. */
   configChanged(): Promise<void>;
 }

@@ -11,7 +11,13 @@ export function opsRouter(ctx: GatewayContext): Router {
   router.get('/readyz', (_req: Request, res: Response) => {
     const checks = { snapshot: ctx.snapshot.loaded, store: ctx.snapshot.storeReachable };
     const ready = checks.snapshot && checks.store;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    // The config version lets operators (and tests) see whether replicas have converged.
+    const configVersion = ctx.snapshot.loaded ? ctx.snapshot.current.version : null;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, configVersion });
+  });
+  router.get('/metrics', async (_req: Request, res: Response) => {
+    res.setHeader('content-type', ctx.metrics.registry.contentType);
+    res.send(await ctx.metrics.registry.metrics());
   });
   return router;
 }

@@ -1,6 +1,7 @@
 // The state of one data-plane call as it moves down the policy chain.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Api } from '../domain/types.js';
+import type { AiAttempt } from '../observability/call-record.js';
 import type { AppEntry, Snapshot, SubscriptionEntry } from '../snapshot/snapshot.js';
 
 export interface Call {
@@ -34,6 +35,8 @@ export interface Call {
   promptTokens: number | null;
   completionTokens: number | null;
   costUsd: number | null;
+  /** AI calls: provider attempts, in order (see ai/). */
+  attempts: AiAttempt[] | null;
 }
 
 /** A policy step: throws a GatewayError to answer early; the last step writes the response. */

@@ -1,14 +1,19 @@
 // The data-plane policy chain, in order. Read top to bottom: this is what every call goes through.
+import type { AiGatewayStep } from '../ai/index.js';
 import { bodyLimit } from '../policies/body-limit/index.js';
 import { forward } from '../policies/forward/index.js';
 import type { Upstreams } from '../policies/forward/upstreams.js';
 import { keyAuth } from '../policies/key-auth/index.js';
+import { type RateLimitOptions, rateLimit } from '../policies/rate-limit/index.js';
 import { routeMatch } from '../policies/route-match/index.js';
 import { subscriptionCheck } from '../policies/subscription/index.js';
 import type { Step } from './call.js';
 
 export interface ChainDeps {
   upstreams: Upstreams;
+  rateLimit: RateLimitOptions;
+  /** The AI layer (ai/): answers `ai` and `prompt` APIs itself. */
+  ai: AiGatewayStep;
 }
 
 export function dataPlaneChain(deps: ChainDeps): { all: Step[]; access: Step[] } {
@@ -20,7 +25,9 @@ export function dataPlaneChain(deps: ChainDeps): { all: Step[]; access: Step[] }
   const all: Step[] = [
     ...access,
     bodyLimit(), // 413 (declared length)
-    forward(deps.upstreams), // 502 / 504, or the upstream's answer
+    rateLimit(deps.rateLimit), // 429 (rate, quotas), 503 if the limits store is down and closed
+    deps.ai, // kinds ai and prompt: 429 token quota, 502 / 504, or the model's answer
+    forward(deps.upstreams), // kind rest: 502 / 504, or the upstream's answer
   ];
   return { all, access };
 }

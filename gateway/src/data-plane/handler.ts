@@ -54,6 +54,7 @@ export function newCall(
     promptTokens: null,
     completionTokens: null,
     costUsd: null,
+    attempts: null,
   };
 }
 
@@ -86,6 +87,7 @@ export function recordOf(call: Call): CallRecord {
     promptTokens: call.promptTokens,
     completionTokens: call.completionTokens,
     costUsd: call.costUsd,
+    attempts: call.attempts,
   };
 }
 

@@ -20,6 +20,20 @@ export interface CallRecord {
   promptTokens: number | null;
   completionTokens: number | null;
   costUsd: number | null;
+  /** AI calls: every provider attempt in order, the last one being the answer (or the final failure). */
+  attempts: AiAttempt[] | null;
+}
+
+/** One try of one provider key for one model. Never holds the key itself, only its id. */
+export interface AiAttempt {
+  provider: string;
+  key: string;
+  model: string;
+  /** The provider's HTTP status, or null when no response came (timeout, refused, reset). */
+  status: number | null;
+  /** Why this attempt did not answer (`upstream_timeout`, `provider_429`…), or null for the one that did. */
+  error: string | null;
+  ms: number;
 }
 
 export type CallRecorder = (record: CallRecord) => void;

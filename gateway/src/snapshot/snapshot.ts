@@ -1,5 +1,6 @@
 // The data plane's view of the world: everything a request needs, compiled into Maps when config changes.
 import type { Kysely } from 'kysely';
+import { type AiConfig, loadAiConfig } from '../ai/ai-config.js';
 import { type Api, type Plan, routableStatuses } from '../domain/types.js';
 import { apiFromRow, planFromRow } from '../store/rows.js';
 import type { Database } from '../store/schema.js';
@@ -39,6 +40,8 @@ export interface Snapshot {
   /** sha256 of a live tenant token → tenant id. */
   tenantTokens: Map<string, string>;
   plans: Map<string, Plan>;
+  /** AI providers and models (keys still sealed). */
+  ai: AiConfig;
 }
 
 export function subscriptionKey(appId: string, apiId: string): string {
@@ -47,7 +50,7 @@ export function subscriptionKey(appId: string, apiId: string): string {
 
 export async function loadSnapshot(db: Kysely<Database>, version: number): Promise<Snapshot> {
   // One read transaction so the tables agree with each other and with the version read by the caller.
-  const [apiRows, planRows, appRows, keyRows, subRows, tokenRows] = await Promise.all([
+  const [apiRows, planRows, appRows, keyRows, subRows, tokenRows, ai] = await Promise.all([
     db.selectFrom('apis').selectAll().execute(),
     db.selectFrom('plans').selectAll().execute(),
     db.selectFrom('apps').select(['id', 'tenant_id', 'name']).execute(),
@@ -62,6 +65,7 @@ export async function loadSnapshot(db: Kysely<Database>, version: number): Promi
       .where('status', '=', 'approved')
       .execute(),
     db.selectFrom('tenant_tokens').select(['hash', 'tenant_id']).where('revoked_at', 'is', null).execute(),
+    loadAiConfig(db),
   ]);
 
   const apis = new Map<string, Api>();
@@ -103,5 +107,6 @@ export async function loadSnapshot(db: Kysely<Database>, version: number): Promi
     approved,
     tenantTokens,
     plans,
+    ai,
   };
 }

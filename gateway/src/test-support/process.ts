@@ -16,12 +16,16 @@ export interface GatewayProcess {
 
 export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    // info at least: the "gateway listening" line is how we learn the port.
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr.push(d);
+    if (process.env.GK_DEBUG) process.stderr.write(d);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {

@@ -59,6 +59,7 @@ export function upstreamPath(call: Call, target: ResolvedTarget): string {
 export function forward(upstreams: Upstreams): Step {
   return async function forward(call: Call) {
     const api = call.api!;
+    if (api.kind !== 'rest') return; // answered by the AI step (ai/)
     const { req, res } = call;
     const method = req.method ?? 'GET';
     const withBody = hasRequestBody(req.headers);

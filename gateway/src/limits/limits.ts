@@ -1,0 +1,192 @@
+// Checks a call against its counters (rate, quotas) in order; all pass or the call is refused, and quota
+// points taken before a refusal are given back so a refused call never uses up quota.
+import type { Quota, RateLimit } from '../domain/types.js';
+import type { LimiterStore } from './limiter-store.js';
+import { RateLimiterRes } from './limiter-store.js';
+import { dayWindow, monthWindow } from './windows.js';
+
+export const limitReasons = {
+  rate: 'rate',
+  requestsPerDay: 'quota_day',
+  requestsPerMonth: 'quota_month',
+  tokensPerDay: 'tokens_day',
+  tokensPerMonth: 'tokens_month',
+} as const;
+export type LimitReason = (typeof limitReasons)[keyof typeof limitReasons];
+
+export interface Counter {
+  reason: LimitReason;
+  key: string;
+  limit: number;
+  durationSec: number;
+  /** Calendar windows end at a fixed instant, not `durationSec` after the first hit. */
+  secondsLeft?: number;
+}
+
+export interface LimitState {
+  limit: number;
+  remaining: number;
+  resetSec: number;
+}
+
+export type LimitOutcome =
+  | { allowed: true; state: LimitState | null }
+  | { allowed: false; reason: LimitReason; state: LimitState; retryAfterSec: number }
+  /** The counter store failed; the caller applies LIMITS_ON_STORE_ERROR. */
+  | { allowed: null; error: Error };
+
+/**
+ * A plan's rate limit is a window of `burst` requests every `burst / requestsPerSecond` seconds: the average
+ * rate is requestsPerSecond and a client may spend the whole burst at once (see docs/limits.md).
+ */
+export function rateCounter(subscriptionId: string, rate: RateLimit): Counter {
+  const burst = Math.max(rate.burst, rate.requestsPerSecond);
+  return {
+    reason: limitReasons.rate,
+    key: `rate:${subscriptionId}`,
+    limit: burst,
+    durationSec: burst / rate.requestsPerSecond,
+  };
+}
+
+export function requestQuotaCounters(scope: string, quota: Quota | null, now: number): Counter[] {
+  const counters: Counter[] = [];
+  if (quota?.requestsPerDay) {
+    const w = dayWindow(now);
+    counters.push({
+      reason: limitReasons.requestsPerDay,
+      key: `qd:${scope}:${w.id}`,
+      limit: quota.requestsPerDay,
+      durationSec: 86400,
+      secondsLeft: w.secondsLeft,
+    });
+  }
+  if (quota?.requestsPerMonth) {
+    const w = monthWindow(now);
+    counters.push({
+      reason: limitReasons.requestsPerMonth,
+      key: `qm:${scope}:${w.id}`,
+      limit: quota.requestsPerMonth,
+      durationSec: 31 * 86400,
+      secondsLeft: w.secondsLeft,
+    });
+  }
+  return counters;
+}
+
+export function tokenQuotaCounters(scope: string, quota: Quota | null, now: number): Counter[] {
+  const counters: Counter[] = [];
+  if (quota?.tokensPerDay) {
+    const w = dayWindow(now);
+    counters.push({
+      reason: limitReasons.tokensPerDay,
+      key: `td:${scope}:${w.id}`,
+      limit: quota.tokensPerDay,
+      durationSec: 86400,
+      secondsLeft: w.secondsLeft,
+    });
+  }
+  if (quota?.tokensPerMonth) {
+    const w = monthWindow(now);
+    counters.push({
+      reason: limitReasons.tokensPerMonth,
+      key: `tm:${scope}:${w.id}`,
+      limit: quota.tokensPerMonth,
+      durationSec: 31 * 86400,
+      secondsLeft: w.secondsLeft,
+    });
+  }
+  return counters;
+}
+
+function stateOf(counter: Counter, res: RateLimiterRes): LimitState {
+  return {
+    limit: counter.limit,
+    remaining: Math.max(0, res.remainingPoints),
+    resetSec: Math.max(0, Math.ceil(res.msBeforeNext / 1000)),
+  };
+}
+
+function tighter(a: LimitState | null, b: LimitState): LimitState {
+  return a === null || b.remaining < a.remaining ? b : a;
+}
+
+export class Limits {
+  constructor(private readonly store: LimiterStore) {}
+
+  get kind(): LimiterStore['kind'] {
+    return this.store.kind;
+  }
+
+  #limiter(c: Counter) {
+    return this.store.limiter(c.limit, c.durationSec);
+  }
+
+  #options(c: Counter) {
+    return c.secondsLeft === undefined ? {} : { customDuration: c.secondsLeft };
+  }
+
+  /** Takes `points` from every counter, in order; stops at the first refusal and refunds what it took. */
+  async consume(counters: Counter[], points = 1): Promise<LimitOutcome> {
+    let state: LimitState | null = null;
+    const taken: Counter[] = [];
+    for (const c of counters) {
+      try {
+        const res = await this.#limiter(c).consume(c.key, points, this.#options(c));
+        taken.push(c);
+        state = tighter(state, stateOf(c, res));
+      } catch (err) {
+        await this.#refund(taken, points);
+        if (err instanceof RateLimiterRes) {
+          const s = stateOf(c, err);
+          return { allowed: false, reason: c.reason, state: s, retryAfterSec: Math.max(1, s.resetSec) };
+        }
+        return { allowed: null, error: err as Error };
+      }
+    }
+    return { allowed: true, state };
+  }
+
+  /** Whether every counter still has room, without taking any (a token quota is checked before the call). */
+  async check(counters: Counter[]): Promise<LimitOutcome> {
+    let state: LimitState | null = null;
+    for (const c of counters) {
+      try {
+        const res = await this.#limiter(c).get(c.key);
+        const used = res?.consumedPoints ?? 0;
+        const s: LimitState = {
+          limit: c.limit,
+          remaining: Math.max(0, c.limit - used),
+          resetSec: res ? Math.ceil(res.msBeforeNext / 1000) : (c.secondsLeft ?? c.durationSec),
+        };
+        if (used >= c.limit)
+          return { allowed: false, reason: c.reason, state: s, retryAfterSec: Math.max(1, s.resetSec) };
+        state = tighter(state, s);
+      } catch (err) {
+        return { allowed: null, error: err as Error };
+      }
+    }
+    return { allowed: true, state };
+  }
+
+  /** Adds usage after the fact (tokens of a finished call); may take a counter past its limit. */
+  async add(counters: Counter[], points: number): Promise<void> {
+    for (const c of counters) {
+      await this.#limiter(c).penalty(c.key, points, this.#options(c));
+    }
+  }
+
+  async #refund(taken: Counter[], points: number): Promise<void> {
+    // The rate window is not refunded: a refused call still arrived. Quotas are.
+    for (const c of taken) {
+      if (c.reason === limitReasons.rate) continue;
+      try {
+        await this.#limiter(c).reward(c.key, points, this.#options(c));
+      } catch {}
+    }
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

@@ -1,0 +1,115 @@
+// The call log's write path: records wait in a bounded queue and are written in batches, off the request path.
+// A store outage leaves them queued (up to the bound) until it returns; past the bound they are dropped and counted.
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { CallRecord } from './call-record.js';
+
+export interface CallLogQueueOptions {
+  db: Kysely<Database>;
+  maxSize: number;
+  batchSize: number;
+  flushMs: number;
+  onDepth(depth: number): void;
+  onDrop(count: number): void;
+  onWriteError(err: Error): void;
+}
+
+export function toRow(r: CallRecord) {
+  return {
+    ts: r.ts,
+    request_id: r.requestId,
+    tenant_id: r.tenantId,
+    api_id: r.apiId,
+    app_id: r.appId,
+    app_tenant_id: r.appTenantId,
+    subscription_id: r.subscriptionId,
+    method: r.method,
+    path: r.path.slice(0, 2048),
+    status: r.status,
+    latency_ms: Math.round(r.latencyMs * 1000) / 1000,
+    upstream_latency_ms: r.upstreamLatencyMs === null ? null : Math.round(r.upstreamLatencyMs * 1000) / 1000,
+    bytes_in: r.bytesIn,
+    bytes_out: r.bytesOut,
+    client_ip: r.clientIp,
+    error_kind: r.errorKind,
+    model: r.model,
+    prompt_tokens: r.promptTokens,
+    completion_tokens: r.completionTokens,
+    cost_usd: r.costUsd,
+    attempts: r.attempts ? JSON.stringify(r.attempts) : null,
+  };
+}
+
+export class CallLogQueue {
+  #queue: CallRecord[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #writing: Promise<void> | null = null;
+
+  constructor(private readonly o: CallLogQueueOptions) {}
+
+  get depth(): number {
+    return this.#queue.length;
+  }
+
+  push = (record: CallRecord): void => {
+    if (this.#queue.length >= this.o.maxSize) {
+      this.o.onDrop(1);
+      return;
+    }
+    this.#queue.push(record);
+    this.o.onDepth(this.#queue.length);
+    if (this.#queue.length >= this.o.batchSize && !this.#writing) void this.flushOnce();
+  };
+
+  start(): void {
+    this.#timer = setInterval(() => void this.flushOnce(), this.o.flushMs);
+    this.#timer.unref();
+  }
+
+  /** Writes one batch. A failed batch goes back to the head of the queue, so order and content survive. */
+  flushOnce(): Promise<void> {
+    if (this.#writing) return this.#writing;
+    if (this.#queue.length === 0) return Promise.resolve();
+    const batch = this.#queue.splice(0, this.o.batchSize);
+    this.#writing = this.o.db
+      .insertInto('call_logs')
+      .values(batch.map(toRow))
+      .execute()
+      .then(
+        () => undefined,
+        (err: Error) => {
+          this.#queue.unshift(...batch);
+          // Whatever no longer fits (new records arrived meanwhile) is dropped from the tail: the newest.
+          const over = this.#queue.length - this.o.maxSize;
+          if (over > 0) {
+            this.#queue.length = this.o.maxSize;
+            this.o.onDrop(over);
+          }
+          this.o.onWriteError(err);
+          throw err;
+        },
+      )
+      .finally(() => {
+        this.#writing = null;
+        this.o.onDepth(this.#queue.length);
+      });
+    return this.#writing.catch(() => {});
+  }
+
+  /** Drains everything (at shutdown); gives up after `deadlineMs` if the store stays down. */
+  async drain(deadlineMs: number): Promise<void> {
+    const until = Date.now() + deadlineMs;
+    while ((this.#queue.length > 0 || this.#writing) && Date.now() < until) {
+      if (this.#writing) await this.#writing.catch(() => {});
+      else {
+        const before = this.#queue.length;
+        await this.flushOnce();
+        if (this.#queue.length >= before) await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+}

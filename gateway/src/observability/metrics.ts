@@ -1,0 +1,102 @@
+// Prometheus metrics (prom-client), one registry per gateway so several gateways can live in one process.
+// Label values are ids and status codes only: never a raw path or a key, so cardinality stays bounded.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { LIMITED_PREFIX } from '../policies/rate-limit/index.js';
+import type { CallRecord } from './call-record.js';
+
+// From 0.5 ms (a refused key) to 60 s (a long AI completion).
+const LATENCY_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'gateway_requests_total',
+    help: 'Data-plane calls by provider tenant, API and status code.',
+    labelNames: ['tenant', 'api', 'code'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'gateway_request_duration_seconds',
+    help: 'Whole data-plane call, arrival to last byte.',
+    labelNames: ['tenant', 'api'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const upstream = new Histogram({
+    name: 'gateway_upstream_duration_seconds',
+    help: 'Upstream time to response headers.',
+    labelNames: ['api'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const limited = new Counter({
+    name: 'gateway_rate_limited_total',
+    help: 'Calls refused by a rate limit or quota.',
+    labelNames: ['api', 'reason'],
+    registers: [registry],
+  });
+  const upstreamErrors = new Counter({
+    name: 'gateway_upstream_errors_total',
+    help: 'Upstream faults by kind.',
+    labelNames: ['api', 'kind'],
+    registers: [registry],
+  });
+  const bytes = new Counter({
+    name: 'gateway_bytes_total',
+    help: 'Body bytes through the data plane.',
+    labelNames: ['api', 'direction'],
+    registers: [registry],
+  });
+  const aiTokens = new Counter({
+    name: 'gateway_ai_tokens_total',
+    help: 'AI tokens by model and type (prompt, completion).',
+    labelNames: ['model', 'type'],
+    registers: [registry],
+  });
+  const queueDepth = new Gauge({
+    name: 'gateway_call_log_queue_depth',
+    help: 'Call-log records waiting to be written.',
+    registers: [registry],
+  });
+  const queueDropped = new Counter({
+    name: 'gateway_call_log_dropped_total',
+    help: 'Call-log records dropped because the queue was full.',
+    registers: [registry],
+  });
+  const limitsStoreErrors = new Counter({
+    name: 'gateway_limits_store_errors_total',
+    help: 'Rate-limit store (Redis) failures.',
+    registers: [registry],
+  });
+  const storeErrors = new Counter({
+    name: 'gateway_store_errors_total',
+    help: 'Store failures by operation.',
+    labelNames: ['op'],
+    registers: [registry],
+  });
+
+  function recordCall(r: CallRecord): void {
+    const api = r.apiId ?? 'none';
+    const tenant = r.tenantId ?? 'none';
+    requests.inc({ tenant, api, code: String(r.status) });
+    duration.observe({ tenant, api }, r.latencyMs / 1000);
+    if (r.upstreamLatencyMs !== null) upstream.observe({ api }, r.upstreamLatencyMs / 1000);
+    if (r.bytesIn) bytes.inc({ api, direction: 'in' }, r.bytesIn);
+    if (r.bytesOut) bytes.inc({ api, direction: 'out' }, r.bytesOut);
+    if (r.errorKind?.startsWith('upstream_'))
+      upstreamErrors.inc({ api, kind: r.errorKind.slice('upstream_'.length) });
+    if (r.errorKind?.startsWith(LIMITED_PREFIX))
+      limited.inc({ api, reason: r.errorKind.slice(LIMITED_PREFIX.length) });
+    if (r.model) {
+      if (r.promptTokens) aiTokens.inc({ model: r.model, type: 'prompt' }, r.promptTokens);
+      if (r.completionTokens) aiTokens.inc({ model: r.model, type: 'completion' }, r.completionTokens);
+    }
+  }
+
+  return { registry, recordCall, queueDepth, queueDropped, limitsStoreErrors, storeErrors, aiTokens };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

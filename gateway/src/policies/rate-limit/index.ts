@@ -1,0 +1,63 @@
+// Rate limit and request quotas of the call's plan, counted per subscription. Sets the IETF RateLimit
+// header fields on every limited call; over a limit → 429 with Retry-After.
+import type { Call, Step } from '../../data-plane/call.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import {
+  type LimitState,
+  type Limits,
+  limitReasons,
+  rateCounter,
+  requestQuotaCounters,
+} from '../../limits/limits.js';
+
+const OVER_RATE = 'the rate limit of this plan is exhausted; retry after the time given';
+const OVER_QUOTA = (window: string) =>
+  `the ${window} request quota of this plan is used up; retry after the time given`;
+const STORE_DOWN = 'limits cannot be checked right now';
+
+export const LIMITED_PREFIX = 'limited_';
+
+export interface RateLimitOptions {
+  limits: Limits;
+  /** LIMITS_ON_STORE_ERROR: serve without limits (`open`) or refuse with 503 (`closed`). */
+  onStoreError: 'open' | 'closed';
+  reportStoreError(err: Error): void;
+}
+
+export function rateLimitHeaders(state: LimitState): Record<string, string> {
+  return {
+    'ratelimit-limit': String(state.limit),
+    'ratelimit-remaining': String(state.remaining),
+    'ratelimit-reset': String(state.resetSec),
+  };
+}
+
+export function rateLimit(options: RateLimitOptions): Step {
+  const { limits, onStoreError, reportStoreError } = options;
+  return async function rateLimit(call: Call) {
+    const sub = call.subscription;
+    if (!sub) return;
+    const { rateLimit: rate, quota } = sub.plan;
+    const counters = requestQuotaCounters(`sub:${sub.id}`, quota, call.ts);
+    if (rate) counters.unshift(rateCounter(sub.id, rate));
+    if (counters.length === 0) return;
+
+    const outcome = await limits.consume(counters);
+    if (outcome.allowed === null) {
+      reportStoreError(outcome.error);
+      if (onStoreError === 'closed') {
+        call.errorKind = 'limits_unavailable';
+        throw new GatewayError('limits_unavailable', STORE_DOWN, { headers: { 'retry-after': '1' } });
+      }
+      return;
+    }
+    if (outcome.state) Object.assign(call.responseHeaders, rateLimitHeaders(outcome.state));
+    if (outcome.allowed) return;
+
+    call.errorKind = LIMITED_PREFIX + outcome.reason;
+    const headers = { 'retry-after': String(outcome.retryAfterSec) };
+    if (outcome.reason === limitReasons.rate) throw new GatewayError('rate_limited', OVER_RATE, { headers });
+    const window = outcome.reason === limitReasons.requestsPerDay ? 'daily' : 'monthly';
+    throw new GatewayError('quota_exceeded', OVER_QUOTA(window), { headers });
+  };
+}

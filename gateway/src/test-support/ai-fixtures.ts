@@ -1,0 +1,201 @@
+// Set-up for the AI layer's tests: real llm-mock servers, AI providers and models, and AI/prompt APIs with a
+// keyed, approved subscription, all on a real gateway.
+import type { Server } from 'node:http';
+import { sql } from 'kysely';
+import { createLlmMockServer, type LlmMockServerOptions } from '../../../services/llm-mock/src/server.js';
+import { keyHint, SecretBox } from '../ai/secret-box.js';
+import { bumpConfigVersion } from '../store/config-version.js';
+import { nowIso } from '../store/ids.js';
+import type { CallLogTable } from '../store/schema.js';
+import { ADMIN_TOKEN, type AdminClient, listen, type TestGateway } from './harness.js';
+
+export interface LlmMock {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startLlmMock(options: LlmMockServerOptions = {}): Promise<LlmMock> {
+  const server = createLlmMockServer(options);
+  const url = await listen(server);
+  return {
+    url,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+let seq = 0;
+const uid = (p: string) => `${p}_${Date.now().toString(36)}${(seq++).toString(36)}`;
+
+export interface ProviderSeed {
+  tenantId: string;
+  type: 'openai' | 'anthropic';
+  baseUrl: string;
+  keys: { key: string; priority?: number }[];
+  name?: string;
+}
+
+/** Writes a provider and its sealed keys straight to the store (as the admin API does), then reloads. */
+export async function seedProvider(
+  gw: TestGateway,
+  p: ProviderSeed,
+): Promise<{ id: string; keyIds: string[] }> {
+  const box = new SecretBox(gw.ctx.env.SECRET_KEY ?? ADMIN_TOKEN);
+  const id = uid('prv');
+  const now = nowIso();
+  const keyIds = p.keys.map(() => uid('pk'));
+  await gw.store.db.transaction().execute(async (trx) => {
+    await bumpConfigVersion(trx);
+    await trx
+      .insertInto('ai_providers')
+      .values({
+        id,
+        tenant_id: p.tenantId,
+        name: p.name ?? id,
+        type: p.type,
+        base_url: p.baseUrl,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    for (const [i, k] of p.keys.entries()) {
+      await trx
+        .insertInto('ai_provider_keys')
+        .values({
+          id: keyIds[i]!,
+          provider_id: id,
+          sealed: box.seal(k.key, keyIds[i]!),
+          hint: keyHint(k.key),
+          priority: k.priority ?? i,
+          created_at: now,
+        })
+        .execute();
+    }
+  });
+  await gw.ctx.configChanged();
+  return { id, keyIds };
+}
+
+export interface ModelSeed {
+  tenantId: string;
+  name: string;
+  providerId: string;
+  upstreamModel: string;
+  inputPricePer1k?: number;
+  outputPricePer1k?: number;
+  fallbackModelId?: string | null;
+}
+
+export async function seedModel(gw: TestGateway, m: ModelSeed): Promise<string> {
+  const id = uid('mdl');
+  const now = nowIso();
+  await gw.store.db.transaction().execute(async (trx) => {
+    await bumpConfigVersion(trx);
+    await trx
+      .insertInto('ai_models')
+      .values({
+        id,
+        tenant_id: m.tenantId,
+        name: m.name,
+        provider_id: m.providerId,
+        upstream_model: m.upstreamModel,
+        input_price_per_1k: m.inputPricePer1k ?? 0,
+        output_price_per_1k: m.outputPricePer1k ?? 0,
+        fallback_model_id: m.fallbackModelId ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  });
+  await gw.ctx.configChanged();
+  return id;
+}
+
+export interface AiApiSeed {
+  tenantId: string;
+  kind: 'ai' | 'prompt';
+  basePath: string;
+  settings?: Record<string, unknown>;
+  plan?: Record<string, unknown>;
+  timeoutMs?: number;
+}
+
+export interface SeededAiApi {
+  apiId: string;
+  planId: string;
+  appId: string;
+  key: string;
+  subscriptionId: string;
+}
+
+/** A published AI or prompt API of the tenant, a plan, an app with a key and an approved subscription. */
+export async function seedAiApi(gw: TestGateway, o: AiApiSeed): Promise<SeededAiApi> {
+  const admin: AdminClient = gw.admin;
+  const api = await admin.ok('POST', '/admin/v1/apis', {
+    tenantId: o.tenantId,
+    name: `${o.kind} api`,
+    basePath: o.basePath,
+    kind: o.kind,
+    approval: 'auto',
+    targets: [{ url: 'http://127.0.0.1:9' }],
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+  });
+  if (o.settings) {
+    await gw.store.db.transaction().execute(async (trx) => {
+      await bumpConfigVersion(trx);
+      await trx
+        .updateTable('apis')
+        .set({ settings: JSON.stringify(o.settings) })
+        .where('id', '=', api.id)
+        .execute();
+    });
+  }
+  await admin.ok('POST', `/admin/v1/apis/${api.id}/publish`);
+  const plan = await admin.ok('POST', `/admin/v1/apis/${api.id}/plans`, { name: 'default', ...o.plan });
+  const app = await admin.ok('POST', '/admin/v1/apps', { tenantId: o.tenantId, name: `app ${uid('a')}` });
+  const key = await admin.ok('POST', `/admin/v1/apps/${app.id}/keys`, { name: 'k' });
+  const sub = await admin.ok('POST', '/admin/v1/subscriptions', {
+    appId: app.id,
+    apiId: api.id,
+    planId: plan.id,
+  });
+  return { apiId: api.id, planId: plan.id, appId: app.id, key: key.key, subscriptionId: sub.id };
+}
+
+export async function newTenant(gw: TestGateway): Promise<string> {
+  return (await gw.admin.ok('POST', '/admin/v1/tenants', { name: uid('t') })).id;
+}
+
+export type LogRow = Omit<CallLogTable, 'id'> & { id: number };
+
+/** The call-log row of a request id, after writing what is queued. */
+export async function logOf(gw: TestGateway, requestId: string): Promise<LogRow> {
+  await gw.callLog.flushOnce();
+  const row = await gw.store.db
+    .selectFrom('call_logs')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  if (!row) throw new Error(`no call-log row for ${requestId}`);
+  return row as LogRow;
+}
+
+/** Waits until the call's record was made (the response 'close' event comes just after the client has it). */
+export async function settled(gw: TestGateway, requestId: string): Promise<LogRow> {
+  for (let i = 0; i < 50; i++) {
+    await gw.callLog.flushOnce();
+    const found = await gw.store.db
+      .selectFrom('call_logs')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
+    if (Number(found?.n) > 0) return logOf(gw, requestId);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return logOf(gw, requestId);
+}
