@@ -39,6 +39,9 @@ export function openStore(url: string): Store {
   });
   // An idle client losing its server emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => {});
+  // A checked-out client (pg-pool drops its idle listener on checkout) whose server vanishes mid-query emits
+  // 'error' as well as failing the query; the query's rejection reports it, the event must not crash us.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
