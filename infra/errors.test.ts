@@ -8,7 +8,7 @@ import { repoRoot } from './image-manifest.js';
 test('every error code is documented, and every documented code exists', () => {
   const doc = readFileSync(join(repoRoot, 'docs/deploy.md'), 'utf8');
   const section = doc.slice(doc.indexOf('## Errors'), doc.indexOf('\n## ', doc.indexOf('## Errors') + 1));
-  const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+  const documented = [...section.matchAll(/^\| `([A-Z_]+)` +\|/gm)].map((m) => m[1]);
   expect(documented.sort()).toEqual(Object.values(InfraErrorCode).sort());
 });
 
