@@ -14,6 +14,11 @@ export const errorCatalogue = {
   upstream_timeout: { status: 504, title: 'Upstream timeout' },
   limits_unavailable: { status: 503, title: 'Limits store unavailable' },
   bad_request: { status: 400, title: 'Bad request' },
+  // Data plane, AI (see docs/ai.md)
+  model_not_found: { status: 404, title: 'Model not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  invalid_variables: { status: 400, title: 'Invalid prompt variables' },
+  ai_keys_cooling: { status: 503, title: 'AI provider keys cooling down' },
   // Control plane
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },

@@ -1,10 +1,12 @@
 // Applies the schema migrations at start-up; they are code, so the image carries them and nothing is read from disk.
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as core from './migrations/001-core.js';
+import * as ai from './migrations/002-ai.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
 export const migrations: Record<string, Migration> = {
   '001-core': core,
+  '002-ai': ai,
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

@@ -109,6 +109,43 @@ export interface CallLogTable {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   cost_usd: number | null;
+  /** JSON: the provider attempts of an AI call, or null. */
+  attempts: string | null;
+}
+
+export interface AiProviderTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** `openai` | `anthropic` */
+  type: string;
+  base_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AiProviderKeyTable {
+  id: string;
+  provider_id: string;
+  /** AES-256-GCM ciphertext of the upstream key (ai/secret-box.ts). */
+  sealed: string;
+  /** The last characters of the key, for people to tell keys apart. */
+  hint: string;
+  priority: number;
+  created_at: string;
+}
+
+export interface AiModelTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  provider_id: string;
+  upstream_model: string;
+  input_price_per_1k: number;
+  output_price_per_1k: number;
+  fallback_model_id: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface Database {
@@ -121,4 +158,7 @@ export interface Database {
   subscriptions: SubscriptionTable;
   config_version: ConfigVersionTable;
   call_logs: CallLogTable;
+  ai_providers: AiProviderTable;
+  ai_provider_keys: AiProviderKeyTable;
+  ai_models: AiModelTable;
 }

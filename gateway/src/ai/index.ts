@@ -1,0 +1,107 @@
+// The AI layer's data-plane step: serves calls to APIs of kind `ai` (the unified OpenAI-format endpoint) and
+// `prompt` (a template behind a plain REST endpoint). Auth, subscription, rate limit and request quotas have
+// run before it; it adds token quotas, provider fallback and token accounting. `rest` calls pass through.
+import type { Call, Step } from '../data-plane/call.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { AttemptDeps } from './attempts.js';
+import { chatCompletions, sendJson } from './chat.js';
+import { KeyPool } from './key-pool.js';
+import { modelsResponse } from './models.js';
+import { runPrompt } from './prompt.js';
+import { ProviderClient } from './provider-client.js';
+import { SecretBox } from './secret-box.js';
+import { openTokenMeter, type TokenQuotaOptions } from './token-accounting.js';
+
+export { SecretBox } from './secret-box.js';
+
+const NO_ROUTE = 'no AI route at this path: use /chat/completions or /models';
+const ONLY = (method: string) => `only ${method} is allowed here`;
+
+export interface AiGatewayOptions extends TokenQuotaOptions {
+  /** SECRET_KEY, or ADMIN_TOKEN when unset: opens the sealed provider keys. */
+  secret: string;
+  logger?: Logger;
+  /** Cool-down of a key after a 5xx, a network fault or a 429 without Retry-After. Default 30 s. */
+  cooldownMs?: number;
+  /** Cool-down of a key the provider rejected (401/403). Default 5 min. */
+  rejectedCooldownMs?: number;
+  now?: () => number;
+}
+
+export type AiGatewayStep = Step & { close(): Promise<void> };
+
+function modelName(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded; // malformed escapes name no model: a 404 follows
+  }
+}
+
+function methodNotAllowed(call: Call, allowed: string): never {
+  call.errorKind = 'method_not_allowed';
+  throw new GatewayError('method_not_allowed', ONLY(allowed), { headers: { allow: allowed } });
+}
+
+/**
+ * The problem document plus OpenAI's `error` member: OpenAI client libraries read their message and code from
+ * it, and would otherwise report only "400 status code (no body)".
+ */
+export function withOpenAiError(err: GatewayError): GatewayError {
+  const error = { message: err.message, type: err.code, param: null, code: err.code };
+  return new GatewayError(err.code, err.message, { ...err.extra, fields: { ...err.extra.fields, error } });
+}
+
+export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
+  const deps: AttemptDeps = {
+    pool: new KeyPool({
+      box: new SecretBox(options.secret),
+      cooldownMs: options.cooldownMs ?? 30_000,
+      rejectedCooldownMs: options.rejectedCooldownMs ?? 300_000,
+      maxRetryAfterMs: 300_000,
+      now: options.now,
+      onUnreadable: (keyId, err) =>
+        options.logger?.error(
+          { keyId, err: err.message },
+          'AI provider key cannot be opened: was SECRET_KEY changed?',
+        ),
+    }),
+    client: new ProviderClient({ connections: 128, connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000 }),
+  };
+
+  async function aiGateway(call: Call): Promise<void> {
+    if (call.api!.kind === 'rest') return;
+    try {
+      await serve(call);
+    } catch (err) {
+      throw err instanceof GatewayError ? withOpenAiError(err) : err;
+    }
+  }
+
+  async function serve(call: Call): Promise<void> {
+    const api = call.api!;
+    const method = call.req.method ?? 'GET';
+    const rest = call.path.slice(api.basePath.length);
+
+    if (api.kind === 'prompt') {
+      if (rest !== '' && rest !== '/')
+        throw new GatewayError('route_not_found', 'a prompt API answers at its base path only');
+      if (method !== 'POST') methodNotAllowed(call, 'POST');
+      return runPrompt(call, deps, await openTokenMeter(call, options));
+    }
+
+    if (rest === '/chat/completions') {
+      if (method !== 'POST') methodNotAllowed(call, 'POST');
+      return chatCompletions(call, deps, await openTokenMeter(call, options));
+    }
+    if (rest === '/models' || rest.startsWith('/models/')) {
+      if (method !== 'GET') methodNotAllowed(call, 'GET');
+      const name = rest === '/models' ? null : modelName(rest.slice('/models/'.length));
+      return sendJson(call, 200, modelsResponse(call, name));
+    }
+    throw new GatewayError('route_not_found', NO_ROUTE);
+  }
+
+  return Object.assign(aiGateway, { close: () => deps.client.close() });
+}

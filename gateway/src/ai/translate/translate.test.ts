@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { chatRequest } from './chat-request.js';
+import {
+  fromAnthropicResponse,
+  TranslationError,
+  toAnthropicRequest,
+  toOpenAiRequest,
+} from './openai-anthropic.js';
+import { anthropicStream, openAiStream, StreamErrorEvent } from './stream.js';
+
+const parse = (body: unknown) => chatRequest.parse(body);
+
+describe('OpenAI → Anthropic request', () => {
+  it('moves system and developer messages to `system`, maps limits, sampling and stop', () => {
+    const req = parse({
+      model: 'public',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'developer', content: [{ type: 'text', text: 'No emojis.' }] },
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'what is this?' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+          ],
+        },
+      ],
+      max_tokens: 50,
+      temperature: 1.5,
+      top_p: 0.9,
+      stop: 'END',
+      user: 'u-1',
+    });
+    expect(toAnthropicRequest(req, 'claude-x', true)).toEqual({
+      model: 'claude-x',
+      max_tokens: 50,
+      system: 'Be brief.\n\nNo emojis.',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'what is this?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } },
+          ],
+        },
+      ],
+      temperature: 1,
+      top_p: 0.9,
+      stop_sequences: ['END'],
+      metadata: { user_id: 'u-1' },
+      stream: true,
+    });
+  });
+
+  it('prefers max_completion_tokens and defaults max_tokens, which Anthropic requires', () => {
+    const base = { model: 'm', messages: [{ role: 'user', content: 'x' }] };
+    expect(
+      toAnthropicRequest(parse({ ...base, max_tokens: 9, max_completion_tokens: 7 }), 'c', false).max_tokens,
+    ).toBe(7);
+    expect(toAnthropicRequest(parse(base), 'c', false).max_tokens).toBe(4096);
+  });
+
+  it('refuses what it cannot translate faithfully, naming it', () => {
+    const base = { model: 'm', messages: [{ role: 'user', content: 'x' }] };
+    const refuse = (body: unknown) => () => toAnthropicRequest(parse(body), 'c', false);
+    expect(refuse({ ...base, tools: [] })).toThrow(
+      new TranslationError("tools: not supported by this model's provider (anthropic)"),
+    );
+    expect(refuse({ ...base, n: 2 })).toThrow("n: only 1 is supported by this model's provider (anthropic)");
+    expect(refuse({ model: 'm', messages: [{ role: 'tool', content: 'r' }] })).toThrow(
+      "messages.0.role: tool messages are not supported by this model's provider (anthropic)",
+    );
+    expect(refuse({ model: 'm', messages: [{ role: 'system', content: 's' }] })).toThrow(
+      'messages: at least one user or assistant message is required',
+    );
+    expect(refuse({ model: 'm', messages: [{ role: 'user', content: [{ type: 'input_audio' }] }] })).toThrow(
+      "messages.0.content.0: parts of type input_audio are not supported by this model's provider (anthropic)",
+    );
+  });
+});
+
+describe('OpenAI request for an OpenAI-type provider', () => {
+  it('swaps the model, keeps unknown fields, and always asks for stream usage', () => {
+    const req = parse({ model: 'public', messages: [{ role: 'user', content: 'x' }], seed: 4, stream: true });
+    expect(toOpenAiRequest(req, 'gpt-up', true)).toEqual({
+      model: 'gpt-up',
+      messages: [{ role: 'user', content: 'x' }],
+      seed: 4,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    expect(toOpenAiRequest(req, 'gpt-up', false)).toEqual({
+      model: 'gpt-up',
+      messages: [{ role: 'user', content: 'x' }],
+      seed: 4,
+    });
+  });
+});
+
+describe('Anthropic → OpenAI response', () => {
+  it('joins text blocks, maps the stop reason and counts cached prompt tokens as prompt tokens', () => {
+    const out = fromAnthropicResponse(
+      {
+        id: 'msg_1',
+        content: [{ type: 'text', text: 'a' }, { type: 'thinking' }, { type: 'text', text: 'b' }],
+        stop_reason: 'max_tokens',
+        usage: { input_tokens: 3, cache_read_input_tokens: 10, output_tokens: 2 },
+      },
+      'public',
+      1700,
+    );
+    expect(out.completion).toEqual({
+      id: 'msg_1',
+      object: 'chat.completion',
+      created: 1700,
+      model: 'public',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'ab', refusal: null },
+          logprobs: null,
+          finish_reason: 'length',
+        },
+      ],
+      usage: { prompt_tokens: 13, completion_tokens: 2, total_tokens: 15 },
+    });
+    expect(out.usage).toEqual({ promptTokens: 13, completionTokens: 2 });
+  });
+});
+
+const ev = (event: string | undefined, data: unknown) => ({
+  event,
+  data: typeof data === 'string' ? data : JSON.stringify(data),
+});
+
+describe('stream translation', () => {
+  it('turns Anthropic events into OpenAI chunks, one by one, with usage from message_start and message_delta', () => {
+    const t = anthropicStream({ publicModel: 'pub', includeUsage: true, created: 5 });
+    const chunks = [
+      ev('message_start', {
+        type: 'message_start',
+        message: { id: 'msg_9', usage: { input_tokens: 4, output_tokens: 0 } },
+      }),
+      ev('content_block_start', { type: 'content_block_start' }),
+      ev('ping', { type: 'ping' }),
+      ev('content_block_delta', { type: 'content_block_delta', delta: { type: 'text_delta', text: 'hi ' } }),
+      ev('content_block_delta', {
+        type: 'content_block_delta',
+        delta: { type: 'text_delta', text: 'there' },
+      }),
+      ev('content_block_stop', { type: 'content_block_stop' }),
+      ev('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn' },
+        usage: { output_tokens: 2 },
+      }),
+    ].map((e) => t.onEvent(e));
+    const chunk = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'msg_9', object: 'chat.completion.chunk', created: 5, model: 'pub', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null })}\n\n`;
+    expect(chunks).toEqual([
+      chunk({ role: 'assistant', content: '' }),
+      '',
+      '',
+      chunk({ content: 'hi ' }),
+      chunk({ content: 'there' }),
+      '',
+      chunk({}, 'stop'),
+    ]);
+    expect([t.finished, t.usage, t.reportedPromptTokens, t.deltas]).toEqual([false, null, 4, 2]);
+    const last = t.onEvent(ev('message_stop', { type: 'message_stop' }));
+    expect(last).toBe(
+      `data: ${JSON.stringify({ id: 'msg_9', object: 'chat.completion.chunk', created: 5, model: 'pub', choices: [], usage: { prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 } })}\n\ndata: [DONE]\n\n`,
+    );
+    expect([t.finished, t.usage]).toEqual([true, { promptTokens: 4, completionTokens: 2 }]);
+  });
+
+  it('raises an Anthropic error event as a stream error', () => {
+    const t = anthropicStream({ publicModel: 'pub', includeUsage: false, created: 5 });
+    expect(() =>
+      t.onEvent(ev('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })),
+    ).toThrow(new StreamErrorEvent('Overloaded'));
+  });
+
+  it('passes OpenAI chunks on with the public model, hiding the usage the client did not ask for', () => {
+    const t = openAiStream({ publicModel: 'pub', includeUsage: false, created: 5 });
+    const delta = { id: 'c1', model: 'up', choices: [{ index: 0, delta: { content: 'x' } }], usage: null };
+    expect(t.onEvent(ev(undefined, delta))).toBe(
+      `data: ${JSON.stringify({ id: 'c1', model: 'pub', choices: [{ index: 0, delta: { content: 'x' } }] })}\n\n`,
+    );
+    expect(
+      t.onEvent(
+        ev(undefined, {
+          id: 'c1',
+          model: 'up',
+          choices: [],
+          usage: { prompt_tokens: 1, completion_tokens: 1 },
+        }),
+      ),
+    ).toBe('');
+    expect(t.onEvent(ev(undefined, '[DONE]'))).toBe('data: [DONE]\n\n');
+    expect([t.finished, t.usage, t.deltas]).toEqual([true, { promptTokens: 1, completionTokens: 1 }, 1]);
+    expect(() =>
+      openAiStream({ publicModel: 'p', includeUsage: true, created: 1 }).onEvent(
+        ev(undefined, { error: { message: 'boom' } }),
+      ),
+    ).toThrow('boom');
+    expect(() =>
+      openAiStream({ publicModel: 'p', includeUsage: true, created: 1 }).onEvent(ev(undefined, 'not json')),
+    ).toThrow(StreamErrorEvent);
+  });
+});
