@@ -70,6 +70,9 @@ describe('npm run bench -- --quick', () => {
     expect(report.memory?.rssBeforeMiB).toBeGreaterThan(10);
     expect(report.memory?.rssAfterMiB).toBeGreaterThan(10);
     expect(report.memory?.requests).toBeGreaterThan(0);
+    // The gateway's own /metrics reports its V8 heap (prom-client default metrics).
+    expect(report.memory?.heapUsedBeforeMiB).toBeGreaterThan(1);
+    expect(report.memory?.heapUsedAfterMiB).toBeGreaterThan(1);
 
     expect(stdout).toMatch(/^row +req\/s +p50 ms +p99 ms +p99\.9 ms +errors +x nginx +x direct$/m);
     expect(stdout).toMatch(/^nginx proxy +\d+ .* 1\.00 +\d\.\d\d$/m);

@@ -38,6 +38,11 @@ export interface MemoryResult {
   readonly rssAfterMiB: number;
   readonly growthMiB: number;
   readonly boundMiB: number;
+  /** RSS every few seconds during the run. */
+  readonly rssSamplesMiB: readonly number[];
+  /** V8 heap in use (the gateway's nodejs_heap_size_used_bytes), null if /metrics did not say. */
+  readonly heapUsedBeforeMiB: number | null;
+  readonly heapUsedAfterMiB: number | null;
 }
 
 export interface Verdict {
@@ -198,6 +203,15 @@ export function renderReport(report: BenchReport): string {
   ];
   if (report.fixedRate.addedP99Ms !== null)
     parts.push(`gateway-keyed added p99 vs direct: ${report.fixedRate.addedP99Ms} ms`);
+  if (report.memory) {
+    const { memory } = report;
+    const series = [memory.rssBeforeMiB, ...memory.rssSamplesMiB, memory.rssAfterMiB].join(' → ');
+    const heap =
+      memory.heapUsedBeforeMiB === null
+        ? ''
+        : `; V8 heap used ${memory.heapUsedBeforeMiB} → ${memory.heapUsedAfterMiB} MiB`;
+    parts.push(`gateway RSS over ${memory.runS} s (MiB): ${series}${heap}`);
+  }
   if (report.verdicts.length) {
     parts.push(
       '',

@@ -4,8 +4,9 @@ import { cpus, loadavg, release } from 'node:os';
 import { containerDatabaseUrl, resolveImage, startContainer } from './containers.js';
 import type { CpuPlan } from './cpu-plan.js';
 import { type GatewayHandle, type GatewayRuntime, startLocalGateway } from './gateway.js';
+import { measureMemory } from './memory.js';
 import { startNginx } from './nginx.js';
-import { freePort, rssBytes } from './processes.js';
+import { freePort } from './processes.js';
 import { runQuotaCheck } from './quota-check.js';
 import {
   type BenchReport,
@@ -39,8 +40,6 @@ interface Target {
   readonly headers?: Record<string, string>;
   readonly expect: MeasuredRow['expect'];
 }
-
-const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 function versionOf(command: string, args: string[]): string {
   try {
@@ -205,18 +204,15 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
         scenario.vus,
       );
       options.log(`memory: ${memoryRunS} s of keyed load`);
-      const pid = await gateway.pid();
-      const before = await rssBytes(pid);
-      const run = await load(keyed, memoryRunS, connections);
-      const after = await rssBytes(pid);
-      memory = {
+      const keyedTarget = keyed;
+      memory = await measureMemory({
+        pid: await gateway.pid(),
+        metricsUrl: `${gateway.url}/metrics`,
         runS: memoryRunS,
-        requests: run.requests,
-        rssBeforeMiB: mib(before),
-        rssAfterMiB: mib(after),
-        growthMiB: mib(after - before),
         boundMiB: local.memoryGrowthMiBMax,
-      };
+        sampleEveryMs: Math.max(500, (memoryRunS * 1000) / 12),
+        run: () => load(keyedTarget, memoryRunS, connections),
+      });
     }
 
     const tableRows = toRows(measured);

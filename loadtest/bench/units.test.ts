@@ -4,6 +4,7 @@ import { parseBenchArgs } from './args.js';
 import { BenchError } from './bench-error.js';
 import { imageCandidates } from './containers.js';
 import { planCpus } from './cpu-plan.js';
+import { heapUsedFromMetrics } from './memory.js';
 import { type MeasuredRow, renderReport, toRows, verdictsFor } from './report.js';
 import { loadTargets, parseTargets } from './targets.js';
 import { type LoadResult, parseWrkOutput } from './wrk.js';
@@ -138,7 +139,17 @@ describe('rows and verdicts', () => {
       },
     ]);
     const fixed = { ratePerSecond: 1000, rows: fixedRows, addedP99Ms: 6 };
-    const memory = { runS: 60, requests: 1, rssBeforeMiB: 80, rssAfterMiB: 100, growthMiB: 20, boundMiB: 64 };
+    const memory = {
+      runS: 60,
+      requests: 1,
+      rssBeforeMiB: 80,
+      rssAfterMiB: 100,
+      growthMiB: 20,
+      boundMiB: 64,
+      rssSamplesMiB: [85, 95.5],
+      heapUsedBeforeMiB: 30,
+      heapUsedAfterMiB: 31.5,
+    };
     const verdicts = verdictsFor(targets, rows, fixed, null, memory);
     expect(verdicts.map((v) => [v.name, v.met])).toEqual([
       ['gateway-keyed throughput vs nginx', true],
@@ -161,6 +172,7 @@ describe('rows and verdicts', () => {
     });
     expect(text).toMatch(/^keyed +6000 +1\.00 +3\.00 +4\.00 +2 +0\.30 +0\.15$/m);
     expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 5 ms +6 ms +MISSED$/m);
+    expect(text).toContain('gateway RSS over 60 s (MiB): 80 → 85 → 95.5 → 100; V8 heap used 30 → 31.5 MiB');
     expect(text).not.toContain('warning:');
     const busy = renderReport({
       mode: 'full',
@@ -175,6 +187,15 @@ describe('rows and verdicts', () => {
       verdicts: [],
     });
     expect(busy).toContain('warning: the 1-minute load average was 3.00 on 2 CPUs when the run started');
+  });
+});
+
+describe('heapUsedFromMetrics', () => {
+  it("reads prom-client's heap gauge, labelled or not", () => {
+    const page = '# HELP x\nnodejs_heap_size_total_bytes 9\nnodejs_heap_size_used_bytes 12345678\n';
+    expect(heapUsedFromMetrics(page)).toBe(12345678);
+    expect(heapUsedFromMetrics('nodejs_heap_size_used_bytes{app="gw"} 1.5e+7\n')).toBe(15000000);
+    expect(heapUsedFromMetrics('gateway_requests_total 3\n')).toBeNull();
   });
 });
 
