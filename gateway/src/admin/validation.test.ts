@@ -1,6 +1,9 @@
 // Bad admin input on both stores: each answer is an exact problem+json, and nothing is written (rows and the
 // config version stay as they were).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayError } from '../errors/gateway-error.js';
+import { insertApi } from '../store/repos/apis.js';
+import { apiFromRow } from '../store/rows.js';
 import {
   type AdminFixture,
   expectProblem,
@@ -12,6 +15,7 @@ import {
   V1,
 } from '../test-support/admin-fixtures.js';
 import { storeKinds } from '../test-support/stores.js';
+import { write } from './write.js';
 
 describe.each(storeKinds)('admin input validation on %s', (kind) => {
   let fx: AdminFixture;
@@ -180,6 +184,22 @@ describe.each(storeKinds)('admin input validation on %s', (kind) => {
       .where('base_path', '=', '/race')
       .execute();
     expect(rows).toHaveLength(1);
+  });
+
+  it('the unique route key alone refuses a clash that slipped past the check, and the write rolls back', async () => {
+    const [taken] = await fx.gateway.store.db
+      .selectFrom('apis')
+      .selectAll()
+      .where('base_path', '=', '/taken')
+      .execute();
+    const before = await storeState(fx.gateway.store);
+    const clash = { ...apiFromRow(taken!), id: 'api_clash', name: 'clash' };
+    const err = await write(fx.gateway.ctx, (trx) => insertApi(trx, clash), 'route taken').catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(GatewayError);
+    expect(err).toMatchObject({ code: 'conflict', status: 409, message: 'route taken' });
+    expect(await storeState(fx.gateway.store)).toEqual(before);
   });
 
   it('unknown query parameters and bad filter values → 400', async () => {
