@@ -1,5 +1,6 @@
 // Every admin route, in the order the OpenAPI document lists them.
 import type { RouteDef } from '../route.js';
+import { analyticsRoutes } from './analytics.js';
 import { apiRoutes } from './apis.js';
 import { appRoutes } from './apps.js';
 import { catalogRoutes } from './catalog.js';
@@ -16,4 +17,5 @@ export const adminRoutes: readonly RouteDef[] = [
   ...appRoutes,
   ...keyRoutes,
   ...subscriptionRoutes,
+  ...analyticsRoutes,
 ];

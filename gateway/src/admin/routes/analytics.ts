@@ -1,0 +1,133 @@
+// Call logs and usage analytics, each confined to what the caller may see (its APIs and its apps).
+import { z } from 'zod';
+import { decodeCursor, listCallLogs } from '../../analytics/logs.js';
+import { groupings, intervals, usage } from '../../analytics/usage.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const tag = 'analytics';
+const BAD_CURSOR = 'cursor is not one this API returned';
+const BAD_RANGE = 'from must be before to';
+
+/** ISO 8601 or epoch milliseconds → epoch ms. */
+const instant = z
+  .string()
+  .refine(
+    (v) => /^\d{1,15}$/.test(v) || !Number.isNaN(Date.parse(v)),
+    'must be an ISO 8601 time or epoch milliseconds',
+  )
+  .transform((v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)))
+  .meta({ description: 'ISO 8601 time or epoch milliseconds' });
+
+const logsQuery = z
+  .object({
+    apiId: z.string().max(64).optional(),
+    appId: z.string().max(64).optional(),
+    status: z
+      .string()
+      .regex(/^([1-5]xx|[1-5]\d\d)$/, 'must be a status code (404) or a class (4xx)')
+      .optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    cursor: z.string().max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+const usageQuery = z
+  .object({
+    groupBy: z.enum(Object.keys(groupings) as [keyof typeof groupings]).default('api'),
+    interval: z.enum(Object.keys(intervals) as [keyof typeof intervals]).default('hour'),
+    from: instant.optional(),
+    to: instant.optional(),
+  })
+  .strict();
+
+const logView = z.object({
+  id: z.number(),
+  ts: z.string(),
+  requestId: z.string(),
+  tenantId: z.string().nullable(),
+  apiId: z.string().nullable(),
+  appId: z.string().nullable(),
+  appTenantId: z.string().nullable(),
+  subscriptionId: z.string().nullable(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number(),
+  latencyMs: z.number(),
+  upstreamLatencyMs: z.number().nullable(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  clientIp: z.string().nullable(),
+  errorKind: z.string().nullable(),
+  model: z.string().nullable(),
+  promptTokens: z.number().nullable(),
+  completionTokens: z.number().nullable(),
+  costUsd: z.number().nullable(),
+});
+
+const usageView = z.object({
+  bucket: z.string(),
+  key: z.string().nullable(),
+  calls: z.number(),
+  errors4xx: z.number(),
+  errors5xx: z.number(),
+  p95LatencyMs: z.number(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  costUsd: z.number(),
+});
+
+export const analyticsRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'get',
+    path: '/logs',
+    operationId: 'listCallLogs',
+    summary: 'Call logs: calls to the caller’s APIs and calls made by its apps, newest first',
+    tag,
+    who: 'tenant',
+    query: logsQuery,
+    response: {
+      status: 200,
+      description: 'A page of call-log records and the cursor of the next page (null at the end)',
+      schema: z.object({ items: z.array(logView), nextCursor: z.string().nullable() }),
+    },
+    handler: async ({ ctx, principal, query }) => {
+      const cursorId = query.cursor === undefined ? null : decodeCursor(query.cursor);
+      if (query.cursor !== undefined && cursorId === null)
+        throw new GatewayError('validation_failed', BAD_CURSOR);
+      return listCallLogs(ctx.store.db, principal, query, cursorId);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/usage',
+    operationId: 'getUsage',
+    summary:
+      'Usage per API, app or tenant and time bucket (UTC): calls, errors, p95 latency, bytes, tokens, cost',
+    tag,
+    who: 'tenant',
+    query: usageQuery,
+    response: {
+      status: 200,
+      description: 'One row per bucket and group',
+      schema: z.object({ items: z.array(usageView) }),
+    },
+    handler: async ({ ctx, principal, query }) => {
+      const to = query.to ?? Date.now();
+      const from = query.from ?? to - 86_400_000;
+      if (from >= to) throw new GatewayError('validation_failed', BAD_RANGE);
+      return {
+        items: await usage(ctx.store.db, principal, {
+          groupBy: query.groupBy,
+          interval: query.interval,
+          from,
+          to,
+        }),
+      };
+    },
+  }),
+];

@@ -1,0 +1,66 @@
+// The queue's bound: while the store fails, records wait up to the bound, the rest are dropped and counted;
+// when it recovers, the waiting ones are written in order.
+import { sql } from 'kysely';
+import { afterEach, expect, it } from 'vitest';
+import { openStore, type Store } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+import { CallLogQueue } from './call-log-queue.js';
+import type { CallRecord } from './call-record.js';
+
+let store: Store;
+afterEach(async () => store?.close());
+
+const record = (n: number): CallRecord => ({
+  ts: 1_800_000_000_000 + n,
+  requestId: `q${n}`,
+  tenantId: null,
+  apiId: null,
+  appId: null,
+  appTenantId: null,
+  subscriptionId: null,
+  method: 'GET',
+  path: '/',
+  status: 200,
+  latencyMs: 1,
+  upstreamLatencyMs: null,
+  bytesIn: 0,
+  bytesOut: 0,
+  clientIp: null,
+  errorKind: null,
+  model: null,
+  promptTokens: null,
+  completionTokens: null,
+  costUsd: null,
+});
+
+it('bounds the queue during a store fault and writes what it kept once the store is back', async () => {
+  store = openStore('sqlite::memory:');
+  await migrate(store.db as never);
+  let dropped = 0;
+  let errors = 0;
+  const depths: number[] = [];
+  const queue = new CallLogQueue({
+    db: store.db,
+    maxSize: 3,
+    batchSize: 10,
+    flushMs: 60_000,
+    onDepth: (d) => depths.push(d),
+    onDrop: (n) => (dropped += n),
+    onWriteError: () => errors++,
+  });
+
+  await sql`alter table call_logs rename to call_logs_away`.execute(store.db);
+  for (let i = 1; i <= 5; i++) queue.push(record(i));
+  expect(queue.depth).toBe(3);
+  expect(dropped).toBe(2);
+  await queue.flushOnce();
+  expect(errors).toBe(1);
+  expect(queue.depth).toBe(3);
+
+  await sql`alter table call_logs_away rename to call_logs`.execute(store.db);
+  await queue.flushOnce();
+  expect(queue.depth).toBe(0);
+  expect(depths.at(-1)).toBe(0);
+  const rows = await store.db.selectFrom('call_logs').select('request_id').orderBy('id').execute();
+  expect(rows.map((r) => r.request_id)).toEqual(['q1', 'q2', 'q3']);
+});
