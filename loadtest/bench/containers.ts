@@ -15,24 +15,37 @@ export interface ImageEntry {
 }
 
 /**
- * Candidate references for an image, best first: an explicit override, the digest pinned in
- * images.lock.json, then the pipeline's local `<repository>:latest` tag.
+ * Candidate references for an image, best first: an explicit override; the digest pinned in
+ * images.lock.json and that entry's tags; the image pipeline's tags for this commit (`git-<12 hex>`,
+ * `-dirty` when built from uncommitted changes); then `<repository>:latest`.
  */
 export function imageCandidates(
   name: string,
   manifest: { images: readonly ImageEntry[] },
   lock: Record<string, unknown> | null,
   override?: string,
+  commit?: string,
 ): string[] {
   if (override) return [override];
   const candidates: string[] = [];
   const locked = lock?.[name];
   if (typeof locked === 'string') candidates.push(locked);
-  else if (locked && typeof locked === 'object' && typeof (locked as { ref?: unknown }).ref === 'string') {
-    candidates.push((locked as { ref: string }).ref);
+  else if (locked && typeof locked === 'object') {
+    const entry = locked as { ref?: unknown; repository?: unknown; tags?: unknown };
+    if (typeof entry.ref === 'string') candidates.push(entry.ref);
+    if (typeof entry.repository === 'string' && Array.isArray(entry.tags)) {
+      for (const tag of entry.tags)
+        if (typeof tag === 'string') candidates.push(`${entry.repository}:${tag}`);
+    }
   }
-  const entry = manifest.images.find((image) => image.name === name);
-  if (entry) candidates.push(`${entry.repository}:latest`);
+  const repository = manifest.images.find((image) => image.name === name)?.repository;
+  if (repository) {
+    if (commit) {
+      const short = commit.slice(0, 12);
+      candidates.push(`${repository}:git-${short}`, `${repository}:git-${short}-dirty`);
+    }
+    candidates.push(`${repository}:latest`);
+  }
   return candidates;
 }
 
@@ -45,12 +58,39 @@ async function imageExists(ref: string): Promise<boolean> {
   }
 }
 
+/** The newest local image of a repository, whatever its tag (`docker images` lists newest first). */
+async function newestLocal(repository: string): Promise<string | null> {
+  try {
+    const { stdout } = await run('docker', ['images', repository, '--format', '{{.Repository}}:{{.Tag}}']);
+    return stdout.split('\n').find((line) => line && !line.endsWith(':<none>')) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function headCommit(): Promise<string | undefined> {
+  try {
+    return (await run('git', ['rev-parse', 'HEAD'], { cwd: repoRoot })).stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
 export async function resolveImage(name: string, override?: string): Promise<string> {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'images.manifest.json'), 'utf8'));
   const lockPath = join(repoRoot, 'images.lock.json');
   const lock = existsSync(lockPath) ? JSON.parse(readFileSync(lockPath, 'utf8')) : null;
-  const candidates = imageCandidates(name, manifest, lock, override);
+  const candidates = imageCandidates(
+    name,
+    manifest,
+    lock,
+    override,
+    override ? undefined : await headCommit(),
+  );
   for (const ref of candidates) if (await imageExists(ref)) return ref;
+  const repository = (manifest.images as ImageEntry[]).find((image) => image.name === name)?.repository;
+  const newest = !override && repository ? await newestLocal(repository) : null;
+  if (newest) return newest;
   throw new BenchError(
     BenchErrorCode.startFailed,
     `no local image for ${name} (tried ${candidates.join(', ') || 'nothing'}): run \`npm run images -- build\` first`,

@@ -202,15 +202,21 @@ describe('heapUsedFromMetrics', () => {
 describe('imageCandidates', () => {
   const manifest = { images: [{ name: 'gateway', repository: 'gateway-kit/gateway' }] };
 
-  it('prefers an override, then the lock file digest, then the local latest tag', () => {
-    expect(imageCandidates('gateway', manifest, null, 'mine:1')).toEqual(['mine:1']);
+  it("prefers an override, then the lock file, then this commit's pipeline tags, then latest", () => {
+    expect(imageCandidates('gateway', manifest, null, 'mine:1', 'abc')).toEqual(['mine:1']);
     expect(imageCandidates('gateway', manifest, { gateway: 'r/g@sha256:ab' })).toEqual([
       'r/g@sha256:ab',
       'gateway-kit/gateway:latest',
     ]);
-    expect(imageCandidates('gateway', manifest, { gateway: { ref: 'r/g@sha256:cd' } })[0]).toBe(
+    const lock = { gateway: { ref: 'r/g@sha256:cd', repository: 'r/g', tags: ['ch-1', 'git-2'] } };
+    expect(imageCandidates('gateway', manifest, lock, undefined, '0123456789abcdef')).toEqual([
       'r/g@sha256:cd',
-    );
+      'r/g:ch-1',
+      'r/g:git-2',
+      'gateway-kit/gateway:git-0123456789ab',
+      'gateway-kit/gateway:git-0123456789ab-dirty',
+      'gateway-kit/gateway:latest',
+    ]);
     expect(imageCandidates('echo', manifest, null)).toEqual([]);
   });
 });
