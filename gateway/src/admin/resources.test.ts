@@ -204,6 +204,47 @@ describe.each(storeKinds)('admin resources on %s', (kind) => {
     );
   });
 
+  it('APIs: settings are checked against the kind (prompt template and variables must agree)', async () => {
+    const settings = { model: 'm', template: 'Say {{word}}', variables: { word: { type: 'string' } } };
+    const created = await tenant.client.ok(
+      'POST',
+      `${V1}/apis`,
+      restApi({ basePath: '/say', kind: 'prompt', settings }),
+    );
+    expect(created.settings).toEqual(settings);
+    const before = await storeState(fx.gateway.store);
+    expectProblem(
+      await tenant.client.request('PATCH', `${V1}/apis/${created.id}`, {
+        settings: { ...settings, template: 'Say {{other}}' },
+      }),
+      400,
+      'validation_failed',
+      'invalid request: body.settings.template, body.settings.variables',
+      {
+        errors: [
+          { in: 'body', field: 'settings.template', message: 'uses undeclared variables: other' },
+          {
+            in: 'body',
+            field: 'settings.variables',
+            message: 'declares variables the template does not use: word',
+          },
+        ],
+      },
+    );
+    expectProblem(
+      await tenant.client.request(
+        'POST',
+        `${V1}/apis`,
+        restApi({ basePath: '/rest-settings', settings: { cors: true } }),
+      ),
+      400,
+      'validation_failed',
+      'invalid request: body.settings',
+      { errors: [{ in: 'body', field: 'settings', message: 'rest APIs take no settings' }] },
+    );
+    expect(await storeState(fx.gateway.store)).toEqual(before);
+  });
+
   it('every successful write bumps the config version once', async () => {
     const before = (await storeState(fx.gateway.store)).config_version;
     await tenant.client.ok('POST', `${V1}/apps`, { name: 'versioned' });

@@ -12,6 +12,7 @@ import {
 } from '../../store/repos/apis.js';
 import { routeKey } from '../../store/rows.js';
 import { ownApi, owningTenant } from '../access.js';
+import { checkSettings } from '../api-settings.js';
 import { tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { apiCreate, apiPatch, apiView } from '../schemas/apis.js';
@@ -65,7 +66,7 @@ export const apiRoutes: RouteDef[] = [
     response: { status: 201, description: 'The API', schema: apiView },
     errors: ['not_found', 'conflict'],
     handler: ({ ctx, principal, body }) => {
-      const { tenantId: requested, ...fields } = body;
+      const { tenantId: requested, settings, ...fields } = body;
       return write(
         ctx,
         async (trx) => {
@@ -76,7 +77,8 @@ export const apiRoutes: RouteDef[] = [
             tenantId,
             ...fields,
             status: 'draft',
-            settings: {},
+            // Settings are checked when given; a prompt API may be created first and configured after.
+            settings: settings ? checkSettings(fields.kind, settings) : {},
             createdAt: now,
             updatedAt: now,
           };
@@ -127,6 +129,7 @@ export const apiRoutes: RouteDef[] = [
         async (trx) => {
           const current = await ownApi(trx, principal, params.id);
           const api: Api = { ...current, ...body, updatedAt: nowIso() };
+          if (body.settings) api.settings = checkSettings(api.kind, body.settings);
           await assertRouteFree(trx, api);
           await updateApi(trx, api);
           return api;

@@ -19,6 +19,10 @@ const fields = {
     .int()
     .min(0)
     .max(1024 ** 3),
+  settings: z.record(z.string(), z.unknown()).meta({
+    description:
+      "Kind-specific settings (a prompt API's model and template…), checked against the kind's schema.",
+  }),
 };
 
 export const apiCreate = z
@@ -32,6 +36,7 @@ export const apiCreate = z
     timeoutMs: fields.timeoutMs.default(30_000),
     retries: fields.retries.default(1),
     maxBodyBytes: fields.maxBodyBytes.default(10 * 1024 * 1024),
+    settings: fields.settings.optional(),
     tenantId: id
       .optional()
       .meta({ description: 'Required with the platform token; implied by a tenant token.' }),
