@@ -7,7 +7,7 @@ import { createEchoServer } from '../../services/echo/src/server.js';
 
 const GATEWAY_PORT = Number(process.env.PORT ?? 8080);
 const ECHO_PORT = Number(process.env.ECHO_PORT ?? 9000);
-const DB_FILE = './data/demo.db';
+const DB_FILE = process.env.DEMO_DB ?? './data/demo.db';
 
 async function admin<T = { id: string } & Record<string, unknown>>(
   base: string,
