@@ -1,5 +1,7 @@
 // Resilience over real sockets: key fallback and cool-down, fallback models, all attempts failing, a provider
 // failing mid-stream (both formats), each visible attempt by attempt in the call log.
+import { once } from 'node:events';
+import { type IncomingMessage, request } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complete } from '../../../services/llm-mock/src/model.js';
@@ -28,6 +30,7 @@ beforeAll(async () => {
   mocks.down = await startLlmMock({ defaults: { status: 500 } });
   mocks.slow = await startLlmMock({ defaults: { latencyMs: 5000 } });
   mocks.cut = await startLlmMock({ defaults: { failAfterTokens: 2 } });
+  mocks.dribble = await startLlmMock({ defaults: { interTokenMs: 2000 } });
   gw = await startTestGateway();
   const tenantId = await newTenant(gw);
   const provider = async (
@@ -56,6 +59,7 @@ beforeAll(async () => {
   await provider('slow', 'openai', mocks.slow, [{ key: 'k' }]);
   await provider('cut-openai', 'openai', mocks.cut, [{ key: 'k' }]);
   await provider('cut-anthropic', 'anthropic', mocks.cut, [{ key: 'k' }]);
+  await provider('dribble', 'anthropic', mocks.dribble, [{ key: 'k' }]);
 
   const model = (name: string, providerId: string, fallbackModelId?: string) =>
     seedModel(gw, { tenantId, name, providerId, upstreamModel: 'mock-any', fallbackModelId });
@@ -65,6 +69,7 @@ beforeAll(async () => {
   ids.slowModel = await model('slow', ids.slow!, ids.pooled);
   await model('cut-openai', ids['cut-openai']!);
   await model('cut-anthropic', ids['cut-anthropic']!);
+  await model('dribble', ids.dribble!);
   api = await seedAiApi(gw, { tenantId, kind: 'ai', basePath: '/llm', timeoutMs: 300 });
   client = new OpenAI({ apiKey: api.key, baseURL: `${gw.url}/llm`, maxRetries: 0 });
 });
@@ -196,4 +201,33 @@ describe('a provider failing mid-stream', () => {
       ]);
     },
   );
+});
+
+describe('a client leaving mid-stream', () => {
+  it('stops the provider request and logs 499 client_abort with the tokens passed on so far', async () => {
+    // A connection of its own (no pool), cut by the client once the first delta has arrived.
+    const req = request(`${gw.url}/llm/chat/completions`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'x-api-key': api.key, 'content-type': 'application/json', 'x-request-id': 'leaver' },
+    });
+    req.end(JSON.stringify({ model: 'dribble', messages, stream: true }));
+    const [res] = (await once(req, 'response')) as [IncomingMessage];
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    let seen = '';
+    // The first delta comes at once, the next only 2 s later: leave in between.
+    for await (const chunk of res) {
+      seen += chunk;
+      if (seen.includes('"content":"echo: "')) break;
+    }
+    req.destroy();
+    const { attempts, row } = await attemptsOf('leaver');
+    expect(attempts.map(brief)).toEqual([[ids.dribble, ids['dribble.0'], 'dribble', 200, 'client_abort']]);
+    expect([row.status, row.error_kind, row.prompt_tokens, row.completion_tokens]).toEqual([
+      499,
+      'client_abort',
+      3,
+      1,
+    ]);
+  });
 });

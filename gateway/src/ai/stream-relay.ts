@@ -89,6 +89,8 @@ export async function relayStream(
       if (eventError) break;
       // Charge before the closing events leave, so the client's next call already sees the quota used.
       if (translator.finished) await meter.charge(model, usageSoFar());
+      // Kept current as the stream goes: if the client leaves, the call record is built at once, from these.
+      else meter.note(model, usageSoFar());
       const text = out;
       out = '';
       await write(text);

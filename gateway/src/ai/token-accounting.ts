@@ -29,6 +29,8 @@ export function costOf(
 }
 
 export interface TokenMeter {
+  /** Records the usage so far on the call, without charging the quota (a stream in progress). */
+  note(model: ModelEntry, usage: Usage): void;
   /** Records the usage on the call and adds it to the quota. Called once, before the answer's last byte. */
   charge(model: ModelEntry, usage: Usage): Promise<void>;
 }
@@ -60,14 +62,18 @@ export async function openTokenMeter(call: Call, o: TokenQuotaOptions): Promise<
     }
   }
   let charged = false;
+  const note = (model: ModelEntry, usage: Usage) => {
+    call.model = model.name;
+    call.promptTokens = usage.promptTokens;
+    call.completionTokens = usage.completionTokens;
+    call.costUsd = costOf(model, usage);
+  };
   return {
+    note,
     async charge(model, usage) {
       if (charged) return;
       charged = true;
-      call.model = model.name;
-      call.promptTokens = usage.promptTokens;
-      call.completionTokens = usage.completionTokens;
-      call.costUsd = costOf(model, usage);
+      note(model, usage);
       const total = usage.promptTokens + usage.completionTokens;
       if (counters.length === 0 || total === 0) return;
       try {
