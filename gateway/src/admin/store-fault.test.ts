@@ -1,6 +1,9 @@
 // The admin API with its store gone: PostgreSQL stopped under a running gateway. Token checks keep working
 // (they read the snapshot), reads and writes answer 503 problem+json, nothing half-written survives, and
 // the API recovers by itself when the store is back.
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectProblem,
@@ -43,5 +46,34 @@ describe('admin API when PostgreSQL goes away', () => {
     expect(await storeState(gw.store)).toEqual(before);
     expect(await tenant.client.ok('GET', `${V1}/apps`)).toEqual({ items: [] });
     expect((await tenant.client.request('POST', `${V1}/apps`, { name: 'kept' })).status).toBe(201);
+  });
+});
+
+describe('admin API on an unexpected store error', () => {
+  it('answers a bare 500 problem and keeps the details in the log', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const gw = await startTestGateway({}, { logger: pino({ level: 'error' }, sink) });
+    try {
+      // A schema the code does not expect: the apps table is gone (renamed away) under a running gateway.
+      await sql`alter table apps rename to apps_elsewhere`.execute(gw.store.db);
+      const reply = await gw.admin.request('GET', `${V1}/apps`);
+      expectProblem(reply, 500, 'internal', 'Internal error');
+      expect(JSON.stringify(reply.body)).not.toMatch(/apps|sqlite|at /i);
+      const logged = lines.find((l) => l.msg === 'admin request failed');
+      expect(logged).toMatchObject({
+        method: 'GET',
+        path: `${V1}/apps`,
+        err: { message: expect.stringContaining('no such table: apps') },
+      });
+      expect((logged?.err as { stack?: string }).stack).toMatch(/SqliteError/);
+    } finally {
+      await gw.stop();
+    }
   });
 });

@@ -202,6 +202,42 @@ describe.each(storeKinds)('admin input validation on %s', (kind) => {
     expect(await storeState(fx.gateway.store)).toEqual(before);
   });
 
+  it('NUL and control characters never reach the store (PostgreSQL text cannot hold NUL)', async () => {
+    const app = await tenant.client.ok('POST', `${V1}/apps`, { name: 'nul-app' });
+    const cases: [string, string, unknown, string, string][] = [
+      ['POST', `${V1}/apps`, { name: 'a\u0000b' }, 'name', 'must not contain control characters'],
+      ['PATCH', `${V1}/apps/${app.id}`, { name: 'tab\there' }, 'name', 'must not contain control characters'],
+      [
+        'POST',
+        `${V1}/subscriptions`,
+        { appId: app.id, apiId: 'api_x', planId: 'pln_x', reason: 'x\u0000' },
+        'reason',
+        'must not contain NUL characters',
+      ],
+    ];
+    for (const [method, path, body, field, message] of cases) {
+      const reply = await unchanged(() => tenant.client.request(method, path, body));
+      expectProblem(reply, 400, 'validation_failed', `invalid request: body.${field}`, {
+        errors: [{ in: 'body', field, message }],
+      });
+    }
+    const badId = await unchanged(() => tenant.client.request('GET', `${V1}/apps/a%00b`));
+    expectProblem(badId, 400, 'validation_failed', 'invalid request: params.id', {
+      errors: [{ in: 'params', field: 'id', message: 'is not an id' }],
+    });
+  });
+
+  it('an undecodable path → 400 bad_request, not a 500', async () => {
+    for (const path of [`${V1}/apps/%zz`, `${V1}/apis/%E0%A4%A`]) {
+      expectProblem(
+        await tenant.client.request('GET', path),
+        400,
+        'bad_request',
+        'the request could not be understood (check its URL encoding)',
+      );
+    }
+  });
+
   it('unknown query parameters and bad filter values → 400', async () => {
     expectProblem(
       await tenant.client.request('GET', `${V1}/subscriptions?state=approved`),

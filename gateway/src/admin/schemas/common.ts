@@ -1,9 +1,23 @@
 // Schemas shared by several admin resources: ids, names, routes, upstream targets, lists.
 import { z } from 'zod';
 
-export const id = z.string().min(1).max(64);
+/** Ids are `<kind>_<base64url>`; anything else cannot name a resource (and never reaches the store). */
+export const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not an id');
 export const idParams = z.object({ id }).strict();
-export const name = z.string().trim().min(1).max(100);
+// PostgreSQL text cannot hold NUL; names also keep out other control characters that would garble logs.
+export const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^\P{Cc}*$/u, 'must not contain control characters');
+/** Free text (reasons, comments): any line breaks, but no NUL. */
+export function text(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
+}
 export const timestamp = z.string().meta({ format: 'date-time', description: 'ISO 8601, UTC' });
 
 /** Paths the gateway answers itself; an API under one of them could never be reached. */
@@ -62,4 +76,4 @@ export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item) });
 }
 
-export const comment = z.object({ comment: z.string().max(1000).optional() }).strict();
+export const comment = z.object({ comment: text(1000).optional() }).strict();

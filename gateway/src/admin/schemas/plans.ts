@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { id, name, timestamp } from './common.js';
 
-const count = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().optional();
+export const count = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().optional();
 
-const rateLimit = z
+export const rateLimit = z
   .object({
     requestsPerSecond: z.number().positive().max(1_000_000),
     burst: z.number().int().min(1).max(10_000_000),

@@ -1,10 +1,10 @@
 // Subscription bodies, filters and views.
 import { z } from 'zod';
 import { subscriptionStatuses } from '../../domain/types.js';
-import { id, timestamp } from './common.js';
+import { id, text, timestamp } from './common.js';
 
 export const subscriptionCreate = z
-  .object({ appId: id, apiId: id, planId: id, reason: z.string().max(1000).optional() })
+  .object({ appId: id, apiId: id, planId: id, reason: text(1000).optional() })
   .strict();
 
 export const subscriptionFilter = z
