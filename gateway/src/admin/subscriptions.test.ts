@@ -99,6 +99,22 @@ describe.each(storeKinds)('subscriptions on %s', (kind) => {
     );
   });
 
+  it('racing applications of one app to one API: exactly one wins, the rest get 409', async () => {
+    const appId = await newApp();
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        consumer.client.request('POST', `${V1}/subscriptions`, { appId, apiId, planId }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const rows = await fx.gateway.store.db
+      .selectFrom('subscriptions')
+      .select('id')
+      .where('app_id', '=', appId)
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   const legal = actions.flatMap((action) =>
     subscriptionTransitions[action].from.map((from) => [from, action] as const),
   );
