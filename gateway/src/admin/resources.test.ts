@@ -29,6 +29,7 @@ describe.each(storeKinds)('admin resources on %s', (kind) => {
     expect(created.body).toEqual({
       id: expect.stringMatching(/^ten_/),
       name: 'short-lived',
+      limits: null,
       createdAt: expect.any(String),
     });
     const id = created.body.id;

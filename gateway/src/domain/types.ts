@@ -59,6 +59,12 @@ export interface Plan {
   updatedAt: string;
 }
 
+/** A cap across all apps of one consumer tenant, on top of each subscription's plan. */
+export interface TenantLimits {
+  rateLimit?: RateLimit | null;
+  quota?: Pick<Quota, 'requestsPerDay' | 'requestsPerMonth'> | null;
+}
+
 /** Only these statuses route traffic. */
 export const routableStatuses: ReadonlySet<ApiStatus> = new Set(['published', 'deprecated']);
 

@@ -1,6 +1,6 @@
 // Checks a call against its counters (rate, quotas) in order; all pass or the call is refused, and quota
 // points taken before a refusal are given back so a refused call never uses up quota.
-import type { Quota, RateLimit } from '../domain/types.js';
+import type { Quota, RateLimit, TenantLimits } from '../domain/types.js';
 import type { LimiterStore } from './limiter-store.js';
 import { RateLimiterRes } from './limiter-store.js';
 import { dayWindow, monthWindow } from './windows.js';
@@ -11,6 +11,9 @@ export const limitReasons = {
   requestsPerMonth: 'quota_month',
   tokensPerDay: 'tokens_day',
   tokensPerMonth: 'tokens_month',
+  tenantRate: 'tenant_rate',
+  tenantPerDay: 'tenant_quota_day',
+  tenantPerMonth: 'tenant_quota_month',
 } as const;
 export type LimitReason = (typeof limitReasons)[keyof typeof limitReasons];
 
@@ -39,14 +42,27 @@ export type LimitOutcome =
  * A plan's rate limit is a window of `burst` requests every `burst / requestsPerSecond` seconds: the average
  * rate is requestsPerSecond and a client may spend the whole burst at once (see docs/limits.md).
  */
-export function rateCounter(subscriptionId: string, rate: RateLimit): Counter {
+export function rateCounter(
+  scope: string,
+  rate: RateLimit,
+  reason: LimitReason = limitReasons.rate,
+): Counter {
   const burst = Math.max(rate.burst, rate.requestsPerSecond);
-  return {
-    reason: limitReasons.rate,
-    key: `rate:${subscriptionId}`,
-    limit: burst,
-    durationSec: burst / rate.requestsPerSecond,
-  };
+  return { reason, key: `rate:${scope}`, limit: burst, durationSec: burst / rate.requestsPerSecond };
+}
+
+/** The tenant-wide cap: counted per consumer tenant across all of its apps and subscriptions. */
+export function tenantCounters(tenantId: string, limits: TenantLimits, now: number): Counter[] {
+  const counters: Counter[] = requestQuotaCounters(`tenant:${tenantId}`, limits.quota ?? null, now).map(
+    (c) => ({
+      ...c,
+      reason:
+        c.reason === limitReasons.requestsPerDay ? limitReasons.tenantPerDay : limitReasons.tenantPerMonth,
+    }),
+  );
+  if (limits.rateLimit)
+    counters.unshift(rateCounter(`tenant:${tenantId}`, limits.rateLimit, limitReasons.tenantRate));
+  return counters;
 }
 
 export function requestQuotaCounters(scope: string, quota: Quota | null, now: number): Counter[] {
@@ -179,7 +195,7 @@ export class Limits {
   async #refund(taken: Counter[], points: number): Promise<void> {
     // The rate window is not refunded: a refused call still arrived. Quotas are.
     for (const c of taken) {
-      if (c.reason === limitReasons.rate) continue;
+      if (c.reason === limitReasons.rate || c.reason === limitReasons.tenantRate) continue;
       try {
         await this.#limiter(c).reward(c.key, points, this.#options(c));
       } catch {}

@@ -31,6 +31,7 @@ const record = (n: number): CallRecord => ({
   promptTokens: null,
   completionTokens: null,
   costUsd: null,
+  attempts: null,
 });
 
 it('bounds the queue during a store fault and writes what it kept once the store is back', async () => {

@@ -1,7 +1,7 @@
 // The data plane's view of the world: everything a request needs, compiled into Maps when config changes.
 import type { Kysely } from 'kysely';
 import { type AiConfig, loadAiConfig } from '../ai/ai-config.js';
-import { type Api, type Plan, routableStatuses } from '../domain/types.js';
+import { type Api, type Plan, routableStatuses, type TenantLimits } from '../domain/types.js';
 import { apiFromRow, planFromRow } from '../store/rows.js';
 import type { Database } from '../store/schema.js';
 
@@ -39,6 +39,8 @@ export interface Snapshot {
   approved: Map<string, SubscriptionEntry>;
   /** sha256 of a live tenant token → tenant id. */
   tenantTokens: Map<string, string>;
+  /** Consumer tenants with a cap across their apps. */
+  tenantLimits: Map<string, TenantLimits>;
   plans: Map<string, Plan>;
   /** AI providers and models (keys still sealed). */
   ai: AiConfig;
@@ -49,8 +51,9 @@ export function subscriptionKey(appId: string, apiId: string): string {
 }
 
 export async function loadSnapshot(db: Kysely<Database>, version: number): Promise<Snapshot> {
-  // One read transaction so the tables agree with each other and with the version read by the caller.
-  const [apiRows, planRows, appRows, keyRows, subRows, tokenRows, ai] = await Promise.all([
+  // The version was read before these queries, so a write landing meanwhile is either seen here or leaves the
+  // stored version ahead of ours, and the next poll loads again: a snapshot may be early, never stale for good.
+  const [apiRows, planRows, appRows, keyRows, subRows, tokenRows, tenantRows, ai] = await Promise.all([
     db.selectFrom('apis').selectAll().execute(),
     db.selectFrom('plans').selectAll().execute(),
     db.selectFrom('apps').select(['id', 'tenant_id', 'name']).execute(),
@@ -65,6 +68,7 @@ export async function loadSnapshot(db: Kysely<Database>, version: number): Promi
       .where('status', '=', 'approved')
       .execute(),
     db.selectFrom('tenant_tokens').select(['hash', 'tenant_id']).where('revoked_at', 'is', null).execute(),
+    db.selectFrom('tenants').select(['id', 'limits']).where('limits', 'is not', null).execute(),
     loadAiConfig(db),
   ]);
 
@@ -96,6 +100,7 @@ export async function loadSnapshot(db: Kysely<Database>, version: number): Promi
       approved.set(subscriptionKey(r.app_id, r.api_id), { id: r.id, appId: r.app_id, apiId: r.api_id, plan });
   }
   const tenantTokens = new Map(tokenRows.map((r) => [r.hash, r.tenant_id]));
+  const tenantLimits = new Map<string, TenantLimits>(tenantRows.map((r) => [r.id, JSON.parse(r.limits!)]));
 
   return {
     version,
@@ -106,6 +111,7 @@ export async function loadSnapshot(db: Kysely<Database>, version: number): Promi
     apps,
     approved,
     tenantTokens,
+    tenantLimits,
     plans,
     ai,
   };

@@ -5,6 +5,8 @@ export interface TenantTable {
   id: string;
   name: string;
   created_at: string;
+  /** JSON: { rateLimit, quota } across all of the tenant's apps, or null. */
+  limits: string | null;
 }
 
 export interface TenantTokenTable {

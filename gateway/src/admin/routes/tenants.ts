@@ -9,6 +9,7 @@ import {
   listTenantTokens,
   renameTenant,
   revokeTenantToken,
+  setTenantLimits,
 } from '../../store/repos/tenants.js';
 import { notFound } from '../principal.js';
 import { defineRoute } from '../route.js';
@@ -39,7 +40,8 @@ export const tenantRoutes = [
     body: tenantCreate,
     response: { status: 201, description: 'The tenant', schema: tenantView },
     errors: ['conflict'],
-    handler: ({ ctx, body }) => write(ctx, (trx) => insertTenant(trx, body.name), nameTaken(body.name)),
+    handler: ({ ctx, body }) =>
+      write(ctx, (trx) => insertTenant(trx, body.name, body.limits ?? null), nameTaken(body.name)),
   }),
   defineRoute({
     method: 'get',
@@ -71,7 +73,7 @@ export const tenantRoutes = [
     method: 'patch',
     path: '/tenants/:id',
     operationId: 'updateTenant',
-    summary: 'Rename a tenant',
+    summary: 'Rename a tenant or set its limits',
     tag,
     who: 'platform',
     params: idParams,
@@ -84,9 +86,13 @@ export const tenantRoutes = [
         async (trx) => {
           const tenant = await findTenant(trx, params.id);
           if (!tenant) throw notFound('tenant', params.id);
-          if (body.name === undefined) return tenant;
-          await renameTenant(trx, params.id, body.name);
-          return { ...tenant, name: body.name };
+          if (body.name !== undefined) await renameTenant(trx, params.id, body.name);
+          if (body.limits !== undefined) await setTenantLimits(trx, params.id, body.limits);
+          return {
+            ...tenant,
+            name: body.name ?? tenant.name,
+            limits: body.limits === undefined ? tenant.limits : body.limits,
+          };
         },
         nameTaken(body.name),
       ),

@@ -78,10 +78,38 @@ describe('in-process limits', () => {
     expect(statuses).toEqual([200, 200, 429, 429]);
   });
 
+  it('caps a consumer tenant across all its apps and subscriptions', async () => {
+    const first = await seedKeyedApi(gw.admin, { targets: [{ url: echo.url }], basePath: '/capped-a' });
+    const patched = await gw.admin.ok('PATCH', `/admin/v1/tenants/${first.tenantId}`, {
+      limits: { quota: { requestsPerDay: 3 } },
+    });
+    expect(patched.limits).toEqual({ quota: { requestsPerDay: 3 } });
+    const bad = await gw.admin.request('PATCH', `/admin/v1/tenants/${first.tenantId}`, { limits: { quota: { perDay: 3 } } });
+    expect(bad.status).toBe(400);
+    const second = await seedKeyedApi(gw.admin, { targets: [{ url: echo.url }], basePath: '/capped-b', tenantId: first.tenantId });
+    const statuses: number[] = [];
+    for (const [key, path] of [
+      [first.key, '/capped-a'],
+      [second.key, '/capped-b'],
+      [first.key, '/capped-a'],
+      [second.key, '/capped-b'],
+    ]) {
+      const res = await fetch(`${gw.url}${path}`, { headers: { 'x-api-key': key! } });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        const body = await json(res);
+        expect(body.code).toBe('quota_exceeded');
+        expect(body.detail).toBe('the daily request quota of your tenant across its apps is used up; retry after the time given');
+      } else await res.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
   it('counts limited calls in gateway_rate_limited_total by reason', async () => {
     const text = await (await fetch(`${gw.url}/metrics`)).text();
     expect(text).toMatch(/gateway_rate_limited_total\{api="api_[^"]+",reason="quota_day"\} 1/);
     expect(text).toMatch(/gateway_rate_limited_total\{api="api_[^"]+",reason="rate"\} 2/);
+    expect(text).toMatch(/gateway_rate_limited_total\{api="api_[^"]+",reason="tenant_quota_day"\} 1/);
   });
 });
 

@@ -1,18 +1,24 @@
-// Rate limit and request quotas of the call's plan, counted per subscription. Sets the IETF RateLimit
+// Rate limit and request quotas of the call's plan (per subscription) and of the consumer tenant's cap. Sets the IETF RateLimit
 // header fields on every limited call; over a limit → 429 with Retry-After.
 import type { Call, Step } from '../../data-plane/call.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import {
+  type LimitReason,
   type LimitState,
   type Limits,
   limitReasons,
   rateCounter,
   requestQuotaCounters,
+  tenantCounters,
 } from '../../limits/limits.js';
 
 const OVER_RATE = 'the rate limit of this plan is exhausted; retry after the time given';
 const OVER_QUOTA = (window: string) =>
   `the ${window} request quota of this plan is used up; retry after the time given`;
+const OVER_TENANT_RATE =
+  'the rate limit of your tenant across its apps is exhausted; retry after the time given';
+const OVER_TENANT_QUOTA = (window: string) =>
+  `the ${window} request quota of your tenant across its apps is used up; retry after the time given`;
 const STORE_DOWN = 'limits cannot be checked right now';
 
 export const LIMITED_PREFIX = 'limited_';
@@ -40,6 +46,9 @@ export function rateLimit(options: RateLimitOptions): Step {
     const { rateLimit: rate, quota } = sub.plan;
     const counters = requestQuotaCounters(`sub:${sub.id}`, quota, call.ts);
     if (rate) counters.unshift(rateCounter(sub.id, rate));
+    // The consumer tenant's cap, across all its apps, comes after the plan's own limits.
+    const tenantLimits = call.app && call.snapshot.tenantLimits.get(call.app.tenantId);
+    if (tenantLimits) counters.push(...tenantCounters(call.app!.tenantId, tenantLimits, call.ts));
     if (counters.length === 0) return;
 
     const outcome = await limits.consume(counters);
@@ -56,8 +65,28 @@ export function rateLimit(options: RateLimitOptions): Step {
 
     call.errorKind = LIMITED_PREFIX + outcome.reason;
     const headers = { 'retry-after': String(outcome.retryAfterSec) };
-    if (outcome.reason === limitReasons.rate) throw new GatewayError('rate_limited', OVER_RATE, { headers });
-    const window = outcome.reason === limitReasons.requestsPerDay ? 'daily' : 'monthly';
-    throw new GatewayError('quota_exceeded', OVER_QUOTA(window), { headers });
+    throw refusal(outcome.reason, headers);
   };
+}
+
+function refusal(reason: LimitReason, headers: Record<string, string>): GatewayError {
+  switch (reason) {
+    case limitReasons.rate:
+      return new GatewayError('rate_limited', OVER_RATE, { headers });
+    case limitReasons.tenantRate:
+      return new GatewayError('rate_limited', OVER_TENANT_RATE, { headers });
+    case limitReasons.tenantPerDay:
+    case limitReasons.tenantPerMonth:
+      return new GatewayError(
+        'quota_exceeded',
+        OVER_TENANT_QUOTA(reason === limitReasons.tenantPerDay ? 'daily' : 'monthly'),
+        { headers },
+      );
+    default:
+      return new GatewayError(
+        'quota_exceeded',
+        OVER_QUOTA(reason === limitReasons.requestsPerDay ? 'daily' : 'monthly'),
+        { headers },
+      );
+  }
 }

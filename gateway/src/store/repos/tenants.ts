@@ -1,6 +1,7 @@
 // Tenants and their admin tokens. A token is stored only as the SHA-256 of the whole token, which is what the
 // snapshot's tenantTokens map is keyed by.
 import type { Kysely } from 'kysely';
+import type { TenantLimits } from '../../domain/types.js';
 import { hashSecret, issueKey } from '../../security/secrets.js';
 import { newId, nowIso } from '../ids.js';
 import type { Database, TenantTable, TenantTokenTable } from '../schema.js';
@@ -10,6 +11,7 @@ type Db = Kysely<Database>;
 export interface TenantView {
   id: string;
   name: string;
+  limits: TenantLimits | null;
   createdAt: string;
 }
 
@@ -21,7 +23,12 @@ export interface TenantTokenView {
   revokedAt: string | null;
 }
 
-const tenantView = (r: TenantTable): TenantView => ({ id: r.id, name: r.name, createdAt: r.created_at });
+const tenantView = (r: TenantTable): TenantView => ({
+  id: r.id,
+  name: r.name,
+  limits: r.limits ? JSON.parse(r.limits) : null,
+  createdAt: r.created_at,
+});
 const tokenView = (r: TenantTokenTable): TenantTokenView => ({
   id: r.id,
   tenantId: r.tenant_id,
@@ -30,8 +37,17 @@ const tokenView = (r: TenantTokenTable): TenantTokenView => ({
   revokedAt: r.revoked_at,
 });
 
-export async function insertTenant(db: Db, name: string): Promise<TenantView> {
-  const row: TenantTable = { id: newId('tenant'), name, created_at: nowIso() };
+export async function insertTenant(
+  db: Db,
+  name: string,
+  limits: TenantLimits | null = null,
+): Promise<TenantView> {
+  const row: TenantTable = {
+    id: newId('tenant'),
+    name,
+    created_at: nowIso(),
+    limits: limits ? JSON.stringify(limits) : null,
+  };
   await db.insertInto('tenants').values(row).execute();
   return tenantView(row);
 }
@@ -48,6 +64,14 @@ export async function findTenant(db: Db, id: string): Promise<TenantView | undef
 
 export async function renameTenant(db: Db, id: string, name: string): Promise<void> {
   await db.updateTable('tenants').set({ name }).where('id', '=', id).execute();
+}
+
+export async function setTenantLimits(db: Db, id: string, limits: TenantLimits | null): Promise<void> {
+  await db
+    .updateTable('tenants')
+    .set({ limits: limits ? JSON.stringify(limits) : null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteTenant(db: Db, id: string): Promise<boolean> {
