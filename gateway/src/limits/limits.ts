@@ -40,7 +40,7 @@ export type LimitOutcome =
 
 /**
  * A plan's rate limit is a window of `burst` requests every `burst / requestsPerSecond` seconds: the average
- * rate is requestsPerSecond and a client may spend the whole burst at once (see docs/limits.md).
+ * rate is requestsPerSecond and a client may spend the whole burst at once (see docs/decisions/0002-limits.md).
  */
 export function rateCounter(
   scope: string,
