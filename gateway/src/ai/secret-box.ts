@@ -57,3 +57,18 @@ export class SecretBox {
 export function keyHint(key: string): string {
   return `…${key.slice(-4)}`;
 }
+
+const boxes = new WeakMap<object, SecretBox>();
+
+/** The box for provider keys of a gateway: SECRET_KEY, or ADMIN_TOKEN when unset (docs/ai.md: the trade-off). */
+export function providerKeyBox(env: {
+  readonly SECRET_KEY?: string | undefined;
+  readonly ADMIN_TOKEN: string;
+}): SecretBox {
+  let box = boxes.get(env);
+  if (!box) {
+    box = new SecretBox(env.SECRET_KEY ?? env.ADMIN_TOKEN);
+    boxes.set(env, box);
+  }
+  return box;
+}
