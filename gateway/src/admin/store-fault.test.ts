@@ -71,7 +71,7 @@ describe('admin API on an unexpected store error', () => {
         path: `${V1}/apps`,
         err: { message: expect.stringContaining('no such table: apps') },
       });
-      expect((logged?.err as { stack?: string }).stack).toMatch(/SqliteError/);
+      expect((logged!.err as { stack?: string }).stack).toMatch(/SqliteError/);
     } finally {
       await gw.stop();
     }
