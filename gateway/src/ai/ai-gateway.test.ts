@@ -258,6 +258,25 @@ describe('the rest of the unified endpoint', () => {
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
+  it('feeds usage analytics: tokens and cost per app and per API', async () => {
+    await gw.callLog.flushOnce();
+    const range = `interval=day&from=${Date.now() - 86_400_000}&to=${Date.now() + 60_000}`;
+    // Both models, one app: (8 + 8 + 2) prompt and (5 + 5 + 3) completion tokens each; failed calls count none.
+    const expected = { promptTokens: 36, completionTokens: 26, costUsd: (36 * 0.5 + 26 * 1.5) / 1000 };
+    for (const [groupBy, key] of [
+      ['app', api.appId],
+      ['api', api.apiId],
+    ] as const) {
+      const { items } = await gw.admin.ok('GET', `/admin/v1/usage?groupBy=${groupBy}&${range}`);
+      const row = items.find((r: { key: string }) => r.key === key);
+      expect({
+        promptTokens: row.promptTokens,
+        completionTokens: row.completionTokens,
+        costUsd: row.costUsd,
+      }).toEqual(expected);
+    }
+  });
+
   it('feeds gateway_ai_tokens_total from the call record', async () => {
     const text = await (await fetch(`${gw.url}/metrics`)).text();
     const line = (m: string, t: string) =>
