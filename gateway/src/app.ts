@@ -137,11 +137,14 @@ export async function startGateway(
   control.use(opsRouter(ctx));
   control.use(createAdminApp(ctx));
 
-  const server = createGatewayServer({
-    control,
-    data,
-    upgrade: (req, socket, head) => void upgrade(req, socket, head),
-  });
+  const server = createGatewayServer(
+    {
+      control,
+      data,
+      upgrade: (req, socket, head) => void upgrade(req, socket, head),
+    },
+    { headersTimeoutMs: env.HEADERS_TIMEOUT_MS, requestTimeoutMs: env.REQUEST_TIMEOUT_MS },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());

@@ -32,8 +32,22 @@ export const envSchema = z
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
     SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Slow clients (docs/security.md): the whole header block, and the whole request, must arrive in time.
+    HEADERS_TIMEOUT_MS: positiveInt.default(20_000),
+    REQUEST_TIMEOUT_MS: positiveInt.default(120_000),
+    // Circuit breaker per upstream target: consecutive failures that open it (0 = off), and its cool-down.
+    BREAKER_FAILURES: z.coerce.number().int().min(0).default(5),
+    BREAKER_COOLDOWN_MS: positiveInt.default(10_000),
+    // SSRF guard exceptions: hosts, IPs or CIDRs an API's targets may name although the guard refuses them.
+    // Kept as the comma-separated string: startGateway parses an already parsed Env a second time.
+    UPSTREAM_ALLOW: z.string().default(''),
   })
-  .strip();
+  .strip()
+  // node:http refuses a headers timeout longer than the request timeout; say so in one line instead.
+  .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
+    path: ['HEADERS_TIMEOUT_MS'],
+    message: 'must not exceed REQUEST_TIMEOUT_MS',
+  });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;
 

@@ -13,6 +13,8 @@ export interface Call {
   /** performance.now() at arrival, for latency. */
   readonly startedAt: number;
   readonly clientIp: string;
+  /** X-Forwarded-For for the upstream (client-ip.ts): only the trusted part of the client's chain, then the peer. */
+  readonly forwardedFor: string;
   /** The snapshot this call started with: a reload mid-call does not change its view. */
   readonly snapshot: Snapshot;
   /** Path without the query string, as received. */

@@ -7,7 +7,7 @@ import type { CallRecord, CallRecorder } from '../observability/call-record.js';
 import type { Logger } from '../observability/logger.js';
 import type { SnapshotHolder } from '../snapshot/holder.js';
 import type { Call, Step } from './call.js';
-import { clientIpOf } from './client-ip.js';
+import { clientIpOf, forwardedForOf } from './client-ip.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** nginx's convention for "client closed the connection before the response". */
@@ -30,13 +30,15 @@ export function newCall(
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const incomingId = req.headers['x-request-id'];
+  const clientIp = clientIpOf(req, trustProxyHops);
   return {
     req,
     res,
     requestId: typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID(),
     ts: Date.now(),
     startedAt: performance.now(),
-    clientIp: clientIpOf(req, trustProxyHops),
+    clientIp,
+    forwardedFor: trustProxyHops === 0 ? clientIp : forwardedForOf(req, trustProxyHops),
     snapshot,
     path: q === -1 ? url : url.slice(0, q),
     search: q === -1 ? '' : url.slice(q),

@@ -8,13 +8,14 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { sendProblem, toGatewayError } from '../errors/problem.js';
 import type { Logger } from '../observability/logger.js';
 import { upstreamRequestHeaders } from '../policies/forward/headers.js';
-import { upstreamPath } from '../policies/forward/index.js';
+import { hasRequestBody, upstreamPath } from '../policies/forward/index.js';
 import type { Upstreams } from '../policies/forward/upstreams.js';
 import type { SnapshotHolder } from '../snapshot/holder.js';
 import type { Step } from './call.js';
 import { newCall } from './handler.js';
 
 const NOT_WEBSOCKET = 'only WebSocket upgrades are supported';
+const UPGRADE_BODY = 'an upgrade request may not carry a body';
 const NO_TARGET = 'this API has no upstream target';
 
 type WsProxy = ReturnType<typeof createProxyMiddleware>;
@@ -53,13 +54,16 @@ export function createUpgradeHandler(options: WebSocketOptions) {
     try {
       if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
         throw new GatewayError('bad_request', NOT_WEBSOCKET);
+      // Bytes after the head would be relayed into the tunnel unchecked (or, if the upstream declines the
+      // upgrade, read by it as a second request nobody authorized): refuse the shape outright.
+      if (hasRequestBody(req.headers)) throw new GatewayError('bad_request', UPGRADE_BODY);
       for (const step of options.steps) await step(call);
       const api = call.api!;
       const target = options.upstreams.pick(api);
       if (!target) throw new GatewayError('upstream_unavailable', NO_TARGET);
       const headers = upstreamRequestHeaders(req.headers, {
         requestId: call.requestId,
-        clientIp: call.clientIp,
+        forwardedFor: call.forwardedFor,
         proto: 'http',
         dropAuthorization: api.auth === 'key' && req.headers['x-api-key'] === undefined,
         identity:

@@ -22,6 +22,11 @@ const GATEWAY_OWNED = new Set([
   'x-forwarded-for',
   'x-forwarded-proto',
   'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-prefix',
+  // RFC 7239 and nginx's convention: other spellings of the client address an upstream might believe.
+  'forwarded',
+  'x-real-ip',
 ]);
 const IDENTITY_PREFIX = 'x-gateway-';
 
@@ -39,7 +44,8 @@ function connectionListed(value: string | string[] | undefined): Set<string> | n
 
 export interface ForwardedInfo {
   requestId: string;
-  clientIp: string;
+  /** The whole X-Forwarded-For value (data-plane/client-ip.ts decides what of the client's chain is kept). */
+  forwardedFor: string;
   proto: string;
   /** The authorization header carried the API key, so it is not passed on. */
   dropAuthorization: boolean;
@@ -59,10 +65,7 @@ export function upstreamRequestHeaders(
     const value = incoming[name];
     if (value !== undefined) out[name] = value;
   }
-  const prior = incoming['x-forwarded-for'];
-  out['x-forwarded-for'] = prior
-    ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${info.clientIp}`
-    : info.clientIp;
+  out['x-forwarded-for'] = info.forwardedFor;
   out['x-forwarded-proto'] = info.proto;
   if (incoming.host) out['x-forwarded-host'] = incoming.host;
   out['x-request-id'] = info.requestId;

@@ -71,7 +71,7 @@ export function forward(upstreams: Upstreams): Step {
     const retryable = !withBody && IDEMPOTENT.has(method);
     const headers = upstreamRequestHeaders(req.headers, {
       requestId: call.requestId,
-      clientIp: call.clientIp,
+      forwardedFor: call.forwardedFor,
       proto: 'http',
       dropAuthorization: api.auth === 'key' && req.headers['x-api-key'] === undefined,
       identity:

@@ -5,11 +5,12 @@ import type { Api } from '../../domain/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 
 const NO_ROUTE = 'no API is published at this path';
-const DOT_SEGMENT = 'the path has a dot segment or an encoded slash';
+const DOT_SEGMENT = 'the path has a dot segment, an empty segment or an encoded slash';
 
-// A dot segment, raw or percent-encoded, or an encoded slash: an upstream that normalises it could serve a
-// path outside the API's base path, so such a path is refused rather than guessed at (RFC 3986 §5.2.4).
-const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\/i;
+// A dot segment, raw or percent-encoded (`..;` too, which Tomcat reads as `..`), an empty segment (`//`) or an
+// encoded slash or backslash: an upstream that normalises it could serve a path outside the API's base path
+// or one a longer base path guards, so such a path is refused rather than guessed at (RFC 3986 §5.2.4).
+const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:[/;]|$)|\/\/|%2f|%5c|\\/i;
 
 export function matchesBasePath(path: string, basePath: string): boolean {
   if (basePath === '/') return true;
