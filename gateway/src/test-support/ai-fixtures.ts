@@ -3,11 +3,8 @@
 import type { Server } from 'node:http';
 import { sql } from 'kysely';
 import { createLlmMockServer, type LlmMockServerOptions } from '../../../services/llm-mock/src/server.js';
-import { keyHint, SecretBox } from '../ai/secret-box.js';
-import { bumpConfigVersion } from '../store/config-version.js';
-import { nowIso } from '../store/ids.js';
 import type { CallLogTable } from '../store/schema.js';
-import { ADMIN_TOKEN, type AdminClient, listen, type TestGateway } from './harness.js';
+import { type AdminClient, listen, type TestGateway } from './harness.js';
 
 export interface LlmMock {
   url: string;
@@ -40,45 +37,23 @@ export interface ProviderSeed {
   name?: string;
 }
 
-/** Writes a provider and its sealed keys straight to the store (as the admin API does), then reloads. */
+/** Creates a provider through the admin API; key ids come back in the order the keys were given. */
 export async function seedProvider(
   gw: TestGateway,
   p: ProviderSeed,
 ): Promise<{ id: string; keyIds: string[] }> {
-  const box = new SecretBox(gw.ctx.env.SECRET_KEY ?? ADMIN_TOKEN);
-  const id = uid('prv');
-  const now = nowIso();
-  const keyIds = p.keys.map(() => uid('pk'));
-  await gw.store.db.transaction().execute(async (trx) => {
-    await bumpConfigVersion(trx);
-    await trx
-      .insertInto('ai_providers')
-      .values({
-        id,
-        tenant_id: p.tenantId,
-        name: p.name ?? id,
-        type: p.type,
-        base_url: p.baseUrl,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    for (const [i, k] of p.keys.entries()) {
-      await trx
-        .insertInto('ai_provider_keys')
-        .values({
-          id: keyIds[i]!,
-          provider_id: id,
-          sealed: box.seal(k.key, keyIds[i]!),
-          hint: keyHint(k.key),
-          priority: k.priority ?? i,
-          created_at: now,
-        })
-        .execute();
-    }
+  const keys = p.keys.map((k, i) => ({ key: k.key, priority: k.priority ?? i }));
+  const created = await gw.admin.ok('POST', '/admin/v1/ai/providers', {
+    tenantId: p.tenantId,
+    name: p.name ?? uid('provider'),
+    type: p.type,
+    baseUrl: p.baseUrl,
+    keys,
   });
-  await gw.ctx.configChanged();
-  return { id, keyIds };
+  // The pool comes back sorted by priority; the seeds use distinct priorities, so that order is theirs.
+  const byPriority = [...keys].sort((a, b) => a.priority - b.priority);
+  const keyIds = keys.map((k) => created.keys[byPriority.indexOf(k)].id as string);
+  return { id: created.id, keyIds };
 }
 
 export interface ModelSeed {
@@ -92,28 +67,17 @@ export interface ModelSeed {
 }
 
 export async function seedModel(gw: TestGateway, m: ModelSeed): Promise<string> {
-  const id = uid('mdl');
-  const now = nowIso();
-  await gw.store.db.transaction().execute(async (trx) => {
-    await bumpConfigVersion(trx);
-    await trx
-      .insertInto('ai_models')
-      .values({
-        id,
-        tenant_id: m.tenantId,
-        name: m.name,
-        provider_id: m.providerId,
-        upstream_model: m.upstreamModel,
-        input_price_per_1k: m.inputPricePer1k ?? 0,
-        output_price_per_1k: m.outputPricePer1k ?? 0,
-        fallback_model_id: m.fallbackModelId ?? null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+  const { name, providerId, upstreamModel, tenantId } = m;
+  const created = await gw.admin.ok('POST', '/admin/v1/ai/models', {
+    tenantId,
+    name,
+    providerId,
+    upstreamModel,
+    inputPricePer1k: m.inputPricePer1k ?? 0,
+    outputPricePer1k: m.outputPricePer1k ?? 0,
+    fallbackModelId: m.fallbackModelId ?? null,
   });
-  await gw.ctx.configChanged();
-  return id;
+  return created.id;
 }
 
 export interface AiApiSeed {
@@ -142,19 +106,9 @@ export async function seedAiApi(gw: TestGateway, o: AiApiSeed): Promise<SeededAi
     basePath: o.basePath,
     kind: o.kind,
     approval: 'auto',
-    targets: [{ url: 'http://127.0.0.1:9' }],
+    ...(o.settings ? { settings: o.settings } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
-  if (o.settings) {
-    await gw.store.db.transaction().execute(async (trx) => {
-      await bumpConfigVersion(trx);
-      await trx
-        .updateTable('apis')
-        .set({ settings: JSON.stringify(o.settings) })
-        .where('id', '=', api.id)
-        .execute();
-    });
-  }
   await admin.ok('POST', `/admin/v1/apis/${api.id}/publish`);
   const plan = await admin.ok('POST', `/admin/v1/apis/${api.id}/plans`, { name: 'default', ...o.plan });
   const app = await admin.ok('POST', '/admin/v1/apps', { tenantId: o.tenantId, name: `app ${uid('a')}` });

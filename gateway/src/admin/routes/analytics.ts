@@ -65,6 +65,19 @@ const logView = z.object({
   promptTokens: z.number().nullable(),
   completionTokens: z.number().nullable(),
   costUsd: z.number().nullable(),
+  attempts: z
+    .array(
+      z.object({
+        provider: z.string(),
+        key: z.string(),
+        model: z.string(),
+        status: z.number().nullable(),
+        error: z.string().nullable(),
+        ms: z.number(),
+      }),
+    )
+    .nullable()
+    .meta({ description: 'AI calls: each provider attempt (key by id, never the key); null otherwise' }),
 });
 
 const usageView = z.object({

@@ -18,6 +18,7 @@ import { defineRoute, type RouteDef } from '../route.js';
 import { apiCreate, apiPatch, apiView } from '../schemas/apis.js';
 import { idParams, listOf } from '../schemas/common.js';
 import { type Trx, write } from '../write.js';
+import { checkKindRules } from './ai-api-rules.js';
 
 const tag = 'apis';
 
@@ -82,6 +83,7 @@ export const apiRoutes: RouteDef[] = [
             createdAt: now,
             updatedAt: now,
           };
+          checkKindRules(api);
           await assertRouteFree(trx, api);
           await insertApi(trx, api);
           return api;
@@ -130,6 +132,7 @@ export const apiRoutes: RouteDef[] = [
           const current = await ownApi(trx, principal, params.id);
           const api: Api = { ...current, ...body, updatedAt: nowIso() };
           if (body.settings) api.settings = checkSettings(api.kind, body.settings);
+          checkKindRules(api);
           await assertRouteFree(trx, api);
           await updateApi(trx, api);
           return api;

@@ -1,5 +1,7 @@
 // Every admin route, in the order the OpenAPI document lists them.
 import type { RouteDef } from '../route.js';
+import { aiModelRoutes } from './ai-models.js';
+import { aiProviderRoutes } from './ai-providers.js';
 import { analyticsRoutes } from './analytics.js';
 import { apiRoutes } from './apis.js';
 import { appRoutes } from './apps.js';
@@ -18,4 +20,6 @@ export const adminRoutes: readonly RouteDef[] = [
   ...keyRoutes,
   ...subscriptionRoutes,
   ...analyticsRoutes,
+  ...aiProviderRoutes,
+  ...aiModelRoutes,
 ];

@@ -11,7 +11,8 @@ const fields = {
   auth: z.enum(apiAuthModes),
   visibility: z.enum(visibilities),
   approval: z.enum(approvalModes),
-  targets: z.array(target).min(1).max(32),
+  // At least one for a rest API (routes/ai-api-rules.ts); kinds ai and prompt need none.
+  targets: z.array(target).max(32),
   timeoutMs: z.number().int().min(1).max(600_000),
   retries: z.number().int().min(0).max(5),
   maxBodyBytes: z
@@ -30,6 +31,7 @@ export const apiCreate = z
     ...fields,
     host: fields.host.default(null),
     kind: fields.kind.default('rest'),
+    targets: fields.targets.default([]),
     auth: fields.auth.default('key'),
     visibility: fields.visibility.default('private'),
     approval: fields.approval.default('manual'),

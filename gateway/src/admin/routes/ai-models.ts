@@ -1,0 +1,208 @@
+// AI models of a tenant: a public name clients ask for, mapped to a provider and an upstream model, with
+// prices per 1k tokens and an optional fallback model.
+import { z } from 'zod';
+import {
+  deleteModel,
+  findModelRow,
+  findProvider,
+  insertModel,
+  listModels,
+  type ModelView,
+  makesCycle,
+  updateModel,
+} from '../../ai/ai-store.js';
+import type { Store } from '../../store/db.js';
+import { newId, nowIso } from '../../store/ids.js';
+import { owningTenant } from '../access.js';
+import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
+import { defineRoute, type RouteDef } from '../route.js';
+import { id, idParams, listOf, timestamp } from '../schemas/common.js';
+import { type FieldError, validationFailed } from '../validation.js';
+import { write } from '../write.js';
+
+const tag = 'ai';
+const NAME_TAKEN = 'the tenant already has a model with this name';
+
+const modelName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
+    'may only contain A-Z a-z 0-9 . _ : / - and must start with a letter or digit',
+  )
+  .meta({ example: 'claude', description: 'What clients send as `model`; unique per tenant.' });
+const price = z.number().min(0).max(1000).meta({ description: 'USD per 1,000 tokens' });
+
+export const modelCreate = z
+  .object({
+    tenantId: id
+      .optional()
+      .meta({ description: 'Required with the platform token; implied by a tenant token.' }),
+    name: modelName,
+    providerId: id,
+    upstreamModel: z.string().min(1).max(200).meta({ example: 'claude-sonnet-4-5' }),
+    inputPricePer1k: price.default(0),
+    outputPricePer1k: price.default(0),
+    fallbackModelId: id.nullable().default(null),
+  })
+  .strict();
+
+export const modelPatch = z
+  .object({
+    name: modelName,
+    providerId: id,
+    upstreamModel: z.string().min(1).max(200),
+    inputPricePer1k: price,
+    outputPricePer1k: price,
+    fallbackModelId: id.nullable(),
+  })
+  .partial()
+  .strict();
+
+export const modelView = z.object({
+  id,
+  tenantId: id,
+  name: z.string(),
+  providerId: id,
+  upstreamModel: z.string(),
+  inputPricePer1k: z.number(),
+  outputPricePer1k: z.number(),
+  fallbackModelId: id.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+async function ownModel(db: Store['db'], principal: Principal, modelId: string): Promise<ModelView> {
+  const model = await findModelRow(db, modelId);
+  if (!model || !canSee(principal, model.tenantId)) throw notFound('model', modelId);
+  return model;
+}
+
+/** The provider and the fallback must be the model's tenant's, and the fallback chain must not loop. */
+async function checkReferences(db: Store['db'], m: ModelView): Promise<void> {
+  const errors: FieldError[] = [];
+  const provider = await findProvider(db, m.providerId);
+  if (provider?.tenantId !== m.tenantId)
+    errors.push({
+      in: 'body',
+      field: 'providerId',
+      message: `${m.providerId} is not a provider of this tenant`,
+    });
+  if (m.fallbackModelId !== null) {
+    const fallback = await findModelRow(db, m.fallbackModelId);
+    if (fallback?.tenantId !== m.tenantId)
+      errors.push({
+        in: 'body',
+        field: 'fallbackModelId',
+        message: `${m.fallbackModelId} is not a model of this tenant`,
+      });
+    else if (await makesCycle(db, m.id, m.fallbackModelId))
+      errors.push({
+        in: 'body',
+        field: 'fallbackModelId',
+        message: 'would make the fallbacks go round in a circle',
+      });
+  }
+  if (errors.length > 0) throw validationFailed(errors);
+}
+
+export const aiModelRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/ai/models',
+    operationId: 'createAiModel',
+    summary: 'Create an AI model (a public name for a provider model, with prices)',
+    tag,
+    who: 'tenant',
+    body: modelCreate,
+    response: { status: 201, description: 'The model', schema: modelView },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, body }) =>
+      write(
+        ctx,
+        async (trx) => {
+          const { tenantId: requested, ...fields } = body;
+          const now = nowIso();
+          const model: ModelView = {
+            id: newId('model'),
+            tenantId: await owningTenant(trx, principal, requested),
+            ...fields,
+            createdAt: now,
+            updatedAt: now,
+          };
+          await checkReferences(trx, model);
+          await insertModel(trx, model);
+          return model;
+        },
+        NAME_TAKEN,
+      ),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/ai/models',
+    operationId: 'listAiModels',
+    summary: "List the caller's AI models (all of them for the platform token)",
+    tag,
+    who: 'tenant',
+    response: { status: 200, description: 'The models', schema: listOf(modelView) },
+    handler: async ({ ctx, principal }) => ({
+      items: await listModels(ctx.store.db, tenantScope(principal)),
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/ai/models/:id',
+    operationId: 'getAiModel',
+    summary: 'Get an AI model',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 200, description: 'The model', schema: modelView },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params }) => ownModel(ctx.store.db, principal, params.id),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/ai/models/:id',
+    operationId: 'updateAiModel',
+    summary: 'Change an AI model',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    body: modelPatch,
+    response: { status: 200, description: 'The model', schema: modelView },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, params, body }) =>
+      write(
+        ctx,
+        async (trx) => {
+          const model: ModelView = {
+            ...(await ownModel(trx, principal, params.id)),
+            ...body,
+            updatedAt: nowIso(),
+          };
+          await checkReferences(trx, model);
+          await updateModel(trx, model);
+          return model;
+        },
+        NAME_TAKEN,
+      ),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/ai/models/:id',
+    operationId: 'deleteAiModel',
+    summary: 'Delete an AI model (models falling back to it lose their fallback)',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 204, description: 'Deleted' },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params }) =>
+      write(ctx, async (trx) => {
+        await ownModel(trx, principal, params.id);
+        await deleteModel(trx, params.id);
+      }),
+  }),
+];

@@ -1,0 +1,205 @@
+// AI providers of a tenant: type, base URL and a pool of upstream keys. Keys are sealed at rest and never
+// returned after creation (only a hint); see docs/ai.md.
+import { z } from 'zod';
+import { providerTypes } from '../../ai/ai-config.js';
+import {
+  deleteProvider,
+  findProvider,
+  insertProvider,
+  listProviders,
+  modelsUsing,
+  type ProviderView,
+  replaceKeys,
+  updateProvider,
+} from '../../ai/ai-store.js';
+import { providerKeyBox } from '../../ai/secret-box.js';
+import { GatewayError } from '../../errors/gateway-error.js';
+import type { Store } from '../../store/db.js';
+import { newId, nowIso } from '../../store/ids.js';
+import { owningTenant } from '../access.js';
+import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
+import { defineRoute, type RouteDef } from '../route.js';
+import { id, idParams, listOf, name, timestamp } from '../schemas/common.js';
+import { validationFailed } from '../validation.js';
+import { write } from '../write.js';
+
+const tag = 'ai';
+const NAME_TAKEN = 'the tenant already has a provider with this name';
+const IN_USE = (models: string[]) =>
+  `the provider is used by models ${models.join(', ')}; change or delete them first`;
+
+const baseUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
+  .max(500)
+  .refine((u) => !u.includes('?') && !u.includes('#'), 'must not have a query or fragment')
+  .transform((u) => u.replace(/\/+$/, ''))
+  .meta({
+    example: 'https://api.anthropic.com/v1',
+    description: 'Up to and including the version segment (/v1).',
+  });
+const priority = z
+  .number()
+  .int()
+  .min(0)
+  .max(1000)
+  .meta({ description: 'Lower is tried first; equal ones take turns.' });
+const newKey = z.object({ key: z.string().min(1).max(1000), priority: priority.optional() }).strict();
+const keptKey = z.object({ id, priority: priority.optional() }).strict();
+
+export const providerCreate = z
+  .object({
+    tenantId: id
+      .optional()
+      .meta({ description: 'Required with the platform token; implied by a tenant token.' }),
+    name,
+    type: z.enum(providerTypes),
+    baseUrl,
+    keys: z.array(newKey).min(1).max(32),
+  })
+  .strict();
+
+export const providerPatch = z
+  .object({
+    name,
+    type: z.enum(providerTypes),
+    baseUrl,
+    keys: z
+      .array(z.union([newKey, keptKey]))
+      .min(1)
+      .max(32)
+      .meta({
+        description: 'The whole pool: `{id}` keeps a key, `{key}` adds one, keys left out are removed.',
+      }),
+  })
+  .partial()
+  .strict();
+
+export const providerView = z.object({
+  id,
+  tenantId: id,
+  name: z.string(),
+  type: z.enum(providerTypes),
+  baseUrl: z.string(),
+  keys: z.array(z.object({ id, hint: z.string(), priority: z.number().int(), createdAt: timestamp })),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+async function ownProvider(db: Store['db'], principal: Principal, providerId: string): Promise<ProviderView> {
+  const provider = await findProvider(db, providerId);
+  if (!provider || !canSee(principal, provider.tenantId)) throw notFound('provider', providerId);
+  return provider;
+}
+
+export const aiProviderRoutes: RouteDef[] = [
+  defineRoute({
+    method: 'post',
+    path: '/ai/providers',
+    operationId: 'createAiProvider',
+    summary: 'Create an AI provider with its key pool (keys are never returned)',
+    tag,
+    who: 'tenant',
+    body: providerCreate,
+    response: { status: 201, description: 'The provider, keys shown by hint only', schema: providerView },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, body }) =>
+      write(
+        ctx,
+        async (trx) => {
+          const tenantId = await owningTenant(trx, principal, body.tenantId);
+          const now = nowIso();
+          const providerId = newId('provider');
+          await insertProvider(trx, {
+            id: providerId,
+            tenantId,
+            name: body.name,
+            type: body.type,
+            baseUrl: body.baseUrl,
+            createdAt: now,
+            updatedAt: now,
+          });
+          await replaceKeys(trx, providerKeyBox(ctx.env), providerId, body.keys, now);
+          return (await findProvider(trx, providerId))!;
+        },
+        NAME_TAKEN,
+      ),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/ai/providers',
+    operationId: 'listAiProviders',
+    summary: "List the caller's AI providers (all of them for the platform token)",
+    tag,
+    who: 'tenant',
+    response: { status: 200, description: 'The providers', schema: listOf(providerView) },
+    handler: async ({ ctx, principal }) => ({
+      items: await listProviders(ctx.store.db, tenantScope(principal)),
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/ai/providers/:id',
+    operationId: 'getAiProvider',
+    summary: 'Get an AI provider',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 200, description: 'The provider', schema: providerView },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params }) => ownProvider(ctx.store.db, principal, params.id),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/ai/providers/:id',
+    operationId: 'updateAiProvider',
+    summary: 'Change an AI provider; `keys` replaces the pool',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    body: providerPatch,
+    response: { status: 200, description: 'The provider', schema: providerView },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, params, body }) =>
+      write(
+        ctx,
+        async (trx) => {
+          const current = await ownProvider(trx, principal, params.id);
+          const now = nowIso();
+          const { keys, ...fields } = body;
+          await updateProvider(trx, { ...current, ...fields, updatedAt: now });
+          if (keys) {
+            const unknown = await replaceKeys(trx, providerKeyBox(ctx.env), current.id, keys, now);
+            if (unknown.length > 0) {
+              throw validationFailed(
+                unknown.map((keyId) => ({
+                  in: 'body',
+                  field: `keys.${keys.findIndex((k) => 'id' in k && k.id === keyId)}.id`,
+                  message: `${keyId} is not a key of this provider`,
+                })),
+              );
+            }
+          }
+          return (await findProvider(trx, current.id))!;
+        },
+        NAME_TAKEN,
+      ),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/ai/providers/:id',
+    operationId: 'deleteAiProvider',
+    summary: 'Delete an AI provider and its keys (not while a model uses it)',
+    tag,
+    who: 'tenant',
+    params: idParams,
+    response: { status: 204, description: 'Deleted' },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, params }) =>
+      write(ctx, async (trx) => {
+        await ownProvider(trx, principal, params.id);
+        const models = await modelsUsing(trx, params.id);
+        if (models.length > 0) throw new GatewayError('conflict', IN_USE(models));
+        await deleteProvider(trx, params.id);
+      }),
+  }),
+];
