@@ -1,5 +1,6 @@
 // Resilience over real sockets: key fallback and cool-down, fallback models, all attempts failing, a provider
-// failing mid-stream (both formats), each visible attempt by attempt in the call log.
+// failing mid-stream (both formats), each visible attempt by attempt in the call log. The tests run in order
+// on one gateway and build on each other: a key cooled down by one stays cooled for the next.
 import { once } from 'node:events';
 import { type IncomingMessage, request } from 'node:http';
 import OpenAI from 'openai';
@@ -60,6 +61,16 @@ beforeAll(async () => {
   await provider('cut-openai', 'openai', mocks.cut, [{ key: 'k' }]);
   await provider('cut-anthropic', 'anthropic', mocks.cut, [{ key: 'k' }]);
   await provider('dribble', 'anthropic', mocks.dribble, [{ key: 'k' }]);
+  // A base URL the mock does not serve: every request is a 404 there.
+  const misrouted = await seedProvider(gw, {
+    tenantId,
+    type: 'openai',
+    baseUrl: `${mocks.good!.url}/v2`,
+    keys: [{ key: 'k' }],
+    name: 'misrouted',
+  });
+  ids.misrouted = misrouted.id;
+  ids['misrouted.0'] = misrouted.keyIds[0]!;
 
   const model = (name: string, providerId: string, fallbackModelId?: string) =>
     seedModel(gw, { tenantId, name, providerId, upstreamModel: 'mock-any', fallbackModelId });
@@ -70,6 +81,7 @@ beforeAll(async () => {
   await model('cut-openai', ids['cut-openai']!);
   await model('cut-anthropic', ids['cut-anthropic']!);
   await model('dribble', ids.dribble!);
+  await model('misrouted', ids.misrouted!, ids.pooled);
   api = await seedAiApi(gw, { tenantId, kind: 'ai', basePath: '/llm', timeoutMs: 300 });
   client = new OpenAI({ apiKey: api.key, baseURL: `${gw.url}/llm`, maxRetries: 0 });
 });
@@ -133,6 +145,39 @@ describe('key pool', () => {
     const { attempts, row } = await attemptsOf('down-2');
     expect(attempts).toEqual([]);
     expect(row.error_kind).toBe('ai_keys_cooling');
+  });
+});
+
+describe('what the provider refuses', () => {
+  it("passes a request error on as 400 with the provider's message, without cooling the key", async () => {
+    const err = await client.chat.completions
+      .create({ model: 'pooled', messages, n: 2 }, { headers: { 'x-request-id': 'refused-1' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as Error).message).toBe('400 the provider refused the request: n: the mock answers n=1 only');
+    const { attempts, row } = await attemptsOf('refused-1');
+    expect(attempts.map(brief)).toEqual([[ids.pool, ids['pool.1'], 'pooled', 400, 'http_400']]);
+    expect([row.status, row.error_kind]).toEqual([400, 'bad_request']);
+    await ask('pooled', 'refused-2');
+    expect((await attemptsOf('refused-2')).attempts.map(brief)).toEqual([
+      [ids.pool, ids['pool.1'], 'pooled', 200, null],
+    ]);
+  });
+
+  it('goes to the fallback model when the upstream model or path is unknown (404), without cooling the key', async () => {
+    await ask('misrouted', 'misrouted-1');
+    expect((await attemptsOf('misrouted-1')).attempts.map(brief)).toEqual([
+      [ids.misrouted, ids['misrouted.0'], 'misrouted', 404, 'http_404'],
+      [ids.pool, ids['pool.1'], 'pooled', 200, null],
+    ]);
+    await ask('misrouted', 'misrouted-2');
+    expect((await attemptsOf('misrouted-2')).attempts.map(brief)[0]).toEqual([
+      ids.misrouted,
+      ids['misrouted.0'],
+      'misrouted',
+      404,
+      'http_404',
+    ]);
   });
 });
 
