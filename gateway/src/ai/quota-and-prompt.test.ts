@@ -12,6 +12,7 @@ import {
   startLlmMock,
 } from '../test-support/ai-fixtures.js';
 import { startTestGateway, type TestGateway } from '../test-support/harness.js';
+import { sharedRedisUrl } from '../test-support/redis.js';
 
 let mock: LlmMock;
 let gw: TestGateway;
@@ -92,6 +93,43 @@ describe('token quota', () => {
     expect((err as Error).message).toBe(
       '429 the monthly token quota of this plan is used up; retry after the time given',
     );
+  });
+});
+
+describe('token quota with counters in Redis', () => {
+  it('behaves the same: check before, charge after, 429 once used up', async () => {
+    const redisGw = await startTestGateway({ REDIS_URL: sharedRedisUrl });
+    try {
+      const t = await newTenant(redisGw);
+      const p = await seedProvider(redisGw, {
+        tenantId: t,
+        type: 'openai',
+        baseUrl: `${mock.url}/v1`,
+        keys: [{ key: 'sk-upstream' }],
+      });
+      await seedModel(redisGw, {
+        tenantId: t,
+        name: 'gpt',
+        providerId: p.id,
+        upstreamModel: 'mock-gpt-small',
+      });
+      const api = await seedAiApi(redisGw, {
+        tenantId: t,
+        kind: 'ai',
+        basePath: '/ai/v1',
+        plan: { quota: { tokensPerDay: 10 } },
+      });
+      const client = new OpenAI({ apiKey: api.key, baseURL: `${redisGw.url}/ai/v1`, maxRetries: 0 });
+      const messages = [{ role: 'user' as const, content: 'hello big world' }];
+      await client.chat.completions.create({ model: 'gpt', messages });
+      const stream = await client.chat.completions.create({ model: 'gpt', messages, stream: true });
+      for await (const _ of stream);
+      const err = await client.chat.completions.create({ model: 'gpt', messages }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+      expect((err as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('quota_exceeded');
+    } finally {
+      await redisGw.stop();
+    }
   });
 });
 
