@@ -75,7 +75,7 @@ export async function buildCommand(options: BuildOptions): Promise<ImageResult[]
         const short = plan.hashTag;
         task.title = `${spec.name}: ${plan.action === Action.skip ? 'skipped' : plan.action} (${short}, ${plan.reason})`;
         const outcome = await execute(plan, options, engine, (line) => {
-          task.output = line;
+          task.output = `${spec.name}: ${line}`;
         });
         const seconds = (performance.now() - started) / 1000;
         results.set(spec.name, {
@@ -147,12 +147,20 @@ async function execute(
     },
     platforms: options.platforms,
     secrets: options.secrets,
-    cacheFrom: options.cacheFrom,
-    cacheTo: options.cacheTo,
+    cacheFrom: options.cacheFrom.map((spec) => perImage(spec, plan)),
+    cacheTo: options.cacheTo.map((spec) => perImage(spec, plan)),
     push: options.push,
     onLine,
   });
   return { tags, digest };
+}
+
+/**
+ * `{name}` and `{repository}` in a cache spec become the image's, so one flag gives every image its own cache
+ * (`type=registry,ref={repository}:buildcache`): concurrent builds exporting to one ref would overwrite each other.
+ */
+export function perImage(spec: string, plan: Pick<ImagePlan, 'spec' | 'repository'>): string {
+  return spec.replaceAll('{name}', plan.spec.name).replaceAll('{repository}', plan.repository);
 }
 
 /** Records every image with a registry digest; entries of images not in this run stay as they were. */

@@ -18,8 +18,10 @@ commands:
       --platform <os/arch>     target platform (repeatable; several need buildx)
       --base-image <ref>       BASE_IMAGE build argument (default: each Dockerfile's, node:22-bookworm-slim)
       --secret id=…,src=…      BuildKit secret (repeatable): npmrc (registry auth), ca_certs (extra CA bundle)
-      --cache-from <spec>      BuildKit cache source (repeatable), e.g. type=registry,ref=…:buildcache
-      --cache-to <spec>        BuildKit cache export (repeatable, needs buildx)
+      --cache-from <spec>      BuildKit cache source (repeatable); {name} and {repository} become the
+                               image's, e.g. type=registry,ref={repository}:buildcache
+      --cache-to <spec>        BuildKit cache export (repeatable, needs buildx), e.g.
+                               type=registry,ref={repository}:buildcache,mode=max
       --progress <mode>        auto (live list on a terminal), plain (log lines), quiet
   verify                       every entry of images.lock.json is in its registry with that digest
 
