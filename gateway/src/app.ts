@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { Counter } from 'prom-client';
 import { createAdminApp } from './admin/app.js';
 import { aiGateway } from './ai/index.js';
 import { type Env, envSchema } from './config/env.js';
@@ -53,7 +54,26 @@ export async function startGateway(
   const store = openStore(env.DATABASE_URL);
   await migrate(store.db as never);
 
-  const upstreams = new Upstreams({ connections: 256, connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+  const metrics = createMetrics();
+  const circuitOpened = new Counter({
+    name: 'gateway_circuit_opened_total',
+    help: 'Times the circuit breaker of an upstream target opened.',
+    labelNames: ['target'],
+    registers: [metrics.registry],
+  });
+  const upstreams = new Upstreams({
+    connections: 256,
+    connectTimeoutMs: 5000,
+    keepAliveTimeoutMs: 30_000,
+    breaker: {
+      failures: env.BREAKER_FAILURES,
+      cooldownMs: env.BREAKER_COOLDOWN_MS,
+      onOpen: (origin) => {
+        circuitOpened.inc({ target: origin });
+        logger.warn({ target: origin, cooldownMs: env.BREAKER_COOLDOWN_MS }, 'upstream circuit opened');
+      },
+    },
+  });
   let loggedPollError = false;
   const snapshot = new SnapshotHolder(store.db, {
     onReload: (s) => {
@@ -71,7 +91,6 @@ export async function startGateway(
   await snapshot.refresh(true);
   snapshot.startPolling(env.CONFIG_POLL_MS);
 
-  const metrics = createMetrics();
   const limits = new Limits(env.REDIS_URL ? redisLimiterStore(env.REDIS_URL) : memoryLimiterStore());
   const reportLimitsError = throttledWarn(logger, 'rate-limit store unavailable');
   const callLog = new CallLogQueue({

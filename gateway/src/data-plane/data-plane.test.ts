@@ -294,7 +294,8 @@ describe('targets', () => {
       basePath: '/retry',
       retries: 1,
     });
-    for (let i = 0; i < 4; i++) {
+    // Two GETs and two failing POSTs: four failures, under the circuit breaker's default threshold of five.
+    for (let i = 0; i < 2; i++) {
       expect((await fetch(`${gw.url}/retry`, { headers: { 'x-api-key': s.key } })).status).toBe(200);
     }
     const statuses: number[] = [];

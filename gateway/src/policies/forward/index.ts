@@ -10,6 +10,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import type { ResolvedTarget, Upstreams } from './upstreams.js';
 
 const NO_TARGET = 'this API has no upstream target';
+const ALL_OPEN = 'every upstream target of this API is failing; calls resume after a cool-down';
 const REFUSED = 'the upstream refused or dropped the connection';
 const TIMED_OUT = (ms: number) => `the upstream did not answer within ${ms} ms`;
 
@@ -23,6 +24,9 @@ const CONNECT_ERRORS = new Set([
   'EAI_AGAIN',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
+// A reused keep-alive socket the upstream closed as we wrote to it: nothing was processed, so an idempotent,
+// body-less request may go again (RFC 9110 §9.2.2).
+const RESET_ERRORS = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 const TIMEOUT_ERRORS = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
@@ -35,6 +39,7 @@ export const errorKinds = {
   reset: 'upstream_reset',
   clientAbort: 'client_abort',
   bodyTooLarge: 'body_too_large',
+  circuitOpen: 'upstream_circuit_open',
 } as const;
 
 function codeOf(err: unknown): string {
@@ -83,7 +88,11 @@ export function forward(upstreams: Upstreams): Step {
     const tried = new Set<ResolvedTarget>();
     for (let attempt = 0; ; attempt++) {
       const target = upstreams.pick(api, tried);
-      if (!target) throw new GatewayError('upstream_unavailable', NO_TARGET);
+      if (!target) {
+        if (!upstreams.has(api)) throw new GatewayError('upstream_unavailable', NO_TARGET);
+        call.errorKind = errorKinds.circuitOpen;
+        throw new GatewayError('upstream_unavailable', ALL_OPEN);
+      }
       tried.add(target);
       const sentAt = performance.now();
       let upstream: Awaited<ReturnType<typeof target.pool.request>>;
@@ -107,7 +116,9 @@ export function forward(upstreams: Upstreams): Step {
           throw tooLarge(api.maxBodyBytes);
         }
         const code = codeOf(err);
-        if (retryable && CONNECT_ERRORS.has(code) && attempt < api.retries) continue;
+        upstreams.breakers.failed(target.breaker);
+        if (retryable && (CONNECT_ERRORS.has(code) || RESET_ERRORS.has(code)) && attempt < api.retries)
+          continue;
         if (TIMEOUT_ERRORS.has(code)) {
           call.errorKind = errorKinds.timeout;
           throw new GatewayError('upstream_timeout', TIMED_OUT(api.timeoutMs));
@@ -115,6 +126,7 @@ export function forward(upstreams: Upstreams): Step {
         call.errorKind = CONNECT_ERRORS.has(code) ? errorKinds.refused : errorKinds.reset;
         throw new GatewayError('upstream_unavailable', REFUSED);
       }
+      upstreams.breakers.succeeded(target.breaker);
       call.upstreamLatencyMs = performance.now() - sentAt;
       if (body) call.bytesIn = body.bytes;
       res.writeHead(
@@ -128,7 +140,11 @@ export function forward(upstreams: Upstreams): Step {
         await pipeline(upstream.body, res);
       } catch {
         // Headers are gone; pipeline has destroyed the client's socket, so a cut body never looks complete.
-        call.errorKind = call.abort.signal.aborted ? errorKinds.clientAbort : errorKinds.reset;
+        if (call.abort.signal.aborted) call.errorKind = errorKinds.clientAbort;
+        else {
+          call.errorKind = errorKinds.reset;
+          upstreams.breakers.failed(target.breaker);
+        }
       }
       return;
     }

@@ -1,12 +1,15 @@
-// Connection pools per upstream origin (undici, keep-alive) and smooth weighted round-robin over an API's targets.
+// Connection pools per upstream origin (undici, keep-alive), smooth weighted round-robin over an API's targets,
+// and a circuit breaker per origin that takes a failing target out of the rotation for a while.
 import { Pool } from 'undici';
 import type { Api, Target } from '../../domain/types.js';
+import { type Breaker, type BreakerOptions, Breakers } from '../circuit-breaker/index.js';
 
 export interface ResolvedTarget {
   pool: Pool;
   origin: string;
   /** Path prefix of the target URL, '' when the target is an origin. */
   basePath: string;
+  breaker: Breaker;
 }
 
 interface Rotation {
@@ -20,13 +23,18 @@ export interface UpstreamOptions {
   connections: number;
   connectTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** Circuit breakers; off when omitted. */
+  breaker?: BreakerOptions;
 }
 
 export class Upstreams {
   readonly #pools = new Map<string, Pool>();
   #rotations = new Map<string, Rotation>();
+  readonly breakers: Breakers;
 
-  constructor(private readonly options: UpstreamOptions) {}
+  constructor(private readonly options: UpstreamOptions) {
+    this.breakers = new Breakers(options.breaker ?? { failures: 0, cooldownMs: 1 });
+  }
 
   #pool(origin: string): Pool {
     let pool = this.#pools.get(origin);
@@ -45,7 +53,12 @@ export class Upstreams {
   #resolve(target: Target): ResolvedTarget {
     const url = new URL(target.url);
     const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
-    return { pool: this.#pool(url.origin), origin: url.origin, basePath };
+    return {
+      pool: this.#pool(url.origin),
+      origin: url.origin,
+      basePath,
+      breaker: this.breakers.for(url.origin),
+    };
   }
 
   /** Called when the snapshot changes: rotations are rebuilt, pools of origins no longer used are closed. */
@@ -68,6 +81,7 @@ export class Upstreams {
     for (const [origin, pool] of this.#pools) {
       if (!used.has(origin)) {
         this.#pools.delete(origin);
+        this.breakers.forget(origin);
         void pool.close().catch(() => {});
       }
     }
@@ -75,7 +89,8 @@ export class Upstreams {
 
   /**
    * Next target by smooth weighted round-robin (nginx's algorithm: even spread, exact ratios).
-   * `skip` excludes targets already tried for this call, unless nothing else is left.
+   * `skip` excludes targets already tried for this call, unless nothing else is left. Targets whose breaker
+   * is open are passed over; null when there is no target, or every one is open.
    */
   pick(api: Api, skip?: ReadonlySet<ResolvedTarget>): ResolvedTarget | null {
     const r = this.#rotations.get(api.id);
@@ -87,8 +102,30 @@ export class Upstreams {
       if (best === -1 || r.current[i]! > r.current[best]!) best = i;
     }
     if (best === -1) return null;
+    const chosen = r.targets[best]!;
+    if (chosen.breaker.openUntil === 0 || this.breakers.admits(chosen.breaker)) {
+      r.current[best]! -= r.total;
+      return chosen;
+    }
+    return this.#nextAdmitted(r, best, skip);
+  }
+
+  /** The slow path, only while a breaker is open: the heaviest other target that may take a call. */
+  #nextAdmitted(r: Rotation, excluded: number, skip?: ReadonlySet<ResolvedTarget>): ResolvedTarget | null {
+    let best = -1;
+    for (let i = 0; i < r.targets.length; i++) {
+      if (i === excluded || (skip?.has(r.targets[i]!) && skip.size < r.targets.length)) continue;
+      if (this.breakers.blocked(r.targets[i]!.breaker)) continue;
+      if (best === -1 || r.current[i]! > r.current[best]!) best = i;
+    }
+    if (best === -1 || !this.breakers.admits(r.targets[best]!.breaker)) return null;
     r.current[best]! -= r.total;
     return r.targets[best]!;
+  }
+
+  /** Whether the API has targets at all (to tell "none configured" from "all failing"). */
+  has(api: Api): boolean {
+    return this.#rotations.has(api.id);
   }
 
   async close(): Promise<void> {
