@@ -62,11 +62,16 @@ export async function relayStream(
     call.bytesOut += Buffer.byteLength(text);
     if (!res.write(text)) await once(res, 'drain', { signal: call.abort.signal });
   };
-  const usageSoFar = () =>
-    translator.usage ?? {
-      promptTokens: translator.reportedPromptTokens ?? estimateTokens(promptText(req)),
+  let promptEstimate: number | null = null;
+  const usageSoFar = () => {
+    if (translator.usage) return translator.usage;
+    // Only needed when the provider has reported nothing; computed once, not per chunk.
+    promptEstimate ??= estimateTokens(promptText(req));
+    return {
+      promptTokens: translator.reportedPromptTokens ?? promptEstimate,
       completionTokens: translator.deltas,
     };
+  };
 
   let out = '';
   let eventError: StreamErrorEvent | null = null;
@@ -86,7 +91,6 @@ export async function relayStream(
   try {
     for await (const chunk of response.body) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
-      if (eventError) break;
       // Charge before the closing events leave, so the client's next call already sees the quota used.
       if (translator.finished) await meter.charge(model, usageSoFar());
       // Kept current as the stream goes: if the client leaves, the call record is built at once, from these.
@@ -94,6 +98,7 @@ export async function relayStream(
       const text = out;
       out = '';
       await write(text);
+      if (eventError) break;
     }
     if (eventError) failure = { kind: 'upstream_error', message: (eventError as StreamErrorEvent).message };
     else if (!translator.finished) failure = { kind: networkFaults.reset, message: CUT_SHORT };
