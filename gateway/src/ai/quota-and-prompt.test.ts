@@ -216,6 +216,47 @@ describe('prompt API', () => {
     ]);
   });
 
+  it('is an API like any other: in the catalog, behind a manual approval', async () => {
+    const api = await gw.admin.ok('POST', '/admin/v1/apis', {
+      tenantId,
+      name: 'haiku',
+      basePath: '/haiku',
+      kind: 'prompt',
+      visibility: 'public',
+      approval: 'manual',
+      settings: { model: 'claude', template: 'A haiku about {{topic}}', variables: { topic: {} } },
+    });
+    await gw.admin.ok('POST', `/admin/v1/apis/${api.id}/publish`);
+    const plan = await gw.admin.ok('POST', `/admin/v1/apis/${api.id}/plans`, { name: 'free' });
+    const { items } = await gw.admin.ok('GET', '/admin/v1/catalog');
+    const entry = items.find((e: { id: string }) => e.id === api.id);
+    expect([entry.kind, entry.basePath, entry.plans.map((p: { id: string }) => p.id)]).toEqual([
+      'prompt',
+      '/haiku',
+      [plan.id],
+    ]);
+
+    const app = await gw.admin.ok('POST', '/admin/v1/apps', { tenantId, name: 'poet' });
+    const appKey = (await gw.admin.ok('POST', `/admin/v1/apps/${app.id}/keys`, {})).key;
+    const sub = await gw.admin.ok('POST', '/admin/v1/subscriptions', {
+      appId: app.id,
+      apiId: api.id,
+      planId: plan.id,
+    });
+    expect(sub.status).toBe('pending');
+    const call = () =>
+      fetch(`${gw.url}/haiku`, {
+        method: 'POST',
+        headers: { 'x-api-key': appKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ topic: 'rain' }),
+      });
+    const pending = await call();
+    expect([pending.status, (await pending.json()).code]).toEqual([403, 'subscription_required']);
+    await gw.admin.ok('POST', `/admin/v1/subscriptions/${sub.id}/approve`, {});
+    const approved = await call();
+    expect([approved.status, (await approved.json()).output]).toEqual([200, 'echo: A haiku about rain']);
+  });
+
   it('takes POST at its base path only', async () => {
     const get = await fetch(url, { headers: { 'x-api-key': key } });
     expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
