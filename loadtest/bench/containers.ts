@@ -25,6 +25,7 @@ export function imageCandidates(
   lock: Record<string, unknown> | null,
   override?: string,
   commit?: string,
+  registry?: string,
 ): string[] {
   if (override) return [override];
   const candidates: string[] = [];
@@ -38,8 +39,7 @@ export function imageCandidates(
         if (typeof tag === 'string') candidates.push(`${entry.repository}:${tag}`);
     }
   }
-  const repository = manifest.images.find((image) => image.name === name)?.repository;
-  if (repository) {
+  for (const repository of repositoriesOf(name, manifest, registry)) {
     if (commit) {
       const short = commit.slice(0, 12);
       candidates.push(`${repository}:git-${short}`, `${repository}:git-${short}-dirty`);
@@ -47,6 +47,17 @@ export function imageCandidates(
     candidates.push(`${repository}:latest`);
   }
   return candidates;
+}
+
+/** The pipeline names images `<registry>/<repository>` when it has a registry ($IMAGES_REGISTRY), else bare. */
+export function repositoriesOf(
+  name: string,
+  manifest: { images: readonly ImageEntry[] },
+  registry?: string,
+): string[] {
+  const repository = manifest.images.find((image) => image.name === name)?.repository;
+  if (!repository) return [];
+  return registry ? [`${registry}/${repository}`, repository] : [repository];
 }
 
 async function imageExists(ref: string): Promise<boolean> {
@@ -80,17 +91,16 @@ export async function resolveImage(name: string, override?: string): Promise<str
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'images.manifest.json'), 'utf8'));
   const lockPath = join(repoRoot, 'images.lock.json');
   const lock = existsSync(lockPath) ? JSON.parse(readFileSync(lockPath, 'utf8')) : null;
-  const candidates = imageCandidates(
-    name,
-    manifest,
-    lock,
-    override,
-    override ? undefined : await headCommit(),
-  );
+  const registry = process.env.IMAGES_REGISTRY || undefined;
+  const commit = override ? undefined : await headCommit();
+  const candidates = imageCandidates(name, manifest, lock, override, commit, registry);
   for (const ref of candidates) if (await imageExists(ref)) return ref;
-  const repository = (manifest.images as ImageEntry[]).find((image) => image.name === name)?.repository;
-  const newest = !override && repository ? await newestLocal(repository) : null;
-  if (newest) return newest;
+  if (!override) {
+    for (const repository of repositoriesOf(name, manifest, registry)) {
+      const newest = await newestLocal(repository);
+      if (newest) return newest;
+    }
+  }
   throw new BenchError(
     BenchErrorCode.startFailed,
     `no local image for ${name} (tried ${candidates.join(', ') || 'nothing'}): run \`npm run images -- build\` first`,

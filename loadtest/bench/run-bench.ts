@@ -228,7 +228,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
         kernel: release(),
         node: process.version,
         nginx: nginxVersion(),
-        wrk: versionOf('wrk', ['-v']),
+        wrk: versionOf('wrk', ['-v']).replace(/ Copyright.*/, ''),
       },
       setup: {
         cpuPlan: options.cpuPlan.description,

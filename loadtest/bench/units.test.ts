@@ -104,6 +104,10 @@ describe('parseWrkOutput', () => {
       /wrk printed no result line: unable to connect/,
     );
     expect(() => parseWrkOutput('BENCH_RESULT {"requests":-1}')).toThrow();
+    const none = wrkLine.replace('"requests":20000', '"requests":0');
+    expect(() => parseWrkOutput(none)).toThrow(
+      'wrk completed no request (connect 1, read 2, write 0, timeout 3 errors)',
+    );
   });
 });
 
@@ -218,5 +222,9 @@ describe('imageCandidates', () => {
       'gateway-kit/gateway:latest',
     ]);
     expect(imageCandidates('echo', manifest, null)).toEqual([]);
+    expect(imageCandidates('gateway', manifest, null, undefined, undefined, '127.0.0.1:5000')).toEqual([
+      '127.0.0.1:5000/gateway-kit/gateway:latest',
+      'gateway-kit/gateway:latest',
+    ]);
   });
 });

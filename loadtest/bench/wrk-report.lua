@@ -15,12 +15,14 @@ end
 
 function done(summary, latency, requests)
   local e = summary.errors
+  -- With no completed request wrk's min is its UINT64_MAX sentinel: print zeros, the harness reports why.
+  local n = summary.requests > 0
+  local function p(q) if n then return latency:percentile(q) else return 0 end end
   io.write(string.format(
     'BENCH_RESULT {"requests":%d,"durationUs":%d,"bytes":%d,' ..
     '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
     '"latencyUs":{"min":%d,"mean":%.1f,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d}}\n',
     summary.requests, summary.duration, summary.bytes,
     e.connect, e.read, e.write, e.status, e.timeout,
-    latency.min, latency.mean, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency:percentile(99.9), latency.max))
+    n and latency.min or 0, n and latency.mean or 0, p(50), p(90), p(99), p(99.9), n and latency.max or 0))
 end

@@ -58,6 +58,13 @@ export function parseWrkOutput(stdout: string): LoadResult {
   if (!line)
     throw new BenchError(BenchErrorCode.loadFailed, `wrk printed no result line: ${stdout.slice(-500)}`);
   const raw = wrkLine.parse(JSON.parse(line.slice('BENCH_RESULT '.length)));
+  if (raw.requests === 0) {
+    const e = raw.errors;
+    throw new BenchError(
+      BenchErrorCode.loadFailed,
+      `wrk completed no request (connect ${e.connect}, read ${e.read}, write ${e.write}, timeout ${e.timeout} errors)`,
+    );
+  }
   const durationS = raw.durationUs / 1e6;
   const ms = (us: number) => Math.round(us) / 1000;
   return {
