@@ -15,6 +15,8 @@ import {
 } from '../test-support/ai-fixtures.js';
 import { startTestGateway, type TestGateway } from '../test-support/harness.js';
 import { costOf } from './token-accounting.js';
+import { chatRequest } from './translate/chat-request.js';
+import { toAnthropicRequest } from './translate/openai-anthropic.js';
 
 let mock: LlmMock;
 let gw: TestGateway;
@@ -245,11 +247,52 @@ describe('the rest of the unified endpoint', () => {
 
   it('refuses OpenAI features it cannot translate for an anthropic model, by name', async () => {
     const err = await client.chat.completions
-      .create({ model: 'claude', messages, tools: [{ type: 'function', function: { name: 'f' } }] })
+      .create({ model: 'claude', messages, response_format: { type: 'json_object' } })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((err as Error).message).toBe("400 tools: not supported by this model's provider (anthropic)");
+    expect((err as Error).message).toBe(
+      "400 response_format: not supported by this model's provider (anthropic)",
+    );
     expect((err as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('bad_request');
+  });
+
+  it('carries a tool-calling conversation to an anthropic model', async () => {
+    const conversation = [
+      { role: 'user' as const, content: 'weather in Paris?' },
+      {
+        role: 'assistant' as const,
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_1',
+            type: 'function' as const,
+            function: { name: 'weather', arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
+      { role: 'tool' as const, tool_call_id: 'call_1', content: '18C and sunny' },
+      { role: 'user' as const, content: 'so, a coat?' },
+    ];
+    const tools = [
+      {
+        type: 'function' as const,
+        function: { name: 'weather', parameters: { type: 'object', properties: {} } },
+      },
+    ];
+    const res = await client.chat.completions.create({ model: 'claude', messages: conversation, tools });
+    // What the mock saw is the translated conversation: its prediction over the Anthropic messages must match.
+    const sent = toAnthropicRequest(
+      chatRequest.parse({ model: 'claude', messages: conversation, tools }),
+      'x',
+      false,
+    );
+    const expected = complete(sent.messages as Parameters<typeof complete>[0]);
+    expect(res.choices[0]!.message.content).toBe('echo: so, a coat?');
+    expect(res.usage).toEqual({
+      prompt_tokens: expected.promptTokens,
+      completion_tokens: expected.completionTokens,
+      total_tokens: expected.promptTokens + expected.completionTokens,
+    });
   });
 
   it('needs the API key like any API', async () => {
@@ -261,8 +304,9 @@ describe('the rest of the unified endpoint', () => {
   it('feeds usage analytics: tokens and cost per app and per API', async () => {
     await gw.callLog.flushOnce();
     const range = `interval=day&from=${Date.now() - 86_400_000}&to=${Date.now() + 60_000}`;
-    // Both models, one app: (8 + 8 + 2) prompt and (5 + 5 + 3) completion tokens each; failed calls count none.
-    const expected = { promptTokens: 36, completionTokens: 26, costUsd: (36 * 0.5 + 26 * 1.5) / 1000 };
+    // Both models, one app: (8 + 8 + 2) prompt and (5 + 5 + 3) completion tokens each, plus the tool
+    // conversation on claude (6 + 4); failed calls count none.
+    const expected = { promptTokens: 42, completionTokens: 30, costUsd: (42 * 0.5 + 30 * 1.5) / 1000 };
     for (const [groupBy, key] of [
       ['app', api.appId],
       ['api', api.apiId],
@@ -281,12 +325,13 @@ describe('the rest of the unified endpoint', () => {
     const text = await (await fetch(`${gw.url}/metrics`)).text();
     const line = (m: string, t: string) =>
       new RegExp(`^gateway_ai_tokens_total\\{model="${m}",type="${t}"\\} (\\d+)$`, 'm').exec(text)?.[1];
-    // Per model: two calls with `messages` (8 prompt, 5 completion tokens) and one "one two" stream (2 + 3).
+    // Per model: two calls with `messages` (8 prompt, 5 completion tokens) and one "one two" stream (2 + 3);
+    // claude also had the tool conversation (6 + 4).
     expect([
       line('gpt', 'prompt'),
       line('gpt', 'completion'),
       line('claude', 'prompt'),
       line('claude', 'completion'),
-    ]).toEqual(['18', '13', '18', '13']);
+    ]).toEqual(['18', '13', '24', '17']);
   });
 });

@@ -1,5 +1,14 @@
 // Translation between the OpenAI chat format (what clients speak) and Anthropic Messages (what a provider of
 // type `anthropic` speaks), for whole requests and responses. Streams are in stream.ts.
+import {
+  anthropicTools,
+  type ToolResultBlock,
+  ToolTranslationError,
+  type ToolUseBlock,
+  toolCallsOf,
+  toolResultBlock,
+  toolUseBlocks,
+} from './anthropic-tools.js';
 import type { ChatMessage, ChatRequest, Usage } from './chat-request.js';
 
 /** Anthropic requires max_tokens; OpenAI does not. Used when the client gives none. */
@@ -7,21 +16,15 @@ export const DEFAULT_MAX_TOKENS = 4096;
 export const ANTHROPIC_VERSION = '2023-06-01';
 
 /** OpenAI features with no faithful Anthropic equivalent here: refused by name rather than silently dropped. */
-const UNSUPPORTED = [
-  'tools',
-  'tool_choice',
-  'functions',
-  'function_call',
-  'response_format',
-  'logprobs',
-  'audio',
-] as const;
+const UNSUPPORTED = ['functions', 'function_call', 'response_format', 'logprobs', 'audio'] as const;
 
 export class TranslationError extends Error {
   override name = 'TranslationError';
 }
 
 type AnthropicBlock =
+  | ToolUseBlock
+  | ToolResultBlock
   | { type: 'text'; text: string }
   | {
       type: 'image';
@@ -72,15 +75,34 @@ export function toAnthropicRequest(
     throw new TranslationError("n: only 1 is supported by this model's provider (anthropic)");
   const system: string[] = [];
   const messages: { role: 'user' | 'assistant'; content: string | AnthropicBlock[] }[] = [];
-  req.messages.forEach((m, i) => {
-    if (m.role === 'system' || m.role === 'developer') system.push(textOf(m.content));
-    else if (m.role === 'user' || m.role === 'assistant')
-      messages.push({ role: m.role, content: blocksOf(m.content, `messages.${i}`) });
-    else
-      throw new TranslationError(
-        `messages.${i}.role: ${m.role} messages are not supported by this model's provider (anthropic)`,
-      );
-  });
+  let tools: Record<string, unknown>;
+  try {
+    tools = anthropicTools(req);
+    req.messages.forEach((m, i) => {
+      const at = `messages.${i}`;
+      if (m.role === 'system' || m.role === 'developer') system.push(textOf(m.content));
+      else if (m.role === 'user') messages.push({ role: 'user', content: blocksOf(m.content, at) });
+      else if (m.role === 'assistant') messages.push({ role: 'assistant', content: assistantContent(m, at) });
+      else if (m.role === 'tool') {
+        // Anthropic wants every result of one assistant turn in the single user turn that follows it.
+        const block = toolResultBlock(m, textOf(m.content), at);
+        const last = messages.at(-1);
+        if (
+          last?.role === 'user' &&
+          Array.isArray(last.content) &&
+          last.content.every((b) => b.type === 'tool_result')
+        )
+          last.content.push(block);
+        else messages.push({ role: 'user', content: [block] });
+      } else
+        throw new TranslationError(
+          `${at}.role: ${m.role} messages are not supported by this model's provider (anthropic)`,
+        );
+    });
+  } catch (err) {
+    if (err instanceof ToolTranslationError) throw new TranslationError(err.message);
+    throw err;
+  }
   if (messages.length === 0)
     throw new TranslationError('messages: at least one user or assistant message is required');
   const out: Record<string, unknown> = {
@@ -94,7 +116,15 @@ export function toAnthropicRequest(
   if (req.stop != null) out.stop_sequences = typeof req.stop === 'string' ? [req.stop] : req.stop;
   if (req.user != null) out.metadata = { user_id: req.user };
   if (stream) out.stream = true;
-  return out;
+  return Object.assign(out, tools);
+}
+
+/** An assistant turn: its text (if any) then its tool calls as `tool_use` blocks. */
+function assistantContent(m: ChatMessage, at: string): string | AnthropicBlock[] {
+  const calls = toolUseBlocks(m, at);
+  if (calls.length === 0) return blocksOf(m.content, at);
+  const text = textOf(m.content);
+  return [...(text ? [{ type: 'text' as const, text }] : []), ...calls];
 }
 
 /** OpenAI's request for an OpenAI-type provider: as sent, with the upstream model name, and usage asked for when streaming. */
@@ -129,7 +159,7 @@ export function finishReasonOf(stopReason: unknown): string {
 
 interface AnthropicMessage {
   id?: string;
-  content?: { type: string; text?: string }[];
+  content?: { type: string; text?: string; id?: string; name?: string; input?: unknown }[];
   stop_reason?: string | null;
   usage?: AnthropicUsage;
 }
@@ -163,6 +193,12 @@ export function fromAnthropicResponse(body: AnthropicMessage, publicModel: strin
     .filter((b) => b.type === 'text')
     .map((b) => b.text ?? '')
     .join('');
+  const toolCalls = toolCallsOf(body.content ?? []);
+  // OpenAI's shape: content null when the answer is only tool calls, tool_calls absent when there are none.
+  const message =
+    toolCalls.length > 0
+      ? { role: 'assistant', content: text || null, refusal: null, tool_calls: toolCalls }
+      : { role: 'assistant', content: text, refusal: null };
   return {
     completion: {
       id: body.id ?? 'chatcmpl-gateway',
@@ -172,7 +208,7 @@ export function fromAnthropicResponse(body: AnthropicMessage, publicModel: strin
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: text, refusal: null },
+          message,
           logprobs: null,
           finish_reason: finishReasonOf(body.stop_reason),
         },

@@ -80,6 +80,8 @@ export function openAiStream(ctx: StreamContext): StreamTranslator {
 /** An Anthropic-type provider: Messages stream events become OpenAI chunks. */
 export function anthropicStream(ctx: StreamContext): StreamTranslator {
   let id = 'chatcmpl-gateway';
+  // Anthropic numbers content blocks; OpenAI numbers tool calls: block index → tool call index.
+  const toolIndex = new Map<number, number>();
   let prompt: number | null = null;
   let completion: number | null = null;
   const state = {
@@ -110,8 +112,27 @@ export function anthropicStream(ctx: StreamContext): StreamTranslator {
           }
           return sse(chunk({ role: 'assistant', content: '' }));
         }
+        case 'content_block_start': {
+          const block = data.content_block as { type?: string; id?: string; name?: string } | undefined;
+          if (block?.type !== 'tool_use') return '';
+          const index = toolIndex.size;
+          toolIndex.set(Number(data.index), index);
+          return sse(
+            chunk({
+              tool_calls: [
+                { index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } },
+              ],
+            }),
+          );
+        }
         case 'content_block_delta': {
-          const delta = data.delta as { type?: string; text?: string } | undefined;
+          const delta = data.delta as { type?: string; text?: string; partial_json?: string } | undefined;
+          if (delta?.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+            const index = toolIndex.get(Number(data.index));
+            if (index === undefined || delta.partial_json === '') return '';
+            state.deltas++;
+            return sse(chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] }));
+          }
           if (delta?.type !== 'text_delta' || typeof delta.text !== 'string') return '';
           state.deltas++;
           return sse(chunk({ content: delta.text }));
@@ -144,7 +165,7 @@ export function anthropicStream(ctx: StreamContext): StreamTranslator {
         case 'error':
           throw new StreamErrorEvent(messageOf(data.error));
         default:
-          // ping, content_block_start/stop, and whatever Anthropic adds later: nothing for an OpenAI client.
+          // ping, content_block_stop, thinking blocks, and whatever Anthropic adds later: nothing for the client.
           return '';
       }
     },

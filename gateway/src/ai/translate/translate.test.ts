@@ -69,18 +69,186 @@ describe('OpenAI → Anthropic request', () => {
   it('refuses what it cannot translate faithfully, naming it', () => {
     const base = { model: 'm', messages: [{ role: 'user', content: 'x' }] };
     const refuse = (body: unknown) => () => toAnthropicRequest(parse(body), 'c', false);
-    expect(refuse({ ...base, tools: [] })).toThrow(
-      new TranslationError("tools: not supported by this model's provider (anthropic)"),
+    expect(refuse({ ...base, response_format: { type: 'json_object' } })).toThrow(
+      new TranslationError("response_format: not supported by this model's provider (anthropic)"),
+    );
+    expect(refuse({ ...base, functions: [] })).toThrow(
+      "functions: not supported by this model's provider (anthropic)",
     );
     expect(refuse({ ...base, n: 2 })).toThrow("n: only 1 is supported by this model's provider (anthropic)");
+    expect(refuse({ model: 'm', messages: [{ role: 'function', content: 'r' }] })).toThrow(
+      "messages.0.role: function messages are not supported by this model's provider (anthropic)",
+    );
     expect(refuse({ model: 'm', messages: [{ role: 'tool', content: 'r' }] })).toThrow(
-      "messages.0.role: tool messages are not supported by this model's provider (anthropic)",
+      'messages.0.tool_call_id: is required',
+    );
+    expect(
+      refuse({
+        model: 'm',
+        messages: [
+          {
+            role: 'assistant',
+            tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{' } }],
+          },
+        ],
+      }),
+    ).toThrow('messages.0.tool_calls.0.function.arguments: is not valid JSON');
+    expect(refuse({ ...base, tools: [{ type: 'web_search' }] })).toThrow(
+      'tools.0: only tools of type function with a name are supported',
     );
     expect(refuse({ model: 'm', messages: [{ role: 'system', content: 's' }] })).toThrow(
       'messages: at least one user or assistant message is required',
     );
     expect(refuse({ model: 'm', messages: [{ role: 'user', content: [{ type: 'input_audio' }] }] })).toThrow(
       "messages.0.content.0: parts of type input_audio are not supported by this model's provider (anthropic)",
+    );
+  });
+});
+
+describe('tool calling through Anthropic', () => {
+  const weather = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+
+  it('translates tools, tool_choice, assistant tool calls and tool results (grouped in one user turn)', () => {
+    const req = parse({
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'weather in Paris and Rome?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } },
+            { id: 'call_2', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: '18C' },
+        { role: 'tool', tool_call_id: 'call_2', content: [{ type: 'text', text: '24C' }] },
+      ],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'weather', description: 'Current weather', parameters: weather },
+        },
+      ],
+      tool_choice: { type: 'function', function: { name: 'weather' } },
+      parallel_tool_calls: false,
+    });
+    expect(toAnthropicRequest(req, 'c', false)).toEqual({
+      model: 'c',
+      max_tokens: 4096,
+      messages: [
+        { role: 'user', content: 'weather in Paris and Rome?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool_use', id: 'call_1', name: 'weather', input: { city: 'Paris' } },
+            { type: 'tool_use', id: 'call_2', name: 'weather', input: { city: 'Rome' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: '18C' },
+            { type: 'tool_result', tool_use_id: 'call_2', content: '24C' },
+          ],
+        },
+      ],
+      tools: [{ name: 'weather', description: 'Current weather', input_schema: weather }],
+      tool_choice: { type: 'tool', name: 'weather', disable_parallel_tool_use: true },
+    });
+    const choice = (tool_choice: unknown) =>
+      toAnthropicRequest(
+        parse({ model: 'm', messages: [{ role: 'user', content: 'x' }], tool_choice }),
+        'c',
+        false,
+      ).tool_choice;
+    expect([choice('auto'), choice('none'), choice('required')]).toEqual([
+      { type: 'auto' },
+      { type: 'none' },
+      { type: 'any' },
+    ]);
+  });
+
+  it('returns tool_use blocks as tool_calls, with content null when there is no text', () => {
+    const out = fromAnthropicResponse(
+      {
+        id: 'msg_t',
+        content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }],
+        stop_reason: 'tool_use',
+        usage: { input_tokens: 20, output_tokens: 9 },
+      },
+      'pub',
+      1,
+    );
+    expect(out.completion.choices).toEqual([
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: null,
+          refusal: null,
+          tool_calls: [
+            { id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } },
+          ],
+        },
+        logprobs: null,
+        finish_reason: 'tool_calls',
+      },
+    ]);
+  });
+
+  it('streams a tool call as OpenAI tool_calls deltas', () => {
+    const t = anthropicStream({ publicModel: 'pub', includeUsage: false, created: 5 });
+    const out = [
+      ev('message_start', { type: 'message_start', message: { id: 'msg_s', usage: { input_tokens: 20 } } }),
+      ev('content_block_start', {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: '' },
+      }),
+      ev('content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text: 'Checking.' },
+      }),
+      ev('content_block_start', {
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'tool_use', id: 'toolu_9', name: 'weather', input: {} },
+      }),
+      ev('content_block_delta', {
+        type: 'content_block_delta',
+        index: 1,
+        delta: { type: 'input_json_delta', partial_json: '{"city":' },
+      }),
+      ev('content_block_delta', {
+        type: 'content_block_delta',
+        index: 1,
+        delta: { type: 'input_json_delta', partial_json: '"Paris"}' },
+      }),
+      ev('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: 'tool_use' },
+        usage: { output_tokens: 12 },
+      }),
+    ].map((e) => t.onEvent(e));
+    const deltas = out.filter(Boolean).map((line) => JSON.parse(line.slice('data: '.length)).choices[0]);
+    expect(deltas.map((c: { delta: unknown; finish_reason: unknown }) => [c.delta, c.finish_reason])).toEqual(
+      [
+        [{ role: 'assistant', content: '' }, null],
+        [{ content: 'Checking.' }, null],
+        [
+          {
+            tool_calls: [
+              { index: 0, id: 'toolu_9', type: 'function', function: { name: 'weather', arguments: '' } },
+            ],
+          },
+          null,
+        ],
+        [{ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }, null],
+        [{ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }, null],
+        [{}, 'tool_calls'],
+      ],
     );
   });
 });
