@@ -21,6 +21,7 @@ import { scheduleRetention } from './observability/retention.js';
 import { throttledWarn } from './observability/throttled-log.js';
 import { opsRouter } from './ops.js';
 import { Upstreams } from './policies/forward/upstreams.js';
+import { allowList, createSsrfGuard } from './security/ssrf.js';
 import { createGatewayServer } from './server.js';
 import { SnapshotHolder } from './snapshot/holder.js';
 import { openStore } from './store/db.js';
@@ -169,6 +170,7 @@ export async function startGateway(
     server.listen(env.PORT, env.HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  ctx.upstreamGuard = createSsrfGuard({ host: env.HOST, port, allow: allowList(env.UPSTREAM_ALLOW) });
   const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
 
   let stopping: Promise<void> | null = null;

@@ -15,4 +15,6 @@ export interface GatewayContext {
   limits: Limits;
   /** Call after a control-plane write: bumps nothing itself, just reloads this replica's snapshot now. */
   configChanged(): Promise<void>;
+  /** SSRF guard (security/ssrf.ts), set once the port is known: why a target URL is refused, or null. */
+  upstreamGuard?: (url: string) => string | null;
 }

@@ -236,7 +236,7 @@ describe.each(storeKinds)('admin resources on %s', (kind) => {
       await tenant.client.request(
         'POST',
         `${V1}/apis`,
-        restApi({ basePath: '/rest-settings', settings: { cors: true } }),
+        restApi({ basePath: '/rest-settings', settings: { model: 'm' } }),
       ),
       400,
       'validation_failed',

@@ -1,4 +1,5 @@
 // APIs a tenant provides: CRUD plus the lifecycle (publish, deprecate, retire).
+import type { GatewayContext } from '../../context.js';
 import { type Api, apiTransitions } from '../../domain/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { newId, nowIso } from '../../store/ids.js';
@@ -17,6 +18,7 @@ import { tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { apiCreate, apiPatch, apiView } from '../schemas/apis.js';
 import { idParams, listOf } from '../schemas/common.js';
+import { validationFailed } from '../validation.js';
 import { type Trx, write } from '../write.js';
 import { checkKindRules } from './ai-api-rules.js';
 
@@ -24,6 +26,16 @@ const tag = 'apis';
 
 const routeTaken = (api: Pick<Api, 'host' | 'basePath'>) =>
   `the route ${api.basePath}${api.host ? ` on host ${api.host}` : ''} belongs to another API`;
+
+/** Targets the SSRF guard refuses (security/ssrf.ts) are a 400 naming each one. */
+function assertTargetsAllowed(ctx: GatewayContext, targets: readonly { url: string }[] | undefined): void {
+  if (!targets || !ctx.upstreamGuard) return;
+  const errors = targets.flatMap((t, i) => {
+    const reason = ctx.upstreamGuard!(t.url);
+    return reason ? [{ in: 'body' as const, field: `targets.${i}.url`, message: reason }] : [];
+  });
+  if (errors.length) throw validationFailed(errors);
+}
 
 // Checked up front for a clear answer; the unique route_key column still decides when two writers race.
 async function assertRouteFree(trx: Trx, api: Api): Promise<void> {
@@ -68,6 +80,7 @@ export const apiRoutes: RouteDef[] = [
     errors: ['not_found', 'conflict'],
     handler: ({ ctx, principal, body }) => {
       const { tenantId: requested, settings, ...fields } = body;
+      assertTargetsAllowed(ctx, fields.targets);
       return write(
         ctx,
         async (trx) => {
@@ -125,8 +138,9 @@ export const apiRoutes: RouteDef[] = [
     body: apiPatch,
     response: { status: 200, description: 'The API', schema: apiView },
     errors: ['not_found', 'conflict'],
-    handler: ({ ctx, principal, params, body }) =>
-      write(
+    handler: ({ ctx, principal, params, body }) => {
+      assertTargetsAllowed(ctx, body.targets);
+      return write(
         ctx,
         async (trx) => {
           const current = await ownApi(trx, principal, params.id);
@@ -138,7 +152,8 @@ export const apiRoutes: RouteDef[] = [
           return api;
         },
         'the route belongs to another API',
-      ),
+      );
+    },
   }),
   defineRoute({
     method: 'delete',

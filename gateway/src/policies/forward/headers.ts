@@ -77,14 +77,17 @@ export function upstreamRequestHeaders(
   return out;
 }
 
+/** `gatewayCors`: the API has settings.cors, so the gateway's Access-Control-* replace the upstream's. */
 export function clientResponseHeaders(
   upstream: Record<string, string | string[] | undefined>,
   extra: Record<string, string>,
+  gatewayCors = false,
 ): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.connection);
   const out: OutgoingHttpHeaders = {};
   for (const name in upstream) {
     if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    if (gatewayCors && name.startsWith('access-control-')) continue;
     out[name] = upstream[name];
   }
   for (const name in extra) out[name] = extra[name];

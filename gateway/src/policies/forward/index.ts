@@ -131,7 +131,11 @@ export function forward(upstreams: Upstreams): Step {
       if (body) call.bytesIn = body.bytes;
       res.writeHead(
         upstream.statusCode,
-        clientResponseHeaders(upstream.headers, { ...call.responseHeaders, 'x-request-id': call.requestId }),
+        clientResponseHeaders(
+          upstream.headers,
+          { ...call.responseHeaders, 'x-request-id': call.requestId },
+          api.settings.cors !== undefined,
+        ),
       );
       upstream.body.on('data', (chunk: Buffer) => {
         call.bytesOut += chunk.length;
