@@ -194,6 +194,17 @@ describe.skipIf(!dockerTestsEnabled(probe))('images build against a real engine 
     expect(body.headers['x-api-key']).toBeUndefined();
   }, 60_000);
 
+  it('runs the llm-mock image, which answers its health path', async () => {
+    const spec = options.images.find((image) => image.name === 'llm-mock')!;
+    const port = await freePort();
+    await containers.start(readLock(options.lockPath, true).images['llm-mock']!.ref, {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    const response = await waitForHttp(`http://127.0.0.1:${port}${spec.healthPath}`, 20_000);
+    expect(response.status).toBe(200);
+  }, 60_000);
+
   it('runs the gateway as a non-root user, with no dev dependency and no build tool in the image', async () => {
     const ref = readLock(options.lockPath, true).images.gateway!.ref;
     const inspect = await run(docker(), ['image', 'inspect', '--format', '{{json .Config}}', ref]);
