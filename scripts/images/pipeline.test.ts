@@ -57,7 +57,7 @@ describe.skipIf(!dockerTestsEnabled(probe))('images build against a real engine 
     if (!probe.ok || !copy) return;
     await containers.removeAll();
     const images = await run(probe.engine.bin, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
-    const ours = images.stdout.split('\n').filter((ref) => ref.includes(`/${copy.namespace}/`));
+    const ours = images.stdout.split('\n').filter((ref) => ref.includes(`${copy.namespace}/`));
     if (ours.length > 0) await run(probe.engine.bin, ['image', 'rm', ...ours]);
     rmSync(copy.root, { recursive: true, force: true });
   });
