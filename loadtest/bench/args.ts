@@ -11,6 +11,7 @@ export interface BenchArgs {
   readonly skipGateway: boolean;
   readonly gatewayImage?: string;
   readonly echoImage?: string;
+  readonly llmMockImage?: string;
   readonly json?: string;
   readonly check: boolean;
   readonly help: boolean;
@@ -24,6 +25,7 @@ export const usage = `usage: npm run bench -- [options]
   --skip-gateway        measure only the direct and nginx rows
   --gateway-image REF   image for --containers (default: images.lock.json, then gateway-kit/gateway:latest)
   --echo-image REF      image for --containers (default: images.lock.json, then gateway-kit/echo:latest)
+  --llm-mock-image REF  image for --containers (default: images.lock.json, then gateway-kit/llm-mock:latest)
   --json PATH           where to write the JSON report (default: loadtest/reports/bench-<mode>-<time>.json)
   --check               exit 1 when a target of targets.json is missed`;
 
@@ -53,6 +55,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     skipGateway: values['skip-gateway'] ?? false,
     gatewayImage: values['gateway-image'],
     echoImage: values['echo-image'],
+    llmMockImage: values['llm-mock-image'],
     json: values.json,
     check: values.check ?? false,
     help: values.help ?? false,
@@ -72,6 +75,7 @@ function parse(argv: readonly string[]) {
       'skip-gateway': { type: 'boolean' },
       'gateway-image': { type: 'string' },
       'echo-image': { type: 'string' },
+      'llm-mock-image': { type: 'string' },
       json: { type: 'string' },
       check: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

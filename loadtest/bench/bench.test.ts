@@ -74,6 +74,19 @@ describe('npm run bench -- --quick', () => {
     expect(report.memory?.heapUsedBeforeMiB).toBeGreaterThan(1);
     expect(report.memory?.heapUsedAfterMiB).toBeGreaterThan(1);
 
+    // ai-streaming: the same streams straight to the llm-mock and through the gateway's /ai/v1.
+    expect(report.ai?.rows.map((row) => row.id)).toEqual(['ai-direct', 'ai-gateway']);
+    for (const row of report.ai!.rows) {
+      expect(row.streams).toBeGreaterThan(0);
+      expect(row.errors).toBe(0);
+      // The mock answers "echo: " and the prompt's 40 words: 41 completion tokens, counted from the usage chunk.
+      expect(row.meanCompletionTokens).toBe(41);
+      expect(row.ttftMs.p50).toBeGreaterThanOrEqual(targets.local.aiMock.firstTokenMs);
+      expect(row.ttftMs.p50).toBeLessThanOrEqual(row.ttftMs.p95);
+      expect(row.ttftMs.p95).toBeLessThanOrEqual(row.ttftMs.p99);
+      expect(row.tokensPerSecond.p50).toBeGreaterThan(0);
+    }
+
     expect(stdout).toMatch(/^row +req\/s +p50 ms +p99 ms +p99\.9 ms +errors +x nginx +x direct$/m);
     expect(stdout).toMatch(/^nginx proxy +\d+ .* 1\.00 +\d\.\d\d$/m);
     expect(stdout).toContain(`report: ${reportPath}`);

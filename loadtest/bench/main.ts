@@ -42,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
       skipGateway: args.skipGateway,
       gatewayImage: args.gatewayImage,
       echoImage: args.echoImage,
+      llmMockImage: args.llmMockImage,
       logLevel: process.env.BENCH_GATEWAY_LOG_LEVEL ?? 'warn',
       log,
     },

@@ -1,4 +1,5 @@
 // Turns measured rows into ratios, target verdicts, a JSON report and a compact table.
+import type { StreamRow } from './ai-stream.js';
 import type { QuotaResult } from './quota-check.js';
 import type { Targets } from './targets.js';
 import type { LoadResult } from './wrk.js';
@@ -45,6 +46,16 @@ export interface MemoryResult {
   readonly heapUsedAfterMiB: number | null;
 }
 
+export interface AiReport {
+  readonly model: string;
+  readonly concurrency: number;
+  readonly durationS: number;
+  readonly mock: { readonly firstTokenMs: number; readonly interTokenMs: number };
+  readonly rows: readonly StreamRow[];
+  /** Gateway p95 time to first token minus the direct call's. */
+  readonly addedTtftP95Ms: number | null;
+}
+
 export interface Verdict {
   readonly name: string;
   readonly target: string;
@@ -66,6 +77,7 @@ export interface BenchReport {
   };
   readonly quota: QuotaResult | null;
   readonly memory: MemoryResult | null;
+  readonly ai: AiReport | null;
   readonly verdicts: readonly Verdict[];
 }
 
@@ -101,6 +113,7 @@ export function verdictsFor(
   fixed: BenchReport['fixedRate'],
   quota: QuotaResult | null,
   memory: MemoryResult | null,
+  ai: AiReport | null = null,
 ): Verdict[] {
   const verdicts: Verdict[] = [];
   const byId = (list: readonly Row[], id: RowId) => list.find((row) => row.id === id);
@@ -148,6 +161,31 @@ export function verdictsFor(
       actual: `${quota.ok} × 200, ${quota.limited} × 429, ${quota.other} other, RateLimit on ${quota.withRateLimitHeaders}, Retry-After on ${quota.limitedWithRetryAfter}`,
       met: quota.exact,
     });
+  }
+  const viaGateway = ai?.rows.find((row) => row.id === 'ai-gateway');
+  if (viaGateway) {
+    const thresholds = targets.scenarios.aiStreaming.thresholds;
+    const errorRate = viaGateway.streams ? viaGateway.errors / viaGateway.streams : 1;
+    verdicts.push(
+      {
+        name: 'ai stream time to first token p95',
+        target: `≤ ${thresholds.ttfbP95Ms} ms`,
+        actual: `${viaGateway.ttftMs.p95} ms`,
+        met: viaGateway.ttftMs.p95 <= thresholds.ttfbP95Ms,
+      },
+      {
+        name: 'ai stream tokens/s (median)',
+        target: `≥ ${thresholds.tokensPerSecondMin}`,
+        actual: String(viaGateway.tokensPerSecond.p50),
+        met: viaGateway.tokensPerSecond.p50 >= thresholds.tokensPerSecondMin,
+      },
+      {
+        name: 'ai stream error rate',
+        target: `≤ ${thresholds.errorRate}`,
+        actual: errorRate.toFixed(4),
+        met: errorRate <= thresholds.errorRate,
+      },
+    );
   }
   if (memory) {
     verdicts.push({
@@ -203,6 +241,29 @@ export function renderReport(report: BenchReport): string {
   ];
   if (report.fixedRate.addedP99Ms !== null)
     parts.push(`gateway-keyed added p99 vs direct: ${report.fixedRate.addedP99Ms} ms`);
+  if (report.ai) {
+    const { ai } = report;
+    parts.push(
+      '',
+      `ai streaming: ${ai.concurrency} concurrent streams of model ${ai.model} for ${ai.durationS} s (llm-mock: first token after ${ai.mock.firstTokenMs} ms, then ${ai.mock.interTokenMs} ms a token):`,
+      table(
+        ['row', 'streams', 'errors', 'ttft p50', 'ttft p95', 'ttft p99', 'tok/s p50', 'tok/s p5', 'tokens'],
+        ai.rows.map((row) => [
+          row.label,
+          String(row.streams),
+          String(row.errors),
+          row.ttftMs.p50.toFixed(2),
+          row.ttftMs.p95.toFixed(2),
+          row.ttftMs.p99.toFixed(2),
+          row.tokensPerSecond.p50.toFixed(1),
+          row.tokensPerSecond.p5.toFixed(1),
+          String(row.meanCompletionTokens),
+        ]),
+      ),
+    );
+    if (ai.addedTtftP95Ms !== null)
+      parts.push(`gateway added time to first token (p95): ${ai.addedTtftP95Ms} ms`);
+  }
   if (report.memory) {
     const { memory } = report;
     const series = [memory.rssBeforeMiB, ...memory.rssSamplesMiB, memory.rssAfterMiB].join(' → ');

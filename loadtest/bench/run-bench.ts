@@ -1,14 +1,16 @@
 // Orchestrates one benchmark run: start backend, nginx proxy and gateway, measure every row, clean up.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
+import { runStreams } from './ai-stream.js';
 import { containerDatabaseUrl, resolveImage, startContainer } from './containers.js';
 import type { CpuPlan } from './cpu-plan.js';
-import { type GatewayHandle, type GatewayRuntime, startLocalGateway } from './gateway.js';
+import { type GatewayHandle, type GatewayRuntime, repoRoot, startLocalGateway } from './gateway.js';
 import { measureMemory } from './memory.js';
 import { startNginx } from './nginx.js';
-import { freePort } from './processes.js';
+import { freePort, processProbe, startProcess, waitForHttp } from './processes.js';
 import { runQuotaCheck } from './quota-check.js';
 import {
+  type AiReport,
   type BenchReport,
   type MeasuredRow,
   type MemoryResult,
@@ -29,6 +31,7 @@ export interface BenchOptions {
   readonly skipGateway: boolean;
   readonly gatewayImage?: string;
   readonly echoImage?: string;
+  readonly llmMockImage?: string;
   readonly logLevel: string;
   readonly log: (line: string) => void;
 }
@@ -103,14 +106,19 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
 
     let gateway: GatewayHandle | null = null;
     let apiKey = '';
+    let mockUrl: string | null = null;
     if (!options.skipGateway) {
+      const mock = await startLlmMock(options, local.aiMock);
+      cleanups.push(mock.stop);
+      mockUrl = mock.url;
       gateway = options.containers
         ? await startGatewayContainer(options)
         : await startLocalGateway({ runtime: options.runtime, prefix: servers, logLevel: options.logLevel });
       cleanups.push(gateway.stop);
       options.log(`gateway: ${gateway.description} at ${gateway.url}`);
       const quota = targets.scenarios.quotaEnforcement.quota;
-      apiKey = (await seedGateway(gateway.url, gateway.adminToken, backendUrl, quota)).apiKey;
+      const ai = { mockUrl, model: targets.scenarios.aiStreaming.model };
+      apiKey = (await seedGateway(gateway.url, gateway.adminToken, backendUrl, quota, ai)).apiKey;
     }
 
     const direct: Target = {
@@ -193,6 +201,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
 
     let quota = null;
     let memory: MemoryResult | null = null;
+    let ai: AiReport | null = null;
     if (gateway && keyed) {
       const scenario = targets.scenarios.quotaEnforcement;
       options.log(`quota: ${scenario.quota} + ${scenario.extraRequests} calls`);
@@ -203,6 +212,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
         scenario.extraRequests,
         scenario.vus,
       );
+      ai = await measureAi(options, targets, mockUrl!, gateway.url, apiKey);
       options.log(`memory: ${memoryRunS} s of keyed load`);
       const keyedTarget = keyed;
       memory = await measureMemory({
@@ -245,7 +255,8 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       fixedRate,
       quota,
       memory,
-      verdicts: verdictsFor(targets, tableRows, fixedRate, quota, memory),
+      ai,
+      verdicts: verdictsFor(targets, tableRows, fixedRate, quota, memory, ai),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -275,5 +286,88 @@ async function startGatewayContainer(options: BenchOptions): Promise<GatewayHand
     description: `container ${image} (--network host)`,
     pid: container.pid,
     stop: container.stop,
+  };
+}
+
+interface Mock {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The llm-mock as an OpenAI-compatible provider, paced so streams look like a model's. */
+async function startLlmMock(options: BenchOptions, pacing: Targets['local']['aiMock']): Promise<Mock> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MOCK_FIRST_TOKEN_MS: String(pacing.firstTokenMs),
+    MOCK_INTER_TOKEN_MS: String(pacing.interTokenMs),
+  };
+  if (options.containers) {
+    const image = await resolveImage('llm-mock', options.llmMockImage);
+    const container = await startContainer({
+      name: 'llm-mock',
+      image,
+      env,
+      cpus: options.cpuPlan.serverCpus,
+      healthUrl: `${url}/healthz`,
+    });
+    return { url, stop: container.stop };
+  }
+  const started = startProcess(
+    'llm-mock',
+    [...options.cpuPlan.servers, 'node', '--import', 'tsx', 'services/llm-mock/src/main.ts'],
+    { cwd: repoRoot, env: { ...process.env, ...env } },
+  );
+  try {
+    await waitForHttp(processProbe(started), `${url}/healthz`);
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  return { url, stop: started.stop };
+}
+
+/** The ai-streaming scenario: the same streams straight to the mock and through the gateway. */
+async function measureAi(
+  options: BenchOptions,
+  targets: Targets,
+  mockUrl: string,
+  gatewayUrl: string,
+  apiKey: string,
+): Promise<AiReport> {
+  const scenario = targets.scenarios.aiStreaming;
+  const durationS = options.quick ? targets.local.quick.aiDurationS : targets.local.durationS;
+  const common = {
+    model: scenario.model,
+    maxTokens: scenario.maxTokens,
+    concurrency: scenario.vus,
+    durationS,
+  };
+  options.log(
+    `ai streaming: ${scenario.vus} concurrent streams, ${durationS} s direct and through the gateway`,
+  );
+  const direct = await runStreams({
+    ...common,
+    id: 'ai-direct',
+    label: 'llm-mock direct',
+    url: `${mockUrl}/v1/chat/completions`,
+    headers: {},
+  });
+  const viaGateway = await runStreams({
+    ...common,
+    id: 'ai-gateway',
+    label: 'through the gateway',
+    url: `${gatewayUrl}${benchPaths.ai}/chat/completions`,
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  return {
+    model: scenario.model,
+    concurrency: scenario.vus,
+    durationS,
+    mock: targets.local.aiMock,
+    rows: [direct, viaGateway],
+    addedTtftP95Ms: Math.round((viaGateway.ttftMs.p95 - direct.ttftMs.p95) * 100) / 100,
   };
 }

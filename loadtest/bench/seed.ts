@@ -2,7 +2,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchError, BenchErrorCode } from './bench-error.js';
 
-export const benchPaths = { open: '/bench-open', keyed: '/bench-keyed', quota: '/bench-quota' } as const;
+export const benchPaths = {
+  open: '/bench-open',
+  keyed: '/bench-keyed',
+  quota: '/bench-quota',
+  // The contract's unified endpoint: an API of kind `ai` at /ai/v1.
+  ai: '/ai/v1',
+} as const;
 
 export interface SeededGateway {
   /** Key of an app subscribed (approved) to the keyed and the quota API. */
@@ -37,11 +43,19 @@ function idOf(resource: Json, what: string): string {
   return id;
 }
 
+export interface AiSeed {
+  /** The llm-mock's base URL (without /v1). */
+  readonly mockUrl: string;
+  /** The public model name clients send. */
+  readonly model: string;
+}
+
 export async function seedGateway(
   gatewayUrl: string,
   adminToken: string,
   backendUrl: string,
   quota: number,
+  ai?: AiSeed,
 ): Promise<SeededGateway> {
   const call = adminClient(gatewayUrl, adminToken);
   const tenantId = idOf(await call('POST', '/tenants', { name: 'bench' }), 'tenant');
@@ -68,13 +82,15 @@ export async function seedGateway(
     await call('POST', `/apis/${quotaId}/plans`, { name: 'bench-quota', quota: { requestsPerDay: quota } }),
     'quota plan',
   );
+  const subscribed: [string, string][] = [
+    [keyedId, keyedPlan],
+    [quotaId, quotaPlan],
+  ];
+  if (ai) subscribed.push(await seedAi(call, tenantId, ai));
   const appId = idOf(await call('POST', '/apps', { name: 'bench-client', tenantId }), 'app');
   const key = (await call('POST', `/apps/${appId}/keys`, { name: 'bench' })).key;
   if (typeof key !== 'string') throw new BenchError(BenchErrorCode.seedFailed, 'key: response has no key');
-  for (const [apiId, planId] of [
-    [keyedId, keyedPlan],
-    [quotaId, quotaPlan],
-  ] as const) {
+  for (const [apiId, planId] of subscribed) {
     const subscription = await call('POST', '/subscriptions', { appId, apiId, planId });
     if (subscription.status !== 'approved') {
       await call('POST', `/subscriptions/${idOf(subscription, 'subscription')}/approve`, {});
@@ -82,6 +98,40 @@ export async function seedGateway(
   }
   await waitUntilRouted(`${gatewayUrl}${benchPaths.keyed}/`, key);
   return { apiKey: key, quota };
+}
+
+/** An OpenAI-type provider on the llm-mock, a model, and the `ai` API with an unlimited plan. */
+async function seedAi(
+  call: ReturnType<typeof adminClient>,
+  tenantId: string,
+  ai: AiSeed,
+): Promise<[string, string]> {
+  const provider = await call('POST', '/ai/providers', {
+    name: 'bench-llm-mock',
+    type: 'openai',
+    baseUrl: `${ai.mockUrl}/v1`,
+    keys: [{ key: 'sk-bench-llm-mock', priority: 1 }],
+    tenantId,
+  });
+  await call('POST', '/ai/models', {
+    name: ai.model,
+    providerId: idOf(provider, 'ai provider'),
+    upstreamModel: 'mock-model',
+    inputPricePer1k: 0,
+    outputPricePer1k: 0,
+    tenantId,
+  });
+  const created = await call('POST', '/apis', {
+    name: 'bench-ai',
+    basePath: benchPaths.ai,
+    kind: 'ai',
+    auth: 'key',
+    approval: 'auto',
+    tenantId,
+  });
+  const apiId = idOf(created, 'ai api');
+  await call('POST', `/apis/${apiId}/publish`, {});
+  return [apiId, idOf(await call('POST', `/apis/${apiId}/plans`, { name: 'bench-ai-unlimited' }), 'ai plan')];
 }
 
 /** The data plane reads a snapshot rebuilt after changes; wait until the keyed route answers 200. */

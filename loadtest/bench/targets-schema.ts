@@ -57,12 +57,15 @@ export const targetsSchema = z.strictObject({
     fixedRateConnections: z.number().int().positive(),
     memoryRunS: z.number().int().positive(),
     memoryGrowthMiBMax: z.number().positive(),
+    /** Pacing of the local llm-mock for the ai-streaming rows (its MOCK_FIRST_TOKEN_MS, MOCK_INTER_TOKEN_MS). */
+    aiMock: z.strictObject({ firstTokenMs: z.number().int().min(0), interTokenMs: z.number().int().min(0) }),
     quick: z.strictObject({
       connections: z.number().int().positive(),
       durationS: z.number().int().positive(),
       warmupS: z.number().int().min(0),
       fixedRateDurationS: z.number().int().positive(),
       memoryRunS: z.number().int().positive(),
+      aiDurationS: z.number().int().positive(),
     }),
   }),
 });

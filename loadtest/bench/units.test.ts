@@ -154,12 +154,33 @@ describe('rows and verdicts', () => {
       heapUsedBeforeMiB: 30,
       heapUsedAfterMiB: 31.5,
     };
-    const verdicts = verdictsFor(targets, rows, fixed, null, memory);
+    const stream = (id: 'ai-direct' | 'ai-gateway', ttftP95: number, rate: number, errors: number) => ({
+      id,
+      label: id,
+      streams: 100,
+      errors,
+      ttftMs: { p50: 1, p95: ttftP95, p99: ttftP95 + 1 },
+      tokensPerSecond: { p5: rate - 10, p50: rate },
+      meanCompletionTokens: 41,
+    });
+    const ai = {
+      model: 'mock-gpt',
+      concurrency: 10,
+      durationS: 10,
+      mock: { firstTokenMs: 20, interTokenMs: 5 },
+      rows: [stream('ai-direct', 22, 190, 0), stream('ai-gateway', 600, 185, 2)],
+      addedTtftP95Ms: 578,
+    };
+    const verdicts = verdictsFor(targets, rows, fixed, null, memory, ai);
     expect(verdicts.map((v) => [v.name, v.met])).toEqual([
       ['gateway-keyed throughput vs nginx', true],
       ['gateway-keyed p99 at 1000 req/s', true],
       ['gateway-keyed error rate at 1000 req/s', true],
       ['gateway-keyed added p99 vs direct', false],
+      ['ai stream time to first token p95', false],
+      ['ai stream tokens/s (median)', true],
+      // 2 of 100 streams failed: over the 1 % budget.
+      ['ai stream error rate', false],
       ['gateway RSS growth over 60 s', true],
     ]);
     const text = renderReport({
@@ -172,11 +193,14 @@ describe('rows and verdicts', () => {
       fixedRate: fixed,
       quota: null,
       memory,
+      ai,
       verdicts,
     });
     expect(text).toMatch(/^keyed +6000 +1\.00 +3\.00 +4\.00 +2 +0\.30 +0\.15$/m);
     expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 5 ms +6 ms +MISSED$/m);
     expect(text).toContain('gateway RSS over 60 s (MiB): 80 → 85 → 95.5 → 100; V8 heap used 30 → 31.5 MiB');
+    expect(text).toMatch(/^ai-gateway +100 +2 +1\.00 +600\.00 +601\.00 +185\.0 +175\.0 +41$/m);
+    expect(text).toContain('gateway added time to first token (p95): 578 ms');
     expect(text).not.toContain('warning:');
     const busy = renderReport({
       mode: 'full',
@@ -188,6 +212,7 @@ describe('rows and verdicts', () => {
       fixedRate: fixed,
       quota: null,
       memory: null,
+      ai: null,
       verdicts: [],
     });
     expect(busy).toContain('warning: the 1-minute load average was 3.00 on 2 CPUs when the run started');
