@@ -8,7 +8,8 @@ import { countTokens } from './lib/sse.ts';
 import { type SummaryData, summarize } from './lib/summary.ts';
 
 const scenario = parseTargets(open('../targets.json')).scenarios.aiStreaming;
-const url = `${baseUrl()}/ai/v1/chat/completions`;
+// AI_PATH: the base path of an API of kind `ai` (the contract's is /ai/v1; a team may have its own).
+const url = `${baseUrl()}${optionalEnv('AI_PATH', '/ai/v1')}/chat/completions`;
 const key = apiKey();
 const model = optionalEnv('MODEL', scenario.model);
 
