@@ -13,6 +13,7 @@ import { Containers, freePort } from './testing/containers.js';
 import { dockerTestsEnabled, probeDocker } from './testing/docker-probe.js';
 import { seedRoute, waitForHttp } from './testing/gateway-seed.js';
 import { ensureNodeBaseImage } from './testing/node-base-image.js';
+import { devDependencyNames, LIST_PACKAGES, productionDependencies } from './testing/package-sets.js';
 import { copyWorkspace, git, type WorkspaceCopy } from './testing/workspace-copy.js';
 
 const probe = await probeDocker();
@@ -20,7 +21,6 @@ const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const COLD_BUILD_MS = 9 * 60_000;
 const TSX = join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'tsx');
 const CLI = join(import.meta.dirname, 'main.ts');
-const REPO = join(import.meta.dirname, '..', '..');
 
 let copy: WorkspaceCopy;
 let base: string;
@@ -271,47 +271,8 @@ describe.skipIf(!dockerTestsEnabled(probe))('images build against a real engine 
 
 const docker = () => (probe.ok ? probe.engine.bin : 'docker');
 
-// Package names (from each package.json) under the app's node_modules trees, nested ones included.
-const LIST_PACKAGES = `
-const fs = require('node:fs'), path = require('node:path'); const names = new Set();
-function walk(dir) { let entries; try { entries = fs.readdirSync(dir); } catch { return; }
-  for (const e of entries) { if (e.startsWith('.')) continue; const p = path.join(dir, e);
-    if (e.startsWith('@')) { walk(p); continue; }
-    try { names.add(JSON.parse(fs.readFileSync(path.join(p, 'package.json'), 'utf8')).name); } catch {}
-    walk(path.join(p, 'node_modules')); } }
-walk('/app/node_modules'); walk('/app/gateway/node_modules'); console.log([...names].join('\\n'));`;
-
 const PROBE_DOCKERFILE = `ARG BASE_IMAGE=node:22-bookworm-slim
 FROM \${BASE_IMAGE}
 COPY marker.txt /marker.txt
 RUN --mount=type=secret,id=probe,required=true sha256sum /run/secrets/probe | cut -d' ' -f1 > /probe.sha256
 `;
-
-/** The workspace's production dependency closure, as npm resolves it from the lock file. */
-async function productionDependencies(workspace: string): Promise<Set<string>> {
-  const result = await run('npm', ['ls', '--workspace', workspace, '--omit=dev', '--all', '--json'], {
-    cwd: REPO,
-  });
-  type Node = { version?: string; dependencies?: Record<string, Node> };
-  const names = new Set<string>();
-  const visit = (node: Node) => {
-    for (const [name, child] of Object.entries(node.dependencies ?? {})) {
-      // An optional peer that is not installed (pg-native) is listed without a version.
-      if (!child.version) continue;
-      names.add(name);
-      visit(child);
-    }
-  };
-  const tree = JSON.parse(result.stdout) as { dependencies: Record<string, Node> };
-  for (const child of Object.values(tree.dependencies)) visit(child);
-  return names;
-}
-
-async function devDependencyNames(workspace: string): Promise<string[]> {
-  const read = (path: string) =>
-    JSON.parse(readFileSync(path, 'utf8')) as { devDependencies?: Record<string, string> };
-  return [
-    ...Object.keys(read(join(REPO, 'package.json')).devDependencies ?? {}),
-    ...Object.keys(read(join(REPO, workspace, 'package.json')).devDependencies ?? {}),
-  ];
-}
