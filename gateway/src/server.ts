@@ -1,6 +1,7 @@
 // One node:http server per process: admin and ops paths go to express, everything else to the data plane.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { securityHeaders } from './admin/headers.js';
 import { GatewayError } from './errors/gateway-error.js';
 import { sendProblem } from './errors/problem.js';
 import { framingProblem } from './security/framing.js';
@@ -26,6 +27,11 @@ export function isControlPath(url: string): boolean {
   const q = url.indexOf('?');
   return OPS_PATHS.has(q === -1 ? url : url.slice(0, q));
 }
+
+// Refusals written before routing may answer an admin path: they carry the admin API's security headers.
+const SECURITY_LINES = Object.entries(securityHeaders)
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('');
 
 const STATUS_OF: Record<string, number> = {
   HPE_HEADER_OVERFLOW: 431,
@@ -55,6 +61,7 @@ export function createGatewayServer(
       if (framing) {
         // The body's extent is unknown, so the connection cannot carry another request.
         res.shouldKeepAlive = false;
+        for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
         return sendProblem(
           res,
           new GatewayError('bad_request', framing, { headers: { connection: 'close' } }),
@@ -77,7 +84,7 @@ export function createGatewayServer(
     const title = TITLES[status]!;
     const body = JSON.stringify({ type: 'about:blank', title, status, detail: title });
     socket.end(
-      `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${SECURITY_LINES}connection: close\r\n\r\n${body}`,
     );
     // end() waits for the peer; a client that never reads must not keep the socket.
     setTimeout(() => socket.destroy(), 1000).unref();

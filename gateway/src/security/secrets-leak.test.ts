@@ -1,0 +1,186 @@
+// No secret leaves the gateway where it should not: after a run that uses the admin token, a tenant token, an
+// API key, an AI provider key, SECRET_KEY and a database password, none appears in a log line, a call-log
+// record, an error body, an admin answer (other than the one that issues it) or /metrics.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type LlmMock,
+  seedAiApi,
+  seedModel,
+  seedProvider,
+  startLlmMock,
+} from '../test-support/ai-fixtures.js';
+import {
+  AdminClient,
+  type Echo,
+  type Reply,
+  seedKeyedApi,
+  startEcho,
+  type TestGateway,
+} from '../test-support/harness.js';
+import { type GatewayProcess, spawnGateway } from '../test-support/process.js';
+import { postgresAdminUrl } from '../test-support/stores.js';
+
+const rand = (p: string) => `${p}${randomBytes(12).toString('hex')}`;
+const secrets = {
+  adminToken: rand('admintok-'),
+  secretKey: rand('sealkey-'),
+  dbPassword: rand('dbpw'),
+  providerKey: rand('sk-provider-'),
+  tenantToken: '',
+  apiKey: '',
+};
+const role = rand('gk_sec_');
+
+/** Everything the run produced that a secret must not be in. */
+const seen: string[] = [];
+
+class RecordingAdmin extends AdminClient {
+  override async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = this.token,
+  ): Promise<Reply<T>> {
+    const reply = await super.request<T>(method, path, body, token);
+    // Issuing answers carry their secret once, by design; every other answer is checked.
+    const issuing = method === 'POST' && /\/(tokens|keys)$/.test(path) && reply.status === 201;
+    if (!issuing)
+      seen.push(
+        `${method} ${path} ${reply.status} ${JSON.stringify([...reply.headers])} ${JSON.stringify(reply.body)}`,
+      );
+    return reply;
+  }
+}
+
+async function call(url: string, init: RequestInit = {}): Promise<number> {
+  const res = await fetch(url, init);
+  seen.push(`${url} ${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`);
+  return res.status;
+}
+
+let admin: pg.Client;
+let gw: GatewayProcess;
+let echo: Echo;
+let llm: LlmMock;
+let dbUrl: string;
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${secrets.dbPassword}'`);
+  await admin.query(`CREATE DATABASE ${role} OWNER ${role}`);
+  const base = new URL(postgresAdminUrl);
+  dbUrl = `postgres://${role}:${secrets.dbPassword}@${base.host}/${role}`;
+  [echo, llm] = await Promise.all([startEcho(), startLlmMock({ apiKeys: [secrets.providerKey] })]);
+  gw = await spawnGateway({
+    ADMIN_TOKEN: secrets.adminToken,
+    SECRET_KEY: secrets.secretKey,
+    DATABASE_URL: dbUrl,
+    CALL_LOG_FLUSH_MS: '50',
+  });
+});
+
+afterAll(async () => {
+  await gw?.stop();
+  await echo?.close();
+  await llm?.close();
+  await admin.query(`DROP DATABASE IF EXISTS ${role} WITH (FORCE)`).catch(() => {});
+  await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
+  await admin.end();
+});
+
+describe('secrets', () => {
+  it('appear in no log line, call-log record, error body, admin answer or metric', {
+    timeout: 60_000,
+  }, async () => {
+    const platform = new RecordingAdmin(gw.url, secrets.adminToken);
+    const fake = { admin: platform } as unknown as TestGateway;
+    const rest = await seedKeyedApi(platform, { targets: [{ url: echo.url }] });
+    secrets.tenantToken = rest.tenantToken;
+    secrets.apiKey = rest.key;
+    const provider = await seedProvider(fake, {
+      tenantId: rest.tenantId,
+      type: 'openai',
+      baseUrl: `${llm.url}/v1`,
+      keys: [{ key: secrets.providerKey }],
+    });
+    await seedModel(fake, {
+      tenantId: rest.tenantId,
+      name: 'gpt-sec',
+      providerId: provider.id,
+      upstreamModel: 'mock-gpt-small',
+    });
+    const ai = await seedAiApi(fake, { tenantId: rest.tenantId, kind: 'ai', basePath: '/ai-sec' });
+
+    // Use each secret, rightly and wrongly.
+    expect(await call(`${gw.url}/echo/x`, { headers: { 'x-api-key': secrets.apiKey } })).toBe(200);
+    expect(await call(`${gw.url}/echo/x`, { headers: { authorization: `Bearer ${secrets.apiKey}` } })).toBe(
+      200,
+    );
+    expect(await call(`${gw.url}/echo/x`, { headers: { 'x-api-key': `${secrets.apiKey}x` } })).toBe(401);
+    expect(await call(`${gw.url}/nowhere`, { headers: { 'x-api-key': secrets.apiKey } })).toBe(404);
+    const chat = {
+      method: 'POST',
+      headers: { 'x-api-key': ai.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-sec', messages: [{ role: 'user', content: 'hi' }] }),
+    };
+    const first = await call(`${gw.url}/ai-sec/chat/completions`, chat);
+    expect([first, seen.at(-1)]).toEqual([200, seen.at(-1)]);
+    const tenant = new RecordingAdmin(gw.url, secrets.tenantToken);
+    expect((await tenant.request('GET', '/admin/v1/apis')).status).toBe(200);
+    expect((await tenant.request('GET', '/admin/v1/ai/providers')).status).toBe(200);
+    expect(
+      (await platform.request('GET', '/admin/v1/tenants', undefined, `${secrets.adminToken}x`)).status,
+    ).toBe(401);
+    expect(
+      (await platform.request('GET', '/admin/v1/tenants', undefined, `${secrets.tenantToken}x`)).status,
+    ).toBe(401);
+    expect(
+      (await platform.request('POST', '/admin/v1/tenants', `{"name": "${secrets.adminToken}`)).status,
+    ).toBe(400);
+    // An upstream failure with the provider key in play: the provider now refuses everything.
+    await llm.close();
+    expect(await call(`${gw.url}/ai-sec/chat/completions`, chat)).toBeGreaterThanOrEqual(500);
+    expect(
+      await call(`${gw.url}/admin/v1/logs?limit=200`, {
+        headers: { authorization: `Bearer ${secrets.adminToken}` },
+      }),
+    ).toBe(200);
+    expect(await call(`${gw.url}/metrics`)).toBe(200);
+
+    // The call log as stored, every column.
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    try {
+      await expect
+        .poll(async () => Number((await db.query('SELECT count(*) AS n FROM call_logs')).rows[0].n))
+        .toBeGreaterThanOrEqual(6);
+      seen.push(JSON.stringify((await db.query('SELECT * FROM call_logs')).rows));
+      // Issued secrets are stored as hashes only.
+      const stored = JSON.stringify([
+        (await db.query('SELECT * FROM api_keys')).rows,
+        (await db.query('SELECT * FROM tenant_tokens')).rows,
+      ]);
+      expect(stored).not.toContain(secrets.apiKey.split('.')[1]);
+      expect(stored).not.toContain(secrets.tenantToken.split('.')[1]);
+    } finally {
+      await db.end();
+    }
+    await gw.stop();
+    seen.push(...gw.logs.map((l) => JSON.stringify(l)), ...gw.stderr);
+    expect(gw.logs.length).toBeGreaterThan(0);
+
+    const text = seen.join('\n');
+    const secretParts = {
+      ...secrets,
+      apiKeySecret: secrets.apiKey.split('.')[1]!,
+      tenantTokenSecret: secrets.tenantToken.split('.')[1]!,
+    };
+    for (const [name, value] of Object.entries(secretParts)) {
+      expect(value.length, name).toBeGreaterThan(10);
+      expect([name, text.includes(value)]).toEqual([name, false]);
+    }
+  });
+});
