@@ -236,7 +236,7 @@ describe.skipIf(!dockerTestsEnabled(probe))('images build against a real engine 
     writeFileSync(join(probeDir, 'marker.txt'), secret.split('').reverse().join(''));
     writeFileSync(join(probeDir, 'Dockerfile'), PROBE_DOCKERFILE);
     const lockBefore = readFileSync(options.lockPath, 'utf8');
-    const [result] = await buildCommand({
+    const probeOptions: BuildOptions = {
       ...options,
       images: [
         {
@@ -251,8 +251,15 @@ describe.skipIf(!dockerTestsEnabled(probe))('images build against a real engine 
       push: false,
       registry: null,
       secrets: [...options.secrets, `id=probe,src=${join(probeDir, 'secret.txt')}`],
-    });
+    };
+    const [result] = await buildCommand(probeOptions);
     expect(result!.action).toBe('build');
+    // Without a registry, an image already in the local engine is skipped too.
+    const [again] = await buildCommand(probeOptions);
+    expect({ action: again!.action, reason: again!.reason }).toEqual({
+      action: 'skip',
+      reason: 'built locally',
+    });
     const tag = `${copy.namespace}/probe:${result!.tags[0]}`;
     // The RUN step saw the secret...
     const seen = await containers.exec(tag, 'cat', ['/probe.sha256']);
