@@ -37,7 +37,7 @@ const role = rand('gk_sec_');
 const seen: string[] = [];
 
 class RecordingAdmin extends AdminClient {
-  override async request<T = any>(
+  override async request<T = unknown>(
     method: string,
     path: string,
     body?: unknown,
