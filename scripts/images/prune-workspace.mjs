@@ -1,5 +1,6 @@
 // Prunes node_modules to the production dependency closure of one workspace (run inside image builds),
-// then strips what Node never loads at run time (type declarations, source maps, TypeScript sources, docs).
+// then strips what Node never loads at run time (type declarations, source maps, TypeScript sources, docs,
+// packages' own test folders).
 // `npm prune --omit=dev --workspace X` keeps packages that another workspace needs at run time (e.g.
 // @types/node, a production dependency of infra's SDKs), so it cannot make an image hold only its own
 // workspace's production dependencies; `npm ls --omit=dev --parseable` names exactly that closure.
@@ -54,12 +55,19 @@ function prune(modulesDir) {
   }
 }
 const notLoaded = /\.(d\.[cm]?ts|[cm]?ts|map|md|markdown)$/i;
+// Inside a package only: at node_modules level a folder named `test` is a package of that name.
+const testDirs = new Set(['test', 'tests', '__tests__']);
 let stripped = 0;
-function strip(dir) {
+function strip(dir, inPackage) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) strip(path);
-    else if (entry.isFile() && notLoaded.test(entry.name)) {
+    if (entry.isDirectory()) {
+      if (entry.name === 'node_modules' || (!inPackage && entry.name.startsWith('@'))) strip(path, false);
+      else if (inPackage && testDirs.has(entry.name)) {
+        rmSync(path, { recursive: true, force: true });
+        stripped += 1;
+      } else strip(path, true);
+    } else if (inPackage && entry.isFile() && notLoaded.test(entry.name)) {
       unlinkSync(path);
       stripped += 1;
     }
@@ -69,7 +77,7 @@ function strip(dir) {
 for (const dir of [join(root, 'node_modules'), join(root, workspace, 'node_modules')]) {
   prune(dir);
   try {
-    strip(dir);
+    strip(dir, false);
   } catch (error) {
     if (error.code !== 'ENOENT') throw error;
   }
