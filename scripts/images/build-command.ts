@@ -124,8 +124,9 @@ async function execute(
   engine: () => Promise<Engine>,
   onLine: (line: string) => void,
 ): Promise<{ tags: string[]; digest: string | null }> {
+  // A skipped image gets no new tag: only its hash tag is known to exist.
+  if (plan.action === Action.skip) return { tags: [plan.hashTag], digest: plan.registryDigest };
   const tags = [plan.hashTag, revisionTag(plan.revision)];
-  if (plan.action === Action.skip) return { tags, digest: plan.registryDigest };
   const refs = tags.map((tag) => `${plan.repository}:${tag}`);
   if (plan.action === Action.push) {
     const docker = await engine();
