@@ -4,8 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BenchError, BenchErrorCode } from './bench-error.js';
-import { repoRoot } from './gateway.js';
-import { waitForHttp } from './processes.js';
+import type { CpuPlan } from './cpu-plan.js';
+import { type GatewayHandle, repoRoot } from './gateway.js';
+import { freePort, waitForHttp } from './processes.js';
 
 const run = promisify(execFile);
 
@@ -159,3 +160,34 @@ export async function startContainer(options: {
 
 /** The gateway container keeps its SQLite file in its own /tmp: thrown away with the container. */
 export const containerDatabaseUrl = 'sqlite:/tmp/gw.db';
+
+/** The gateway image on a free port with a throwaway SQLite file, pinned like the local process would be. */
+export async function startGatewayContainer(options: {
+  gatewayImage?: string;
+  logLevel: string;
+  cpuPlan: CpuPlan;
+}): Promise<GatewayHandle> {
+  const image = await resolveImage('gateway', options.gatewayImage);
+  const port = await freePort();
+  const adminToken = `bench-admin-${process.pid}-${Date.now()}`;
+  const container = await startContainer({
+    name: 'gateway',
+    image,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: adminToken,
+      DATABASE_URL: containerDatabaseUrl,
+      LOG_LEVEL: options.logLevel,
+    },
+    cpus: options.cpuPlan.serverCpus,
+    healthUrl: `http://127.0.0.1:${port}/readyz`,
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    adminToken,
+    description: `container ${image} (--network host)`,
+    pid: container.pid,
+    stop: container.stop,
+  };
+}

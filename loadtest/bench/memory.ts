@@ -1,4 +1,5 @@
 // Watches the gateway's memory through a long keyed run: RSS from /proc, V8 heap from its own /metrics.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rssBytes } from './processes.js';
 import type { MemoryResult } from './report.js';
 import type { LoadResult } from './wrk.js';
@@ -20,14 +21,23 @@ async function heapUsed(metricsUrl: string): Promise<number | null> {
   }
 }
 
+/**
+ * RSS and heap before and after `runS` seconds of load. With `settleS`, the load starts that long
+ * before the "before" reading: the first seconds at a new concurrency fill socket buffers and grow the
+ * young generation, which is warm-up, not growth.
+ */
 export async function measureMemory(options: {
   pid: number;
   metricsUrl: string;
   runS: number;
+  settleS: number;
   boundMiB: number;
   sampleEveryMs: number;
-  run: () => Promise<LoadResult>;
+  /** Starts the load for the given number of seconds. */
+  run: (seconds: number) => Promise<LoadResult>;
 }): Promise<MemoryResult> {
+  const load = options.run(options.settleS + options.runS);
+  await sleep(options.settleS * 1000);
   const heapBefore = await heapUsed(options.metricsUrl);
   const before = await rssBytes(options.pid);
   // Samples show the shape: a plateau is V8 sizing its heap, a steady climb is a leak.
@@ -40,7 +50,7 @@ export async function measureMemory(options: {
   }, options.sampleEveryMs);
   let result: LoadResult;
   try {
-    result = await options.run();
+    result = await load;
   } finally {
     clearInterval(timer);
   }

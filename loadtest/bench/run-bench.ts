@@ -1,13 +1,13 @@
 // Orchestrates one benchmark run: start backend, nginx proxy and gateway, measure every row, clean up.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
-import { runStreams } from './ai-stream.js';
-import { containerDatabaseUrl, resolveImage, startContainer } from './containers.js';
+import { measureAi, startLlmMock } from './ai-scenario.js';
+import { resolveImage, startContainer, startGatewayContainer } from './containers.js';
 import type { CpuPlan } from './cpu-plan.js';
-import { type GatewayHandle, type GatewayRuntime, repoRoot, startLocalGateway } from './gateway.js';
+import { type GatewayHandle, type GatewayRuntime, startLocalGateway } from './gateway.js';
 import { measureMemory } from './memory.js';
 import { startNginx } from './nginx.js';
-import { freePort, processProbe, startProcess, waitForHttp } from './processes.js';
+import { freePort } from './processes.js';
 import { runQuotaCheck } from './quota-check.js';
 import {
   type AiReport,
@@ -213,15 +213,18 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
         scenario.vus,
       );
       ai = await measureAi(options, targets, mockUrl!, gateway.url, apiKey);
-      options.log(`memory: ${memoryRunS} s of keyed load`);
+      options.log(
+        `memory: ${memoryRunS} s of keyed load (after ${options.quick ? 0 : local.memorySettleS} s to settle)`,
+      );
       const keyedTarget = keyed;
       memory = await measureMemory({
         pid: await gateway.pid(),
         metricsUrl: `${gateway.url}/metrics`,
         runS: memoryRunS,
+        settleS: options.quick ? 0 : local.memorySettleS,
         boundMiB: local.memoryGrowthMiBMax,
         sampleEveryMs: Math.max(500, (memoryRunS * 1000) / 12),
-        run: () => load(keyedTarget, memoryRunS, connections),
+        run: (seconds) => load(keyedTarget, seconds, connections),
       });
     }
 
@@ -261,113 +264,4 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
-}
-
-async function startGatewayContainer(options: BenchOptions): Promise<GatewayHandle> {
-  const image = await resolveImage('gateway', options.gatewayImage);
-  const port = await freePort();
-  const adminToken = `bench-admin-${process.pid}-${Date.now()}`;
-  const container = await startContainer({
-    name: 'gateway',
-    image,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN: adminToken,
-      DATABASE_URL: containerDatabaseUrl,
-      LOG_LEVEL: options.logLevel,
-    },
-    cpus: options.cpuPlan.serverCpus,
-    healthUrl: `http://127.0.0.1:${port}/readyz`,
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    adminToken,
-    description: `container ${image} (--network host)`,
-    pid: container.pid,
-    stop: container.stop,
-  };
-}
-
-interface Mock {
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/** The llm-mock as an OpenAI-compatible provider, paced so streams look like a model's. */
-async function startLlmMock(options: BenchOptions, pacing: Targets['local']['aiMock']): Promise<Mock> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    MOCK_FIRST_TOKEN_MS: String(pacing.firstTokenMs),
-    MOCK_INTER_TOKEN_MS: String(pacing.interTokenMs),
-  };
-  if (options.containers) {
-    const image = await resolveImage('llm-mock', options.llmMockImage);
-    const container = await startContainer({
-      name: 'llm-mock',
-      image,
-      env,
-      cpus: options.cpuPlan.serverCpus,
-      healthUrl: `${url}/healthz`,
-    });
-    return { url, stop: container.stop };
-  }
-  const started = startProcess(
-    'llm-mock',
-    [...options.cpuPlan.servers, 'node', '--import', 'tsx', 'services/llm-mock/src/main.ts'],
-    { cwd: repoRoot, env: { ...process.env, ...env } },
-  );
-  try {
-    await waitForHttp(processProbe(started), `${url}/healthz`);
-  } catch (error) {
-    await started.stop();
-    throw error;
-  }
-  return { url, stop: started.stop };
-}
-
-/** The ai-streaming scenario: the same streams straight to the mock and through the gateway. */
-async function measureAi(
-  options: BenchOptions,
-  targets: Targets,
-  mockUrl: string,
-  gatewayUrl: string,
-  apiKey: string,
-): Promise<AiReport> {
-  const scenario = targets.scenarios.aiStreaming;
-  const durationS = options.quick ? targets.local.quick.aiDurationS : targets.local.durationS;
-  const common = {
-    model: scenario.model,
-    maxTokens: scenario.maxTokens,
-    concurrency: scenario.vus,
-    durationS,
-  };
-  options.log(
-    `ai streaming: ${scenario.vus} concurrent streams, ${durationS} s direct and through the gateway`,
-  );
-  const direct = await runStreams({
-    ...common,
-    id: 'ai-direct',
-    label: 'llm-mock direct',
-    url: `${mockUrl}/v1/chat/completions`,
-    headers: {},
-  });
-  const viaGateway = await runStreams({
-    ...common,
-    id: 'ai-gateway',
-    label: 'through the gateway',
-    url: `${gatewayUrl}${benchPaths.ai}/chat/completions`,
-    headers: { authorization: `Bearer ${apiKey}` },
-  });
-  return {
-    model: scenario.model,
-    concurrency: scenario.vus,
-    durationS,
-    mock: targets.local.aiMock,
-    rows: [direct, viaGateway],
-    addedTtftP95Ms: Math.round((viaGateway.ttftMs.p95 - direct.ttftMs.p95) * 100) / 100,
-  };
 }

@@ -57,6 +57,8 @@ export const targetsSchema = z.strictObject({
     fixedRateConnections: z.number().int().positive(),
     memoryRunS: z.number().int().positive(),
     memoryGrowthMiBMax: z.number().positive(),
+    /** Seconds of load before the memory run's first reading (quick runs take it at once). */
+    memorySettleS: z.number().int().min(0),
     /** Pacing of the local llm-mock for the ai-streaming rows (its MOCK_FIRST_TOKEN_MS, MOCK_INTER_TOKEN_MS). */
     aiMock: z.strictObject({ firstTokenMs: z.number().int().min(0), interTokenMs: z.number().int().min(0) }),
     quick: z.strictObject({

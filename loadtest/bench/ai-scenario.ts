@@ -1,0 +1,100 @@
+// The ai-streaming scenario's side of a run: start the llm-mock, then time streams direct and through the gateway.
+import { runStreams } from './ai-stream.js';
+import { resolveImage, startContainer } from './containers.js';
+import type { CpuPlan } from './cpu-plan.js';
+import { repoRoot } from './gateway.js';
+import { freePort, processProbe, startProcess, waitForHttp } from './processes.js';
+import type { AiReport } from './report.js';
+import { benchPaths } from './seed.js';
+import type { Targets } from './targets.js';
+
+export interface AiRunOptions {
+  readonly quick: boolean;
+  readonly containers: boolean;
+  readonly cpuPlan: CpuPlan;
+  readonly llmMockImage?: string;
+  readonly log: (line: string) => void;
+}
+
+export interface Mock {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The llm-mock as an OpenAI-compatible provider, paced so streams look like a model's. */
+export async function startLlmMock(options: AiRunOptions, pacing: Targets['local']['aiMock']): Promise<Mock> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    MOCK_FIRST_TOKEN_MS: String(pacing.firstTokenMs),
+    MOCK_INTER_TOKEN_MS: String(pacing.interTokenMs),
+  };
+  if (options.containers) {
+    const image = await resolveImage('llm-mock', options.llmMockImage);
+    const container = await startContainer({
+      name: 'llm-mock',
+      image,
+      env,
+      cpus: options.cpuPlan.serverCpus,
+      healthUrl: `${url}/healthz`,
+    });
+    return { url, stop: container.stop };
+  }
+  const started = startProcess(
+    'llm-mock',
+    [...options.cpuPlan.servers, 'node', '--import', 'tsx', 'services/llm-mock/src/main.ts'],
+    { cwd: repoRoot, env: { ...process.env, ...env } },
+  );
+  try {
+    await waitForHttp(processProbe(started), `${url}/healthz`);
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  return { url, stop: started.stop };
+}
+
+/** The ai-streaming scenario: the same streams straight to the mock and through the gateway. */
+export async function measureAi(
+  options: AiRunOptions,
+  targets: Targets,
+  mockUrl: string,
+  gatewayUrl: string,
+  apiKey: string,
+): Promise<AiReport> {
+  const scenario = targets.scenarios.aiStreaming;
+  const durationS = options.quick ? targets.local.quick.aiDurationS : targets.local.durationS;
+  const common = {
+    model: scenario.model,
+    maxTokens: scenario.maxTokens,
+    concurrency: scenario.vus,
+    durationS,
+  };
+  options.log(
+    `ai streaming: ${scenario.vus} concurrent streams, ${durationS} s direct and through the gateway`,
+  );
+  const direct = await runStreams({
+    ...common,
+    id: 'ai-direct',
+    label: 'llm-mock direct',
+    url: `${mockUrl}/v1/chat/completions`,
+    headers: {},
+  });
+  const viaGateway = await runStreams({
+    ...common,
+    id: 'ai-gateway',
+    label: 'through the gateway',
+    url: `${gatewayUrl}${benchPaths.ai}/chat/completions`,
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  return {
+    model: scenario.model,
+    concurrency: scenario.vus,
+    durationS,
+    mock: targets.local.aiMock,
+    rows: [direct, viaGateway],
+    addedTtftP95Ms: Math.round((viaGateway.ttftMs.p95 - direct.ttftMs.p95) * 100) / 100,
+  };
+}
