@@ -210,7 +210,7 @@ describe('the rest of the unified endpoint', () => {
     });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(await res.json()).toEqual({
+    expect((await res.json()) as any).toEqual({
       type: 'https://gateway-kit.dev/problems/model-not-found',
       title: 'Model not found',
       status: 404,
@@ -233,11 +233,11 @@ describe('the rest of the unified endpoint', () => {
       body: JSON.stringify({ model: 'gpt', messages: [] }),
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).detail).toBe('messages: Too small: expected array to have >=1 items');
+    expect(((await bad.json()) as any).detail).toBe('messages: Too small: expected array to have >=1 items');
     const get = await fetch(`${gw.url}/llm/chat/completions`, { headers: { 'x-api-key': api.key } });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
-    expect((await get.json()).code).toBe('method_not_allowed');
+    expect(((await get.json()) as any).code).toBe('method_not_allowed');
     const unknown = await fetch(`${gw.url}/llm/embeddings`, {
       method: 'POST',
       headers: { 'x-api-key': api.key },

@@ -68,7 +68,7 @@ describe('token quota', () => {
     const retryAfter = Number(res.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(86_400);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect([body.code, body.detail]).toEqual([
       'quota_exceeded',
       'the daily token quota of this plan is used up; retry after the time given',
@@ -163,7 +163,7 @@ describe('prompt API', () => {
     const predicted = complete([{ role: 'user', content: 'Translate good morning into French' }], {
       system: 'You translate.',
     });
-    expect(await res.json()).toEqual({
+    expect((await res.json()) as any).toEqual({
       output: 'echo: Translate good morning into French',
       model: 'claude',
       usage: {
@@ -205,12 +205,12 @@ describe('prompt API', () => {
 
   it('answers 400 for a value of the wrong type or too long, and for a body that is not an object', async () => {
     const typed = await post({ text: 'x'.repeat(101), lang: 3 }, 'prompt-types');
-    expect((await typed.json()).invalid).toEqual([
+    expect(((await typed.json()) as any).invalid).toEqual([
       { name: 'text', message: 'must be at most 100 characters' },
       { name: 'lang', message: 'must be a string' },
     ]);
     const list = await post(['hi'], 'prompt-list');
-    expect([list.status, (await list.json()).detail]).toEqual([
+    expect([list.status, ((await list.json()) as any).detail]).toEqual([
       400,
       "the body must be a JSON object of the prompt's variables",
     ]);
@@ -251,10 +251,13 @@ describe('prompt API', () => {
         body: JSON.stringify({ topic: 'rain' }),
       });
     const pending = await call();
-    expect([pending.status, (await pending.json()).code]).toEqual([403, 'subscription_required']);
+    expect([pending.status, ((await pending.json()) as any).code]).toEqual([403, 'subscription_required']);
     await gw.admin.ok('POST', `/admin/v1/subscriptions/${sub.id}/approve`, {});
     const approved = await call();
-    expect([approved.status, (await approved.json()).output]).toEqual([200, 'echo: A haiku about rain']);
+    expect([approved.status, ((await approved.json()) as any).output]).toEqual([
+      200,
+      'echo: A haiku about rain',
+    ]);
   });
 
   it('takes POST at its base path only', async () => {

@@ -141,7 +141,7 @@ describe('key pool', () => {
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(29);
     expect(Number(res.headers.get('retry-after'))).toBeLessThanOrEqual(30);
-    expect((await res.json()).code).toBe('ai_keys_cooling');
+    expect(((await res.json()) as any).code).toBe('ai_keys_cooling');
     const { attempts, row } = await attemptsOf('down-2');
     expect(attempts).toEqual([]);
     expect(row.error_kind).toBe('ai_keys_cooling');

@@ -24,7 +24,10 @@ export function memoryLimiterStore(): LimiterStore {
     limiter(points, duration) {
       const id = `${points}/${duration}`;
       let l = cache.get(id);
-      if (!l) cache.set(id, (l = new RateLimiterMemory({ points, duration, keyPrefix: 'gk' })));
+      if (!l) {
+        l = new RateLimiterMemory({ points, duration, keyPrefix: 'gk' });
+        cache.set(id, l);
+      }
       return l;
     },
     close: async () => {},

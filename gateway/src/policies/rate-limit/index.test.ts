@@ -84,9 +84,15 @@ describe('in-process limits', () => {
       limits: { quota: { requestsPerDay: 3 } },
     });
     expect(patched.limits).toEqual({ quota: { requestsPerDay: 3 } });
-    const bad = await gw.admin.request('PATCH', `/admin/v1/tenants/${first.tenantId}`, { limits: { quota: { perDay: 3 } } });
+    const bad = await gw.admin.request('PATCH', `/admin/v1/tenants/${first.tenantId}`, {
+      limits: { quota: { perDay: 3 } },
+    });
     expect(bad.status).toBe(400);
-    const second = await seedKeyedApi(gw.admin, { targets: [{ url: echo.url }], basePath: '/capped-b', tenantId: first.tenantId });
+    const second = await seedKeyedApi(gw.admin, {
+      targets: [{ url: echo.url }],
+      basePath: '/capped-b',
+      tenantId: first.tenantId,
+    });
     const statuses: number[] = [];
     for (const [key, path] of [
       [first.key, '/capped-a'],
@@ -99,7 +105,9 @@ describe('in-process limits', () => {
       if (res.status === 429) {
         const body = await json(res);
         expect(body.code).toBe('quota_exceeded');
-        expect(body.detail).toBe('the daily request quota of your tenant across its apps is used up; retry after the time given');
+        expect(body.detail).toBe(
+          'the daily request quota of your tenant across its apps is used up; retry after the time given',
+        );
       } else await res.arrayBuffer();
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
