@@ -281,4 +281,19 @@ describe('paths and hosts that try to reach another route', () => {
     for (const host of ['api.example.test.evil.test', 'xapi.example.test', 'evil.test', 'api.example.tes'])
       expect([host, await call(host)]).toEqual([host, 404]);
   });
+
+  it('an API bound to host:port answers on that authority only', async () => {
+    const s = await seedKeyedApi(gw.admin, { targets: [{ url: other.url }], basePath: '/port-host' });
+    await gw.admin.ok('PATCH', `/admin/v1/apis/${s.apiId}`, { host: 'api.example.test:8443' });
+    await gw.snapshot.refresh(true);
+    const call = async (host: string) =>
+      (
+        await rawExchange(gw.port, [
+          head(['GET /port-host/x HTTP/1.1', `Host: ${host}`, `x-api-key: ${s.key}`, 'Connection: close']),
+        ])
+      ).status;
+    expect(await call('API.example.test:8443')).toBe(200);
+    for (const host of ['api.example.test', 'api.example.test:8444', 'api.example.test:84430'])
+      expect([host, await call(host)]).toEqual([host, 404]);
+  });
 });

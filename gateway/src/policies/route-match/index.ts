@@ -38,8 +38,13 @@ export function routeMatch(): Step {
   return function routeMatch(call: Call) {
     if (UNSAFE_PATH.test(call.path)) throw new GatewayError('bad_request', DOT_SEGMENT);
     const routes = call.snapshot.routesByHost;
-    const host = hostOf(call.req.headers.host);
-    const api = (host && findIn(routes.get(host), call.path)) || findIn(routes.get(''), call.path);
+    const header = call.req.headers.host?.toLowerCase();
+    const host = hostOf(header);
+    // An API may name a host with its port (api.example.com:8443): that exact authority first, then the host.
+    const api =
+      (header && header !== host && findIn(routes.get(header), call.path)) ||
+      (host && findIn(routes.get(host), call.path)) ||
+      findIn(routes.get(''), call.path);
     if (!api) throw new GatewayError('route_not_found', NO_ROUTE);
     call.api = api;
   };
