@@ -21,7 +21,7 @@ import { scheduleRetention } from './observability/retention.js';
 import { throttledWarn } from './observability/throttled-log.js';
 import { opsRouter } from './ops.js';
 import { Upstreams } from './policies/forward/upstreams.js';
-import { allowList, createSsrfGuard } from './security/ssrf.js';
+import { allowList, createSsrfGuard, guardedLookup } from './security/ssrf.js';
 import { createGatewayServer } from './server.js';
 import { SnapshotHolder } from './snapshot/holder.js';
 import { openStore } from './store/db.js';
@@ -62,7 +62,10 @@ export async function startGateway(
     labelNames: ['target'],
     registers: [metrics.registry],
   });
+  // Tenants write upstream URLs and AI base URLs: names resolving to metadata addresses are refused at connect.
+  const lookup = guardedLookup(allowList(env.UPSTREAM_ALLOW));
   const upstreams = new Upstreams({
+    lookup,
     connections: 256,
     connectTimeoutMs: 5000,
     keepAliveTimeoutMs: 30_000,
@@ -134,7 +137,7 @@ export async function startGateway(
     },
   };
   // SECRET_KEY seals provider keys; without it ADMIN_TOKEN does (docs/ai.md explains the trade-off).
-  const ai = aiGateway({ ...rateLimit, secret: env.SECRET_KEY ?? env.ADMIN_TOKEN, logger });
+  const ai = aiGateway({ ...rateLimit, secret: env.SECRET_KEY ?? env.ADMIN_TOKEN, logger, lookup });
   const chain = dataPlaneChain({ upstreams, rateLimit, ai });
   const data = createDataPlane({
     snapshot,

@@ -1,6 +1,7 @@
 // The AI layer's data-plane step: serves calls to APIs of kind `ai` (the unified OpenAI-format endpoint) and
 // `prompt` (a template behind a plain REST endpoint). Auth, subscription, rate limit and request quotas have
 // run before it; it adds token quotas, provider fallback and token accounting. `rest` calls pass through.
+import type { LookupFunction } from 'node:net';
 import type { Call, Step } from '../data-plane/call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
@@ -27,6 +28,8 @@ export interface AiGatewayOptions extends TokenQuotaOptions {
   /** Cool-down of a key the provider rejected (401/403). Default 5 min. */
   rejectedCooldownMs?: number;
   now?: () => number;
+  /** DNS lookup for provider sockets (the SSRF guard's). */
+  lookup?: LookupFunction;
 }
 
 export type AiGatewayStep = Step & { close(): Promise<void> };
@@ -67,7 +70,12 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
           'AI provider key cannot be opened: was SECRET_KEY changed?',
         ),
     }),
-    client: new ProviderClient({ connections: 128, connectTimeoutMs: 5000, keepAliveTimeoutMs: 30_000 }),
+    client: new ProviderClient({
+      connections: 128,
+      connectTimeoutMs: 5000,
+      keepAliveTimeoutMs: 30_000,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    }),
   };
 
   async function aiGateway(call: Call): Promise<void> {

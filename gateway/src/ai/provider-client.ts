@@ -1,5 +1,6 @@
 // Talks to AI providers over undici (one keep-alive Agent for all of them): builds the provider's URL and
 // auth headers, sends a JSON body, and names network faults the way the call log does.
+import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
 import type { ProviderEntry } from './ai-config.js';
 import { ANTHROPIC_VERSION } from './translate/openai-anthropic.js';
@@ -52,6 +53,8 @@ export interface ProviderClientOptions {
   connections: number;
   connectTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** DNS lookup for provider sockets (the SSRF guard's). */
+  lookup?: LookupFunction;
 }
 
 export class ProviderClient {
@@ -60,7 +63,7 @@ export class ProviderClient {
   constructor(options: ProviderClientOptions) {
     this.#agent = new Agent({
       connections: options.connections,
-      connect: { timeout: options.connectTimeoutMs },
+      connect: { timeout: options.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
       keepAliveTimeout: options.keepAliveTimeoutMs,
     });
   }

@@ -1,6 +1,7 @@
 // SSRF guard for upstream targets, applied when an API is written: a target may not be the gateway itself
 // (a request loop, or a way round its auth to /admin) nor a link-local or cloud metadata address, unless the
 // operator lists it in UPSTREAM_ALLOW. See docs/decisions/0004-ssrf-guard.md for what it does not catch.
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 
@@ -92,5 +93,46 @@ export function createSsrfGuard(options: SsrfGuardOptions): (url: string) => str
       own.has(host) ||
       (ip && LOCAL.check(ip, familyOf(ip)));
     return local ? SELF : null;
+  };
+}
+
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/**
+ * A `lookup` for upstream sockets (undici's `connect` options reach net.connect): a target *name* that
+ * resolves to a link-local or metadata address is refused when the socket connects, which the write-time
+ * check cannot see (DNS can change after the API was saved). Entries of UPSTREAM_ALLOW pass.
+ */
+export function guardedLookup(allow: readonly string[], resolve: typeof dnsLookup = dnsLookup) {
+  const allowedNames = new Set(allow.filter((e) => !isIP(e.split('/')[0] ?? '')));
+  const allowed = new BlockList();
+  for (const entry of allow) {
+    const [address, prefix] = entry.split('/');
+    if (!address || !isIP(address)) continue;
+    const family = familyOf(address);
+    allowed.addSubnet(address, prefix ? Number(prefix) : family === 'ipv4' ? 32 : 128, family);
+  }
+  const forbidden = (ip: string) => !allowed.check(ip, familyOf(ip)) && FORBIDDEN.check(ip, familyOf(ip));
+
+  return function lookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '');
+      const usable = allowedNames.has(hostname.toLowerCase())
+        ? addresses
+        : addresses.filter((a) => !forbidden(a.address));
+      if (usable.length === 0) {
+        const refused: NodeJS.ErrnoException = new Error(
+          `${hostname} resolves to a forbidden address: ${METADATA}`,
+        );
+        refused.code = 'EUPSTREAMFORBIDDEN';
+        return callback(refused, '');
+      }
+      if (options.all) return callback(null, usable);
+      callback(null, usable[0]!.address, usable[0]!.family);
+    });
   };
 }

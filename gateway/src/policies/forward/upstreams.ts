@@ -1,5 +1,6 @@
 // Connection pools per upstream origin (undici, keep-alive), smooth weighted round-robin over an API's targets,
 // and a circuit breaker per origin that takes a failing target out of the rotation for a while.
+import type { LookupFunction } from 'node:net';
 import { Pool } from 'undici';
 import type { Api, Target } from '../../domain/types.js';
 import { type Breaker, type BreakerOptions, Breakers } from '../circuit-breaker/index.js';
@@ -25,6 +26,8 @@ export interface UpstreamOptions {
   keepAliveTimeoutMs: number;
   /** Circuit breakers; off when omitted. */
   breaker?: BreakerOptions;
+  /** DNS lookup for upstream sockets (the SSRF guard's, refusing metadata addresses at connect time). */
+  lookup?: LookupFunction;
 }
 
 export class Upstreams {
@@ -41,7 +44,10 @@ export class Upstreams {
     if (!pool) {
       pool = new Pool(origin, {
         connections: this.options.connections,
-        connectTimeout: this.options.connectTimeoutMs,
+        connect: {
+          timeout: this.options.connectTimeoutMs,
+          ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
+        },
         keepAliveTimeout: this.options.keepAliveTimeoutMs,
         pipelining: 1,
       });
