@@ -113,6 +113,26 @@ describe('in-process limits', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
+  it('limits an anonymous API per client IP, which a client-sent X-Forwarded-For does not change', async () => {
+    const s = await seedKeyedApi(gw.admin, { targets: [{ url: echo.url }], basePath: '/anon', auth: 'none' });
+    const patched = await gw.admin.ok('PATCH', `/admin/v1/apis/${s.apiId}`, {
+      settings: { anonymous: { rateLimit: { requestsPerSecond: 1, burst: 2 } } },
+    });
+    expect(patched.settings).toEqual({ anonymous: { rateLimit: { requestsPerSecond: 1, burst: 2 } } });
+    const bad = await gw.admin.request('PATCH', `/admin/v1/apis/${s.apiId}`, {
+      settings: { anonymous: { perIp: 1 } },
+    });
+    expect(bad.status).toBe(400);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${gw.url}/anon`, { headers: { 'x-forwarded-for': `203.0.113.${i}` } });
+      statuses.push(res.status);
+      if (i === 0) expect(res.headers.get('ratelimit-limit')).toBe('2');
+      await res.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 429, 429]);
+  });
+
   it('counts limited calls in gateway_rate_limited_total by reason', async () => {
     const text = await (await fetch(`${gw.url}/metrics`)).text();
     expect(text).toMatch(/gateway_rate_limited_total\{api="api_[^"]+",reason="quota_day"\} 1/);

@@ -3,6 +3,7 @@
 import type { Call, Step } from '../../data-plane/call.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import {
+  type Counter,
   type LimitReason,
   type LimitState,
   type Limits,
@@ -11,6 +12,7 @@ import {
   requestQuotaCounters,
   tenantCounters,
 } from '../../limits/limits.js';
+import type { AnonymousLimitSettings } from './schema.js';
 
 const OVER_RATE = 'the rate limit of this plan is exhausted; retry after the time given';
 const OVER_QUOTA = (window: string) =>
@@ -42,13 +44,8 @@ export function rateLimit(options: RateLimitOptions): Step {
   const { limits, onStoreError, reportStoreError } = options;
   return async function rateLimit(call: Call) {
     const sub = call.subscription;
-    if (!sub) return;
-    const { rateLimit: rate, quota } = sub.plan;
-    const counters = requestQuotaCounters(`sub:${sub.id}`, quota, call.ts);
-    if (rate) counters.unshift(rateCounter(sub.id, rate));
-    // The consumer tenant's cap, across all its apps, comes after the plan's own limits.
-    const tenantLimits = call.app && call.snapshot.tenantLimits.get(call.app.tenantId);
-    if (tenantLimits) counters.push(...tenantCounters(call.app!.tenantId, tenantLimits, call.ts));
+    const counters = sub ? planCounters(call) : anonymousCounters(call);
+    if (counters === null) return;
     if (counters.length === 0) return;
 
     const outcome = await limits.consume(counters);
@@ -67,6 +64,30 @@ export function rateLimit(options: RateLimitOptions): Step {
     const headers = { 'retry-after': String(outcome.retryAfterSec) };
     throw refusal(outcome.reason, headers);
   };
+}
+
+/** The plan's limits, then the consumer tenant's cap across all its apps. */
+function planCounters(call: Call): Counter[] {
+  const sub = call.subscription!;
+  const { rateLimit: rate, quota } = sub.plan;
+  const counters = requestQuotaCounters(`sub:${sub.id}`, quota, call.ts);
+  if (rate) counters.unshift(rateCounter(sub.id, rate));
+  const tenantLimits = call.app && call.snapshot.tenantLimits.get(call.app.tenantId);
+  if (tenantLimits) counters.push(...tenantCounters(call.app!.tenantId, tenantLimits, call.ts));
+  return counters;
+}
+
+/**
+ * An anonymous API's `settings.anonymous`, counted per client IP (the socket peer, or what TRUST_PROXY_HOPS
+ * allows: a client's own X-Forwarded-For never changes it).
+ */
+function anonymousCounters(call: Call): Counter[] | null {
+  const limits = call.api!.settings.anonymous as AnonymousLimitSettings | undefined;
+  if (call.api!.auth !== 'none' || !limits) return null;
+  const scope = `anon:${call.api!.id}:${call.clientIp}`;
+  const counters = requestQuotaCounters(scope, limits.quota ?? null, call.ts);
+  if (limits.rateLimit) counters.unshift(rateCounter(scope, limits.rateLimit));
+  return counters;
 }
 
 function refusal(reason: LimitReason, headers: Record<string, string>): GatewayError {
