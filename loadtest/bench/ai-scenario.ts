@@ -18,6 +18,7 @@ export interface AiRunOptions {
 
 export interface Mock {
   readonly url: string;
+  readonly description: string;
   stop(): Promise<void>;
 }
 
@@ -40,7 +41,7 @@ export async function startLlmMock(options: AiRunOptions, pacing: Targets['local
       cpus: options.cpuPlan.serverCpus,
       healthUrl: `${url}/healthz`,
     });
-    return { url, stop: container.stop };
+    return { url, description: `llm-mock container ${image}`, stop: container.stop };
   }
   const started = startProcess(
     'llm-mock',
@@ -53,7 +54,7 @@ export async function startLlmMock(options: AiRunOptions, pacing: Targets['local
     await started.stop();
     throw error;
   }
-  return { url, stop: started.stop };
+  return { url, description: 'llm-mock, local process (tsx)', stop: started.stop };
 }
 
 /** The ai-streaming scenario: the same streams straight to the mock and through the gateway. */

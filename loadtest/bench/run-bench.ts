@@ -107,10 +107,12 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
     let gateway: GatewayHandle | null = null;
     let apiKey = '';
     let mockUrl: string | null = null;
+    let mockDescription = 'not started (--skip-gateway)';
     if (!options.skipGateway) {
       const mock = await startLlmMock(options, local.aiMock);
       cleanups.push(mock.stop);
       mockUrl = mock.url;
+      mockDescription = mock.description;
       gateway = options.containers
         ? await startGatewayContainer(options)
         : await startLocalGateway({ runtime: options.runtime, prefix: servers, logLevel: options.logLevel });
@@ -253,6 +255,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
         backend: backendDescription,
         gateway: gateway?.description ?? 'not measured (--skip-gateway)',
         gatewayLogLevel: options.logLevel,
+        llmMock: mockDescription,
       },
       rows: tableRows,
       fixedRate,
