@@ -152,8 +152,15 @@ export async function startContainer(options: {
   return {
     id,
     image: options.image,
-    pid: async () =>
-      Number((await run('docker', ['inspect', '--format', '{{.State.Pid}}', id])).stdout.trim()),
+    pid: async () => {
+      try {
+        return Number((await run('docker', ['inspect', '--format', '{{.State.Pid}}', id])).stdout.trim());
+      } catch (error) {
+        const e = error as { stderr?: string; message: string };
+        const why = e.stderr?.trim() || e.message;
+        throw new BenchError(BenchErrorCode.loadFailed, `docker inspect ${id.slice(0, 12)}: ${why}`);
+      }
+    },
     stop,
   };
 }
