@@ -20,6 +20,10 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // If the test process dies (a timeout, a crash), take the gateway with it rather than leave an orphan.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
