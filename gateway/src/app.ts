@@ -13,7 +13,7 @@ import { createDataPlane } from './data-plane/handler.js';
 import { createUpgradeHandler } from './data-plane/websocket.js';
 import { memoryLimiterStore, redisLimiterStore } from './limits/limiter-store.js';
 import { Limits } from './limits/limits.js';
-import { CallLogQueue } from './observability/call-log-queue.js';
+import { CallLogQueue, callLogWriter } from './observability/call-log-queue.js';
 import type { CallRecorder } from './observability/call-record.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -98,7 +98,7 @@ export async function startGateway(
   const limits = new Limits(env.REDIS_URL ? redisLimiterStore(env.REDIS_URL) : memoryLimiterStore());
   const reportLimitsError = throttledWarn(logger, 'rate-limit store unavailable');
   const callLog = new CallLogQueue({
-    db: store.db,
+    write: callLogWriter(store),
     maxSize: env.CALL_LOG_QUEUE_SIZE,
     batchSize: env.CALL_LOG_BATCH_SIZE,
     flushMs: env.CALL_LOG_FLUSH_MS,

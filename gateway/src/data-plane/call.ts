@@ -27,8 +27,15 @@ export interface Call {
   subscription: SubscriptionEntry | null;
   /** Headers policies add to the response (RateLimit-*…), whatever the outcome. */
   responseHeaders: Record<string, string>;
-  /** Aborted when the client goes away; forwarding passes it to undici. */
+  /**
+   * Aborted when the client goes away. Created on first use (most calls never need one: an AbortController
+   * costs a signal and, when aborted, a DOMException), already aborted if the client left before that.
+   */
   readonly abort: AbortController;
+  /** The client closed the connection before the response finished. */
+  clientGone: boolean;
+  /** Set by whoever holds an upstream exchange open, so a client leaving stops it at once. */
+  onClientGone: (() => void) | null;
   bytesIn: number;
   bytesOut: number;
   upstreamLatencyMs: number | null;

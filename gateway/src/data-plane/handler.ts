@@ -21,43 +21,73 @@ export interface DataPlaneOptions {
   logger: Logger;
 }
 
+/** One call's state; a class so V8 gives every call the same shape, and `abort` can be made on demand. */
+class CallState implements Call {
+  readonly requestId: string;
+  readonly ts = Date.now();
+  readonly startedAt = performance.now();
+  readonly clientIp: string;
+  readonly forwardedFor: string;
+  readonly path: string;
+  readonly search: string;
+  api: Call['api'] = null;
+  app: Call['app'] = null;
+  keyId: string | null = null;
+  subscription: Call['subscription'] = null;
+  responseHeaders: Record<string, string> = {};
+  clientGone = false;
+  onClientGone: (() => void) | null = null;
+  bytesIn = 0;
+  bytesOut = 0;
+  upstreamLatencyMs: number | null = null;
+  errorKind: string | null = null;
+  model: string | null = null;
+  promptTokens: number | null = null;
+  completionTokens: number | null = null;
+  costUsd: number | null = null;
+  attempts: Call['attempts'] = null;
+  #abort: AbortController | null = null;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly snapshot: Call['snapshot'],
+    trustProxyHops: number,
+  ) {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const incomingId = req.headers['x-request-id'];
+    this.requestId =
+      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    this.clientIp = clientIpOf(req, trustProxyHops);
+    this.forwardedFor = trustProxyHops === 0 ? this.clientIp : forwardedForOf(req, trustProxyHops);
+    this.path = q === -1 ? url : url.slice(0, q);
+    this.search = q === -1 ? '' : url.slice(q);
+  }
+
+  get abort(): AbortController {
+    if (!this.#abort) {
+      this.#abort = new AbortController();
+      if (this.clientGone) this.#abort.abort();
+    }
+    return this.#abort;
+  }
+
+  /** The client left: stop whatever is in flight for it. */
+  gone(): void {
+    this.clientGone = true;
+    this.#abort?.abort();
+    this.onClientGone?.();
+  }
+}
+
 export function newCall(
   req: IncomingMessage,
   res: ServerResponse,
   snapshot: Call['snapshot'],
   trustProxyHops: number,
-): Call {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const incomingId = req.headers['x-request-id'];
-  const clientIp = clientIpOf(req, trustProxyHops);
-  return {
-    req,
-    res,
-    requestId: typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID(),
-    ts: Date.now(),
-    startedAt: performance.now(),
-    clientIp,
-    forwardedFor: trustProxyHops === 0 ? clientIp : forwardedForOf(req, trustProxyHops),
-    snapshot,
-    path: q === -1 ? url : url.slice(0, q),
-    search: q === -1 ? '' : url.slice(q),
-    api: null,
-    app: null,
-    keyId: null,
-    subscription: null,
-    responseHeaders: {},
-    abort: new AbortController(),
-    bytesIn: 0,
-    bytesOut: 0,
-    upstreamLatencyMs: null,
-    errorKind: null,
-    model: null,
-    promptTokens: null,
-    completionTokens: null,
-    costUsd: null,
-    attempts: null,
-  };
+): Call & { gone(): void } {
+  return new CallState(req, res, snapshot, trustProxyHops);
 }
 
 export function recordOf(call: Call): CallRecord {
@@ -111,14 +141,14 @@ export function createDataPlane(options: DataPlaneOptions) {
     for (const step of steps) {
       const pending = step(call);
       if (pending) await pending;
-      if (call.res.headersSent || call.abort.signal.aborted) return;
+      if (call.res.headersSent || call.clientGone) return;
     }
   }
 
   return function dataPlane(req: IncomingMessage, res: ServerResponse): void {
     const call = newCall(req, res, snapshot.current, trustProxyHops);
     res.on('close', () => {
-      if (!res.writableFinished) call.abort.abort();
+      if (!res.writableFinished) call.gone();
       finish(call);
     });
     run(call).catch((err: unknown) => {

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
-import { CallLogQueue } from './call-log-queue.js';
+import { CallLogQueue, callLogWriter } from './call-log-queue.js';
 import type { CallRecord } from './call-record.js';
 
 let store: Store;
@@ -41,7 +41,7 @@ it('bounds the queue during a store fault and writes what it kept once the store
   let errors = 0;
   const depths: number[] = [];
   const queue = new CallLogQueue({
-    db: store.db,
+    write: callLogWriter(store),
     maxSize: 3,
     batchSize: 10,
     flushMs: 60_000,

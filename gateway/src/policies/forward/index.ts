@@ -2,7 +2,7 @@
 // to 502/504. A connect failure of a body-less idempotent request is retried on another target.
 
 import { performance } from 'node:perf_hooks';
-import { pipeline } from 'node:stream/promises';
+import type { Dispatcher } from 'undici';
 import type { Call, Step } from '../../data-plane/call.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { BodyLimitExceeded, LimitedBody, tooLarge } from '../body-limit/index.js';
@@ -94,20 +94,11 @@ export function forward(upstreams: Upstreams): Step {
         throw new GatewayError('upstream_unavailable', ALL_OPEN);
       }
       tried.add(target);
-      const sentAt = performance.now();
-      let upstream: Awaited<ReturnType<typeof target.pool.request>>;
+      let outcome: ExchangeOutcome;
       try {
-        upstream = await target.pool.request({
-          method,
-          path: upstreamPath(call, target),
-          headers,
-          body,
-          signal: call.abort.signal,
-          headersTimeout: api.timeoutMs,
-          bodyTimeout: api.timeoutMs,
-        });
+        outcome = await exchange(call, target, { method, path: upstreamPath(call, target), headers, body });
       } catch (err) {
-        if (call.abort.signal.aborted) {
+        if (call.clientGone) {
           call.errorKind = errorKinds.clientAbort;
           return;
         }
@@ -126,31 +117,104 @@ export function forward(upstreams: Upstreams): Step {
         call.errorKind = CONNECT_ERRORS.has(code) ? errorKinds.refused : errorKinds.reset;
         throw new GatewayError('upstream_unavailable', REFUSED);
       }
-      upstreams.breakers.succeeded(target.breaker);
-      call.upstreamLatencyMs = performance.now() - sentAt;
       if (body) call.bytesIn = body.bytes;
-      res.writeHead(
-        upstream.statusCode,
-        clientResponseHeaders(
-          upstream.headers,
-          { ...call.responseHeaders, 'x-request-id': call.requestId },
-          api.settings.cors !== undefined,
-        ),
-      );
-      upstream.body.on('data', (chunk: Buffer) => {
-        call.bytesOut += chunk.length;
-      });
-      try {
-        await pipeline(upstream.body, res);
-      } catch {
-        // Headers are gone; pipeline has destroyed the client's socket, so a cut body never looks complete.
-        if (call.abort.signal.aborted) call.errorKind = errorKinds.clientAbort;
-        else {
-          call.errorKind = errorKinds.reset;
-          upstreams.breakers.failed(target.breaker);
-        }
+      if (outcome === 'complete') upstreams.breakers.succeeded(target.breaker);
+      else if (outcome === 'client_gone') call.errorKind = errorKinds.clientAbort;
+      else {
+        // Headers are gone; the client's socket was destroyed, so a cut body never looks complete.
+        call.errorKind = errorKinds.reset;
+        upstreams.breakers.failed(target.breaker);
       }
       return;
     }
   };
+}
+
+type ExchangeOutcome = 'complete' | 'client_gone' | 'cut';
+
+interface ExchangeRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[]>;
+  body: LimitedBody | null;
+}
+
+/**
+ * One upstream exchange through undici's dispatch API, written straight to the client: no response stream
+ * object and no stream.pipeline per call (pipeline alone made an AbortController and a DOMException per call).
+ * Rejects when no response started (the caller may retry or answer 502/504); once headers went to the client,
+ * resolves with how the body ended.
+ */
+function exchange(call: Call, target: ResolvedTarget, request: ExchangeRequest): Promise<ExchangeOutcome> {
+  const { res } = call;
+  const api = call.api!;
+  const sentAt = performance.now();
+  return new Promise<ExchangeOutcome>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | null = null;
+    let started = false;
+    const resume = () => controller?.resume();
+    call.onClientGone = () => controller?.abort(new ClientGone());
+    const settle = () => {
+      call.onClientGone = null;
+      res.off('drain', resume);
+    };
+    target.pool.dispatch(
+      {
+        method: request.method as Dispatcher.HttpMethod,
+        path: request.path,
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: api.timeoutMs,
+        bodyTimeout: api.timeoutMs,
+      },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (call.clientGone) c.abort(new ClientGone());
+        },
+        onResponseStart(c, statusCode, upstreamHeaders) {
+          if (statusCode < 200) return; // 1xx: informational, the final answer follows
+          call.upstreamLatencyMs = performance.now() - sentAt;
+          try {
+            res.writeHead(
+              statusCode,
+              clientResponseHeaders(
+                upstreamHeaders,
+                { ...call.responseHeaders, 'x-request-id': call.requestId },
+                api.settings.cors !== undefined,
+              ),
+            );
+          } catch (err) {
+            // A header node refuses to write (bad characters): nothing was sent, answer 502.
+            c.abort(err as Error);
+            return;
+          }
+          started = true;
+          res.on('drain', resume);
+        },
+        onResponseData(c, chunk) {
+          call.bytesOut += chunk.length;
+          if (!res.write(chunk)) c.pause();
+        },
+        onResponseEnd() {
+          settle();
+          res.end();
+          resolve('complete');
+        },
+        onResponseError(_c, err) {
+          settle();
+          if (!started) return reject(call.clientGone ? new ClientGone() : err);
+          res.destroy();
+          resolve(call.clientGone || err instanceof ClientGone ? 'client_gone' : 'cut');
+        },
+      },
+    );
+  });
+}
+
+class ClientGone extends Error {
+  override name = 'ClientGone';
+  constructor() {
+    super('the client closed the connection');
+  }
 }
