@@ -97,8 +97,9 @@ export async function startGateway(
 
   const limits = new Limits(env.REDIS_URL ? redisLimiterStore(env.REDIS_URL) : memoryLimiterStore());
   const reportLimitsError = throttledWarn(logger, 'rate-limit store unavailable');
+  const callLogStore = callLogWriter(store);
   const callLog = new CallLogQueue({
-    write: callLogWriter(store),
+    write: callLogStore.write,
     maxSize: env.CALL_LOG_QUEUE_SIZE,
     batchSize: env.CALL_LOG_BATCH_SIZE,
     flushMs: env.CALL_LOG_FLUSH_MS,
@@ -195,6 +196,7 @@ export async function startGateway(
       });
       callLog.stop();
       await callLog.drain(Math.max(env.SHUTDOWN_GRACE_MS, 5000));
+      await callLogStore.close();
       await upstreams.close();
       await ai.close();
       await limits.close();

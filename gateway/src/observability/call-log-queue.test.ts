@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
-import { CallLogQueue, callLogWriter } from './call-log-queue.js';
+import { sqliteDatabase } from '../test-support/stores.js';
+import { CallLogQueue, callLogWriter, toRow } from './call-log-queue.js';
 import type { CallRecord } from './call-record.js';
 
 let store: Store;
@@ -41,7 +42,7 @@ it('bounds the queue during a store fault and writes what it kept once the store
   let errors = 0;
   const depths: number[] = [];
   const queue = new CallLogQueue({
-    write: callLogWriter(store),
+    write: callLogWriter(store).write,
     maxSize: 3,
     batchSize: 10,
     flushMs: 60_000,
@@ -64,4 +65,21 @@ it('bounds the queue during a store fault and writes what it kept once the store
   expect(depths.at(-1)).toBe(0);
   const rows = await store.db.selectFrom('call_logs').select('request_id').orderBy('id').execute();
   expect(rows.map((r) => r.request_id)).toEqual(['q1', 'q2', 'q3']);
+});
+
+it('writes a SQLite file from its own thread, visible to the main connection at once', async () => {
+  const database = sqliteDatabase();
+  store = openStore(database.url);
+  await migrate(store.db as never);
+  const writer = callLogWriter(store);
+  await writer.write([record(1), record(2)].map(toRow));
+  await writer.write([record(3)].map(toRow));
+  const rows = await store.db.selectFrom('call_logs').select('request_id').orderBy('id').execute();
+  expect(rows.map((r) => r.request_id)).toEqual(['q1', 'q2', 'q3']);
+  // A batch the database refuses fails its promise and leaves the writer usable.
+  await expect(writer.write([{ ...toRow(record(4)), status: null as never }])).rejects.toThrow(/NOT NULL/);
+  await writer.write([record(5)].map(toRow));
+  expect((await store.db.selectFrom('call_logs').select('request_id').execute()).length).toBe(4);
+  await writer.close();
+  await database.drop();
 });

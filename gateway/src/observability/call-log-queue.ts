@@ -1,5 +1,6 @@
 // The call log's write path: records wait in a bounded queue and are written in batches, off the request path.
 // A store outage leaves them queued (up to the bound) until it returns; past the bound they are dropped and counted.
+import { Worker } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Store } from '../store/db.js';
 import type { CallRecord } from './call-record.js';
@@ -43,18 +44,33 @@ export function toRow(r: CallRecord) {
   };
 }
 
+export interface CallLogWriter {
+  write(rows: CallLogRow[]): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * The batch writer for a store. On SQLite a single prepared INSERT runs once per row inside one transaction:
- * better-sqlite3 is synchronous, so this runs on the event loop, and compiling and preparing a fresh
- * multi-row statement per batch (as Kysely would) was most of that time. PostgreSQL gets one multi-row
- * INSERT per batch through Kysely.
+ * The batch writer for a store. A SQLite file is written by a worker thread with its own connection
+ * (call-log-worker.mjs): better-sqlite3 is synchronous, and a 500-row batch plus the WAL checkpoints it
+ * triggers held the event loop for milliseconds, which showed in the p99 of every call. An in-memory
+ * SQLite database (tests) cannot be shared with a thread, so it is written inline with one prepared
+ * statement. PostgreSQL gets one multi-row INSERT per batch through Kysely (pg is asynchronous already).
  */
-export function callLogWriter(store: Store): (rows: CallLogRow[]) => Promise<void> {
-  const { sqlite } = store;
-  if (!sqlite) return async (rows) => void (await store.db.insertInto('call_logs').values(rows).execute());
+export function callLogWriter(store: Store): CallLogWriter {
+  if (store.sqlite && store.sqliteFile) return threadWriter(store.sqliteFile);
+  if (store.sqlite) return inlineWriter(store.sqlite);
+  return {
+    write: async (rows) => void (await store.db.insertInto('call_logs').values(rows).execute()),
+    close: async () => {},
+  };
+}
+
+const COLUMNS = () => Object.keys(toRow(SAMPLE));
+
+function inlineWriter(db: SqliteDatabase.Database): CallLogWriter {
   let insertAll: ((rows: CallLogRow[]) => void) | null = null;
-  const prepare = (db: SqliteDatabase.Database) => {
-    const columns = Object.keys(toRow(SAMPLE));
+  const prepare = () => {
+    const columns = COLUMNS();
     const insert = db.prepare(
       `insert into call_logs (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`,
     );
@@ -62,14 +78,62 @@ export function callLogWriter(store: Store): (rows: CallLogRow[]) => Promise<voi
       for (const row of rows) insert.run(row);
     });
   };
-  return async (rows) => {
-    try {
-      insertAll ??= prepare(sqlite);
-      insertAll(rows);
-    } catch (err) {
-      insertAll = null; // prepared against a schema that may have changed: prepare again next time
-      throw err;
-    }
+  return {
+    write: async (rows) => {
+      try {
+        insertAll ??= prepare();
+        insertAll(rows);
+      } catch (err) {
+        insertAll = null; // prepared against a schema that may have changed: prepare again next time
+        throw err;
+      }
+    },
+    close: async () => {},
+  };
+}
+
+function threadWriter(file: string): CallLogWriter {
+  const pending = new Map<number, { resolve(): void; reject(err: Error): void }>();
+  let nextId = 0;
+  let worker: Worker | null = null;
+  const start = (): Worker => {
+    const w = new Worker(new URL('./call-log-worker.mjs', import.meta.url), {
+      workerData: { file, columns: COLUMNS() },
+    });
+    w.on('message', (m: { id: number; ok: boolean; message?: string }) => {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (pending.size === 0) w.unref();
+      if (m.ok) p?.resolve();
+      else p?.reject(new Error(m.message));
+    });
+    // A dead worker fails what it held; the next batch starts a new one.
+    const fail = (err: Error) => {
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+      if (worker === w) worker = null;
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`call-log writer thread exited with ${code}`)));
+    w.unref();
+    return w;
+  };
+  return {
+    write(rows) {
+      worker ??= start();
+      const id = nextId++;
+      // Referenced only while a batch is in flight: it keeps a draining process alive, never an idle one.
+      worker.ref();
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker!.postMessage({ id, rows });
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export interface Store {
   dialect: Dialect;
   /** The raw SQLite handle, for the call-log writer's prepared statement; absent on PostgreSQL. */
   sqlite?: SqliteDatabase.Database;
+  /** The SQLite file, when it is one (not `:memory:`), so another connection can write to it. */
+  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -28,9 +30,16 @@ export function openStore(url: string): Store {
     // WAL lets the admin API read while the call-log writer commits; busy_timeout covers two processes on one file.
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
+    database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-    return { db, dialect: 'sqlite', sqlite: database, close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'sqlite',
+      sqlite: database,
+      ...(file === ':memory:' ? {} : { sqliteFile: file }),
+      close: () => db.destroy(),
+    };
   }
   const pool = new pg.Pool({
     connectionString: url,
