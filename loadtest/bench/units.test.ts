@@ -197,7 +197,7 @@ describe('rows and verdicts', () => {
       verdicts,
     });
     expect(text).toMatch(/^keyed +6000 +1\.00 +3\.00 +4\.00 +2 +0\.30 +0\.15$/m);
-    expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 5 ms +6 ms +MISSED$/m);
+    expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 2 ms +6 ms +MISSED$/m);
     expect(text).toContain('gateway RSS over 60 s (MiB): 80 → 85 → 95.5 → 100; V8 heap used 30 → 31.5 MiB');
     expect(text).toMatch(/^ai-gateway +100 +2 +1\.00 +600\.00 +601\.00 +185\.0 +175\.0 +41$/m);
     expect(text).toContain('gateway added time to first token (p95): 578 ms');
