@@ -6,33 +6,17 @@ import { openStore, type Store } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { sqliteDatabase } from '../test-support/stores.js';
 import { CallLogQueue, callLogWriter, toRow } from './call-log-queue.js';
-import type { CallRecord } from './call-record.js';
+import { blankRecord, type CallRecord } from './call-record.js';
 
 let store: Store;
 afterEach(async () => store?.close());
 
 const record = (n: number): CallRecord => ({
+  ...blankRecord,
   ts: 1_800_000_000_000 + n,
   requestId: `q${n}`,
-  tenantId: null,
-  apiId: null,
-  appId: null,
-  appTenantId: null,
-  subscriptionId: null,
-  method: 'GET',
-  path: '/',
   status: 200,
   latencyMs: 1,
-  upstreamLatencyMs: null,
-  bytesIn: 0,
-  bytesOut: 0,
-  clientIp: null,
-  errorKind: null,
-  model: null,
-  promptTokens: null,
-  completionTokens: null,
-  costUsd: null,
-  attempts: null,
 });
 
 it('bounds the queue during a store fault and writes what it kept once the store is back', async () => {

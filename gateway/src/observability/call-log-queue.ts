@@ -3,7 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Store } from '../store/db.js';
-import type { CallRecord } from './call-record.js';
+import { blankRecord, type CallRecord } from './call-record.js';
 
 export type CallLogRow = ReturnType<typeof toRow>;
 
@@ -65,7 +65,7 @@ export function callLogWriter(store: Store): CallLogWriter {
   };
 }
 
-const COLUMNS = () => Object.keys(toRow(SAMPLE));
+const COLUMNS = () => Object.keys(toRow(blankRecord));
 
 function inlineWriter(db: SqliteDatabase.Database): CallLogWriter {
   let insertAll: ((rows: CallLogRow[]) => void) | null = null;
@@ -136,30 +136,6 @@ function threadWriter(file: string): CallLogWriter {
     },
   };
 }
-
-const SAMPLE: CallRecord = {
-  ts: 0,
-  requestId: '',
-  tenantId: null,
-  apiId: null,
-  appId: null,
-  appTenantId: null,
-  subscriptionId: null,
-  method: 'GET',
-  path: '/',
-  status: 0,
-  latencyMs: 0,
-  upstreamLatencyMs: null,
-  bytesIn: 0,
-  bytesOut: 0,
-  clientIp: null,
-  errorKind: null,
-  model: null,
-  promptTokens: null,
-  completionTokens: null,
-  costUsd: null,
-  attempts: null,
-};
 
 export class CallLogQueue {
   #queue: CallRecord[] = [];

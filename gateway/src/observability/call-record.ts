@@ -37,3 +37,28 @@ export interface AiAttempt {
 }
 
 export type CallRecorder = (record: CallRecord) => void;
+
+/** A record with every optional field empty: a base for tests and for deriving the column list. */
+export const blankRecord: Readonly<CallRecord> = Object.freeze({
+  ts: 0,
+  requestId: '',
+  tenantId: null,
+  apiId: null,
+  appId: null,
+  appTenantId: null,
+  subscriptionId: null,
+  method: 'GET',
+  path: '/',
+  status: 0,
+  latencyMs: 0,
+  upstreamLatencyMs: null,
+  bytesIn: 0,
+  bytesOut: 0,
+  clientIp: null,
+  errorKind: null,
+  model: null,
+  promptTokens: null,
+  completionTokens: null,
+  costUsd: null,
+  attempts: null,
+});
