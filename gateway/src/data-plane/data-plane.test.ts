@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { seedAiApi } from '../test-support/ai-fixtures.js';
 import {
   type Echo,
   json,
@@ -372,5 +373,17 @@ describe('WebSocket', () => {
     ws!.send('hello');
     expect(await reply).toBe('hello');
     ws!.close();
+  });
+
+  it('refuses an upgrade to an API the gateway answers itself (kind ai)', async () => {
+    const ai = await seedAiApi(gw, { tenantId: seeded.tenantId, kind: 'ai', basePath: '/ws-ai' });
+    const refused = await open(`${gw.url.replace('http', 'ws')}/ws-ai/chat/completions`, {
+      'x-api-key': ai.key,
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body!)).toMatchObject({
+      code: 'bad_request',
+      detail: 'this API is served by the gateway itself and takes no WebSocket upgrade',
+    });
   });
 });

@@ -15,6 +15,7 @@ import type { Step } from './call.js';
 import { newCall } from './handler.js';
 
 const NOT_WEBSOCKET = 'only WebSocket upgrades are supported';
+const NOT_TUNNELLED = 'this API is served by the gateway itself and takes no WebSocket upgrade';
 const UPGRADE_BODY = 'an upgrade request may not carry a body';
 const NO_TARGET = 'this API has no upstream target';
 
@@ -59,6 +60,8 @@ export function createUpgradeHandler(options: WebSocketOptions) {
       if (hasRequestBody(req.headers)) throw new GatewayError('bad_request', UPGRADE_BODY);
       for (const step of options.steps) await step(call);
       const api = call.api!;
+      // AI and prompt APIs are answered by the gateway itself; there is no upstream to tunnel to.
+      if (api.kind !== 'rest') throw new GatewayError('bad_request', NOT_TUNNELLED);
       const target = options.upstreams.pick(api);
       if (!target) throw new GatewayError('upstream_unavailable', NO_TARGET);
       const headers = upstreamRequestHeaders(req.headers, {
