@@ -246,6 +246,20 @@ describe.each(storeKinds)('admin resources on %s', (kind) => {
     expect(await storeState(fx.gateway.store)).toEqual(before);
   });
 
+  it('checks the settings against the new kind when only the kind changes', async () => {
+    const api = await tenant.client.ok(
+      'POST',
+      `${V1}/apis`,
+      restApi({ basePath: '/kind-change', settings: { cors: { origins: ['https://app.example'] } } }),
+    );
+    const before = await storeState(fx.gateway.store);
+    const res = await tenant.client.request('PATCH', `${V1}/apis/${api.id}`, { kind: 'prompt' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('settings.model');
+    expect(await storeState(fx.gateway.store)).toEqual(before);
+  });
+
   it('every successful write bumps the config version once', async () => {
     const before = (await storeState(fx.gateway.store)).config_version;
     await tenant.client.ok('POST', `${V1}/apps`, { name: 'versioned' });

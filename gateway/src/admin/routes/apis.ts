@@ -145,7 +145,8 @@ export const apiRoutes: RouteDef[] = [
         async (trx) => {
           const current = await ownApi(trx, principal, params.id);
           const api: Api = { ...current, ...body, updatedAt: nowIso() };
-          if (body.settings) api.settings = checkSettings(api.kind, body.settings);
+          // Settings are checked against the API's kind after the patch, also when only the kind changed.
+          if (body.settings || body.kind !== undefined) api.settings = checkSettings(api.kind, api.settings);
           checkKindRules(api);
           await assertRouteFree(trx, api);
           await updateApi(trx, api);
