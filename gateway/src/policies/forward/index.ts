@@ -146,18 +146,8 @@ interface ExchangeRequest {
  * resolves with how the body ended.
  */
 function exchange(call: Call, target: ResolvedTarget, request: ExchangeRequest): Promise<ExchangeOutcome> {
-  const { res } = call;
   const api = call.api!;
-  const sentAt = performance.now();
   return new Promise<ExchangeOutcome>((resolve, reject) => {
-    let controller: Dispatcher.DispatchController | null = null;
-    let started = false;
-    const resume = () => controller?.resume();
-    call.onClientGone = () => controller?.abort(new ClientGone());
-    const settle = () => {
-      call.onClientGone = null;
-      res.off('drain', resume);
-    };
     target.pool.dispatch(
       {
         method: request.method as Dispatcher.HttpMethod,
@@ -167,49 +157,98 @@ function exchange(call: Call, target: ResolvedTarget, request: ExchangeRequest):
         headersTimeout: api.timeoutMs,
         bodyTimeout: api.timeoutMs,
       },
-      {
-        onRequestStart(c) {
-          controller = c;
-          if (call.clientGone) c.abort(new ClientGone());
-        },
-        onResponseStart(c, statusCode, upstreamHeaders) {
-          if (statusCode < 200) return; // 1xx: informational, the final answer follows
-          call.upstreamLatencyMs = performance.now() - sentAt;
-          try {
-            res.writeHead(
-              statusCode,
-              clientResponseHeaders(
-                upstreamHeaders,
-                { ...call.responseHeaders, 'x-request-id': call.requestId },
-                api.settings.cors !== undefined,
-              ),
-            );
-          } catch (err) {
-            // A header node refuses to write (bad characters): nothing was sent, answer 502.
-            c.abort(err as Error);
-            return;
-          }
-          started = true;
-          res.on('drain', resume);
-        },
-        onResponseData(c, chunk) {
-          call.bytesOut += chunk.length;
-          if (!res.write(chunk)) c.pause();
-        },
-        onResponseEnd() {
-          settle();
-          res.end();
-          resolve('complete');
-        },
-        onResponseError(_c, err) {
-          settle();
-          if (!started) return reject(call.clientGone ? new ClientGone() : err);
-          res.destroy();
-          resolve(call.clientGone || err instanceof ClientGone ? 'client_gone' : 'cut');
-        },
-      },
+      new ExchangeHandler(call, resolve, reject),
     );
   });
+}
+
+/**
+ * The dispatch handler of one exchange. undici keeps finished requests (and so their handlers) in a
+ * connection's queue until it compacts it, which can be seconds under light load: every reference to the
+ * call is dropped when the exchange ends, so the call's objects die young instead of being promoted.
+ */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  #call: Call | null;
+  #resolve: ((outcome: ExchangeOutcome) => void) | null;
+  #reject: ((err: Error) => void) | null;
+  #controller: Dispatcher.DispatchController | null = null;
+  #started = false;
+  readonly #sentAt = performance.now();
+  readonly #resume = () => this.#controller?.resume();
+
+  constructor(call: Call, resolve: (outcome: ExchangeOutcome) => void, reject: (err: Error) => void) {
+    this.#call = call;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    call.onClientGone = () => this.#controller?.abort(new ClientGone());
+  }
+
+  onRequestStart(c: Dispatcher.DispatchController): void {
+    this.#controller = c;
+    if (this.#call?.clientGone) c.abort(new ClientGone());
+  }
+
+  onResponseStart(
+    c: Dispatcher.DispatchController,
+    statusCode: number,
+    upstreamHeaders: Record<string, string | string[] | undefined>,
+  ): void {
+    const call = this.#call;
+    if (!call || statusCode < 200) return; // 1xx: informational, the final answer follows
+    call.upstreamLatencyMs = performance.now() - this.#sentAt;
+    try {
+      call.res.writeHead(
+        statusCode,
+        clientResponseHeaders(
+          upstreamHeaders,
+          { ...call.responseHeaders, 'x-request-id': call.requestId },
+          call.api!.settings.cors !== undefined,
+        ),
+      );
+    } catch (err) {
+      // A header node refuses to write (bad characters): nothing was sent, answer 502.
+      c.abort(err as Error);
+      return;
+    }
+    this.#started = true;
+    call.res.on('drain', this.#resume);
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    const call = this.#call;
+    if (!call) return;
+    call.bytesOut += chunk.length;
+    if (!call.res.write(chunk)) c.pause();
+  }
+
+  onResponseEnd(): void {
+    const call = this.#call;
+    const resolve = this.#resolve;
+    if (!call || !resolve) return;
+    this.#release(call);
+    call.res.end();
+    resolve('complete');
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    const call = this.#call;
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (!call || !resolve || !reject) return;
+    this.#release(call);
+    if (!this.#started) return reject(call.clientGone ? new ClientGone() : err);
+    call.res.destroy();
+    resolve(call.clientGone || err instanceof ClientGone ? 'client_gone' : 'cut');
+  }
+
+  #release(call: Call): void {
+    call.onClientGone = null;
+    call.res.off('drain', this.#resume);
+    this.#call = null;
+    this.#resolve = null;
+    this.#reject = null;
+    this.#controller = null;
+  }
 }
 
 class ClientGone extends Error {
