@@ -236,7 +236,10 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     const reject = this.#reject;
     if (!call || !resolve || !reject) return;
     this.#release(call);
-    if (!this.#started) return reject(call.clientGone ? new ClientGone() : err);
+    if (!this.#started) {
+      reject(call.clientGone ? new ClientGone() : err);
+      return;
+    }
     call.res.destroy();
     resolve(call.clientGone || err instanceof ClientGone ? 'client_gone' : 'cut');
   }
