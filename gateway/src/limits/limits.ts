@@ -53,62 +53,49 @@ export function rateCounter(
 
 /** The tenant-wide cap: counted per consumer tenant across all of its apps and subscriptions. */
 export function tenantCounters(tenantId: string, limits: TenantLimits, now: number): Counter[] {
-  const counters: Counter[] = requestQuotaCounters(`tenant:${tenantId}`, limits.quota ?? null, now).map(
-    (c) => ({
-      ...c,
-      reason:
-        c.reason === limitReasons.requestsPerDay ? limitReasons.tenantPerDay : limitReasons.tenantPerMonth,
-    }),
-  );
-  if (limits.rateLimit)
-    counters.unshift(rateCounter(`tenant:${tenantId}`, limits.rateLimit, limitReasons.tenantRate));
+  const scope = `tenant:${tenantId}`;
+  const counters = calendarCounters(now, [
+    { prefix: 'qd', scope, limit: limits.quota?.requestsPerDay, reason: limitReasons.tenantPerDay },
+    { prefix: 'qm', scope, limit: limits.quota?.requestsPerMonth, reason: limitReasons.tenantPerMonth },
+  ]);
+  if (limits.rateLimit) counters.unshift(rateCounter(scope, limits.rateLimit, limitReasons.tenantRate));
   return counters;
 }
 
 export function requestQuotaCounters(scope: string, quota: Quota | null, now: number): Counter[] {
-  const counters: Counter[] = [];
-  if (quota?.requestsPerDay) {
-    const w = dayWindow(now);
-    counters.push({
-      reason: limitReasons.requestsPerDay,
-      key: `qd:${scope}:${w.id}`,
-      limit: quota.requestsPerDay,
-      durationSec: 86400,
-      secondsLeft: w.secondsLeft,
-    });
-  }
-  if (quota?.requestsPerMonth) {
-    const w = monthWindow(now);
-    counters.push({
-      reason: limitReasons.requestsPerMonth,
-      key: `qm:${scope}:${w.id}`,
-      limit: quota.requestsPerMonth,
-      durationSec: 31 * 86400,
-      secondsLeft: w.secondsLeft,
-    });
-  }
-  return counters;
+  return calendarCounters(now, [
+    { prefix: 'qd', scope, limit: quota?.requestsPerDay, reason: limitReasons.requestsPerDay },
+    { prefix: 'qm', scope, limit: quota?.requestsPerMonth, reason: limitReasons.requestsPerMonth },
+  ]);
 }
 
 export function tokenQuotaCounters(scope: string, quota: Quota | null, now: number): Counter[] {
+  return calendarCounters(now, [
+    { prefix: 'td', scope, limit: quota?.tokensPerDay, reason: limitReasons.tokensPerDay },
+    { prefix: 'tm', scope, limit: quota?.tokensPerMonth, reason: limitReasons.tokensPerMonth },
+  ]);
+}
+
+interface CalendarQuota {
+  /** `qd`/`td` (day) or `qm`/`tm` (month): the second letter picks the window. */
+  prefix: 'qd' | 'qm' | 'td' | 'tm';
+  scope: string;
+  limit: number | null | undefined;
+  reason: LimitReason;
+}
+
+/** Day and month counters whose key names the UTC window, so they reset with the calendar. */
+function calendarCounters(now: number, quotas: CalendarQuota[]): Counter[] {
   const counters: Counter[] = [];
-  if (quota?.tokensPerDay) {
-    const w = dayWindow(now);
+  for (const q of quotas) {
+    if (!q.limit) continue;
+    const daily = q.prefix.endsWith('d');
+    const w = daily ? dayWindow(now) : monthWindow(now);
     counters.push({
-      reason: limitReasons.tokensPerDay,
-      key: `td:${scope}:${w.id}`,
-      limit: quota.tokensPerDay,
-      durationSec: 86400,
-      secondsLeft: w.secondsLeft,
-    });
-  }
-  if (quota?.tokensPerMonth) {
-    const w = monthWindow(now);
-    counters.push({
-      reason: limitReasons.tokensPerMonth,
-      key: `tm:${scope}:${w.id}`,
-      limit: quota.tokensPerMonth,
-      durationSec: 31 * 86400,
+      reason: q.reason,
+      key: `${q.prefix}:${q.scope}:${w.id}`,
+      limit: q.limit,
+      durationSec: daily ? 86400 : 31 * 86400,
       secondsLeft: w.secondsLeft,
     });
   }
