@@ -55,16 +55,22 @@ function familyOf(address: string): 'ipv4' | 'ipv6' {
 }
 
 /** Returns a checker: the reason a target URL is refused, or null when it may be used. */
-export function createSsrfGuard(options: SsrfGuardOptions): (url: string) => string | null {
+/** UPSTREAM_ALLOW split into host names and a block list of addresses and CIDRs. */
+function parseAllow(allow: readonly string[]): { allowedNames: Set<string>; allowed: BlockList } {
   const allowedNames = new Set<string>();
   const allowed = new BlockList();
-  for (const entry of options.allow) {
+  for (const entry of allow) {
     const [address, prefix] = entry.split('/');
     if (address && isIP(address)) {
       const family = familyOf(address);
       allowed.addSubnet(address, prefix ? Number(prefix) : family === 'ipv4' ? 32 : 128, family);
     } else allowedNames.add(entry);
   }
+  return { allowedNames, allowed };
+}
+
+export function createSsrfGuard(options: SsrfGuardOptions): (url: string) => string | null {
+  const { allowedNames, allowed } = parseAllow(options.allow);
   // Every address of this host's interfaces reaches the gateway when it listens on all of them.
   const own = new Set<string>([options.host.toLowerCase()]);
   for (const list of Object.values(networkInterfaces()))
@@ -108,14 +114,7 @@ type LookupCallback = (
  * check cannot see (DNS can change after the API was saved). Entries of UPSTREAM_ALLOW pass.
  */
 export function guardedLookup(allow: readonly string[], resolve: typeof dnsLookup = dnsLookup) {
-  const allowedNames = new Set(allow.filter((e) => !isIP(e.split('/')[0] ?? '')));
-  const allowed = new BlockList();
-  for (const entry of allow) {
-    const [address, prefix] = entry.split('/');
-    if (!address || !isIP(address)) continue;
-    const family = familyOf(address);
-    allowed.addSubnet(address, prefix ? Number(prefix) : family === 'ipv4' ? 32 : 128, family);
-  }
+  const { allowedNames, allowed } = parseAllow(allow);
   const forbidden = (ip: string) => !allowed.check(ip, familyOf(ip)) && FORBIDDEN.check(ip, familyOf(ip));
 
   return function lookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
