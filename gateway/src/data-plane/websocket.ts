@@ -7,7 +7,7 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { GatewayError } from '../errors/gateway-error.js';
 import { sendProblem, toGatewayError } from '../errors/problem.js';
 import type { Logger } from '../observability/logger.js';
-import { upstreamRequestHeaders } from '../policies/forward/headers.js';
+import { upstreamHeadersOf } from '../policies/forward/headers.js';
 import { hasRequestBody, upstreamPath } from '../policies/forward/index.js';
 import type { Upstreams } from '../policies/forward/upstreams.js';
 import type { SnapshotHolder } from '../snapshot/holder.js';
@@ -64,16 +64,7 @@ export function createUpgradeHandler(options: WebSocketOptions) {
       if (api.kind !== 'rest') throw new GatewayError('bad_request', NOT_TUNNELLED);
       const target = options.upstreams.pick(api);
       if (!target) throw new GatewayError('upstream_unavailable', NO_TARGET);
-      const headers = upstreamRequestHeaders(req.headers, {
-        requestId: call.requestId,
-        forwardedFor: call.forwardedFor,
-        proto: 'http',
-        dropAuthorization: api.auth === 'key' && req.headers['x-api-key'] === undefined,
-        identity:
-          call.app && call.subscription
-            ? { tenant: call.app.tenantId, app: call.app.id, subscription: call.subscription.id }
-            : null,
-      });
+      const headers = upstreamHeadersOf(call);
       // The handshake needs its own hop-by-hop pair back; everything else is the cleaned set.
       req.headers = { ...headers, connection: 'Upgrade', upgrade: 'websocket' } as IncomingMessage['headers'];
       req.url = upstreamPath(call, target);

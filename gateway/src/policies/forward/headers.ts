@@ -1,6 +1,7 @@
 // Header rewriting between client and upstream: hop-by-hop headers go (RFC 9110 §7.6.1), the gateway's own
 // headers are set, and what only the gateway should see (the API key, identity spoofing) never leaves it.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Call } from '../../data-plane/call.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -92,4 +93,18 @@ export function clientResponseHeaders(
   }
   for (const name in extra) out[name] = extra[name];
   return out;
+}
+
+/** The upstream headers of a call, for forwarding and for WebSocket upgrades alike. */
+export function upstreamHeadersOf(call: Call): Record<string, string | string[]> {
+  const { req, api, app, subscription } = call;
+  return upstreamRequestHeaders(req.headers, {
+    requestId: call.requestId,
+    forwardedFor: call.forwardedFor,
+    proto: 'http',
+    // The key came in Authorization when there was no x-api-key: it is the client's secret, not passed on.
+    dropAuthorization: api!.auth === 'key' && req.headers['x-api-key'] === undefined,
+    identity:
+      app && subscription ? { tenant: app.tenantId, app: app.id, subscription: subscription.id } : null,
+  });
 }

@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { Call, Step } from '../../data-plane/call.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { BodyLimitExceeded, LimitedBody, tooLarge } from '../body-limit/index.js';
-import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { clientResponseHeaders, upstreamHeadersOf } from './headers.js';
 import type { ResolvedTarget, Upstreams } from './upstreams.js';
 
 const NO_TARGET = 'this API has no upstream target';
@@ -74,16 +74,7 @@ export function forward(upstreams: Upstreams): Step {
       req.pipe(body);
     }
     const retryable = !withBody && IDEMPOTENT.has(method);
-    const headers = upstreamRequestHeaders(req.headers, {
-      requestId: call.requestId,
-      forwardedFor: call.forwardedFor,
-      proto: 'http',
-      dropAuthorization: api.auth === 'key' && req.headers['x-api-key'] === undefined,
-      identity:
-        call.app && call.subscription
-          ? { tenant: call.app.tenantId, app: call.app.id, subscription: call.subscription.id }
-          : null,
-    });
+    const headers = upstreamHeadersOf(call);
 
     const tried = new Set<ResolvedTarget>();
     for (let attempt = 0; ; attempt++) {
