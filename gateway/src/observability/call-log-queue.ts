@@ -65,15 +65,16 @@ export function callLogWriter(store: Store): CallLogWriter {
   };
 }
 
-const COLUMNS = () => Object.keys(toRow(blankRecord));
+/** The one INSERT for a call-log row, with named parameters; the inline and the thread writer both run it. */
+export function insertCallLogSql(): string {
+  const columns = Object.keys(toRow(blankRecord));
+  return `insert into call_logs (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`;
+}
 
 function inlineWriter(db: SqliteDatabase.Database): CallLogWriter {
   let insertAll: ((rows: CallLogRow[]) => void) | null = null;
   const prepare = () => {
-    const columns = COLUMNS();
-    const insert = db.prepare(
-      `insert into call_logs (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`,
-    );
+    const insert = db.prepare(insertCallLogSql());
     return db.transaction((rows: CallLogRow[]) => {
       for (const row of rows) insert.run(row);
     });
@@ -98,7 +99,7 @@ function threadWriter(file: string): CallLogWriter {
   let worker: Worker | null = null;
   const start = (): Worker => {
     const w = new Worker(new URL('./call-log-worker.mjs', import.meta.url), {
-      workerData: { file, columns: COLUMNS() },
+      workerData: { file, sql: insertCallLogSql() },
     });
     w.on('message', (m: { id: number; ok: boolean; message?: string }) => {
       const p = pending.get(m.id);

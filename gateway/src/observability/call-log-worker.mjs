@@ -9,13 +9,11 @@ db.pragma('journal_mode = WAL');
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
 
-const columns = workerData.columns;
 let insertAll = null;
 
 function prepare() {
-  const insert = db.prepare(
-    `insert into call_logs (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`,
-  );
+  // The statement comes from call-log-queue.ts (insertCallLogSql), so the columns are defined in one place.
+  const insert = db.prepare(workerData.sql);
   return db.transaction((rows) => {
     for (const row of rows) insert.run(row);
   });
