@@ -1,9 +1,12 @@
 // Turns route definitions into express handlers: authenticate → check the caller → read JSON → validate → run.
 import type express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { actorOf } from '../audit/actor.js';
+import { runAudited } from '../audit/scope.js';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Authenticate } from './auth.js';
+import { beforeLoader } from './before-state.js';
 import type { Principal } from './principal.js';
 import { ADMIN_PREFIX, type RouteDef } from './route.js';
 import { parseOr400, readJsonBody } from './validation.js';
@@ -37,6 +40,9 @@ export function mountRoutes(
     const chain: RequestHandler[] = [];
     if (route.who !== 'public') chain.push(auth, requireCaller(route));
     if (route.body) chain.push(readJsonBody);
+    // Every authenticated write is audited (audit/scope.ts); reads are not.
+    const audited = route.method !== 'get' && route.who !== 'public';
+    const loadBefore = beforeLoader(route, routes);
     chain.push(async function handle(req, res) {
       const input = {
         ctx,
@@ -46,7 +52,21 @@ export function mountRoutes(
         query: route.query ? parseOr400(route.query, req.query, 'query') : undefined,
         body: route.body ? parseOr400(route.body, req.body, 'body') : undefined,
       };
-      const result = await route.handler(input as never);
+      const result = audited
+        ? await runAudited(
+            {
+              actor: actorOf(input.principal),
+              action: route.operationId,
+              method: req.method,
+              path: req.path,
+              ip: req.ip ?? null,
+              requestId: String(res.getHeader('x-request-id') ?? '') || null,
+              before: await loadBefore(ctx, req, input.principal),
+              params: req.params as Record<string, string>,
+            },
+            () => route.handler(input as never),
+          )
+        : await route.handler(input as never);
       if (route.response.status === 204) res.status(204).end();
       else res.status(route.response.status).json(result);
     });

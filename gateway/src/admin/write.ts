@@ -1,6 +1,7 @@
 // The one way the admin API writes: a transaction that also bumps the config version, then this replica's
 // snapshot reloads before the response, so a client that got 2xx can call the data plane at once.
 import type { Transaction } from 'kysely';
+import { auditWrite } from '../audit/scope.js';
 import type { GatewayContext } from '../context.js';
 import { bumpConfigVersion } from '../store/config-version.js';
 import { storeError } from '../store/repos/store-errors.js';
@@ -20,7 +21,10 @@ export async function write<T>(
       // Bump first: on PostgreSQL the row lock on config_version serializes admin writes across replicas, so
       // the check-then-insert rules below (one live subscription per app and API…) cannot race.
       await bumpConfigVersion(trx);
-      return work(trx);
+      const done = await work(trx);
+      // In the same transaction: a change and its audit row commit or roll back together.
+      await auditWrite(trx, done);
+      return done;
     });
   } catch (err) {
     throw storeError(err, conflict);

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { storeKinds, type TestDatabase, testDatabase } from '../test-support/stores.js';
-import { decodeCursor, listCallLogs } from './logs.js';
+import { decodeCursor } from './keyset.js';
+import { listCallLogs } from './logs.js';
 import { percentile, usage } from './usage.js';
 
 const T0 = Date.UTC(2026, 10, 26, 10, 0, 0);

@@ -3,12 +3,14 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as core from './migrations/001-core.js';
 import * as ai from './migrations/002-ai.js';
 import * as tenantLimits from './migrations/003-tenant-limits.js';
+import * as audit from './migrations/004-audit.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
 export const migrations: Record<string, Migration> = {
   '001-core': core,
   '002-ai': ai,
   '003-tenant-limits': tenantLimits,
+  '004-audit': audit,
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

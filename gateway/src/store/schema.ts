@@ -150,6 +150,28 @@ export interface AiModelTable {
   updated_at: string;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  ts: number;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  actor_tenant_id: string | null;
+  action: string;
+  method: string | null;
+  path: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  tenant_id: string | null;
+  app_tenant_id: string | null;
+  /** JSON, secrets redacted; null for a creation. */
+  before: string | null;
+  /** JSON, secrets redacted; null for a deletion. */
+  after: string | null;
+  ip: string | null;
+  request_id: string | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   tenant_tokens: TenantTokenTable;
@@ -163,4 +185,5 @@ export interface Database {
   ai_providers: AiProviderTable;
   ai_provider_keys: AiProviderKeyTable;
   ai_models: AiModelTable;
+  audit_log: AuditLogTable;
 }

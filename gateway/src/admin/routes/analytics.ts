@@ -1,23 +1,11 @@
 // Call logs and usage analytics, each confined to what the caller may see (its APIs and its apps).
 import { z } from 'zod';
-import { decodeCursor, listCallLogs } from '../../analytics/logs.js';
+import { listCallLogs } from '../../analytics/logs.js';
 import { groupings, intervals, usage } from '../../analytics/usage.js';
-import { GatewayError } from '../../errors/gateway-error.js';
 import { defineRoute, type RouteDef } from '../route.js';
+import { checkRange, cursorId, instant, pageFields, pageOf } from '../schemas/query.js';
 
 const tag = 'analytics';
-const BAD_CURSOR = 'cursor is not one this API returned';
-const BAD_RANGE = 'from must be before to';
-
-/** ISO 8601 or epoch milliseconds → epoch ms. */
-const instant = z
-  .string()
-  .refine(
-    (v) => /^\d{1,15}$/.test(v) || !Number.isNaN(Date.parse(v)),
-    'must be an ISO 8601 time or epoch milliseconds',
-  )
-  .transform((v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)))
-  .meta({ description: 'ISO 8601 time or epoch milliseconds' });
 
 const logsQuery = z
   .object({
@@ -29,8 +17,7 @@ const logsQuery = z
       .optional(),
     from: instant.optional(),
     to: instant.optional(),
-    cursor: z.string().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    ...pageFields(),
   })
   .strict();
 
@@ -106,13 +93,11 @@ export const analyticsRoutes: RouteDef[] = [
     response: {
       status: 200,
       description: 'A page of call-log records and the cursor of the next page (null at the end)',
-      schema: z.object({ items: z.array(logView), nextCursor: z.string().nullable() }),
+      schema: pageOf(logView),
     },
     handler: async ({ ctx, principal, query }) => {
-      const cursorId = query.cursor === undefined ? null : decodeCursor(query.cursor);
-      if (query.cursor !== undefined && cursorId === null)
-        throw new GatewayError('validation_failed', BAD_CURSOR);
-      return listCallLogs(ctx.store.db, principal, query, cursorId);
+      checkRange(query.from, query.to);
+      return listCallLogs(ctx.store.db, principal, query, cursorId(query.cursor));
     },
   }),
   defineRoute({
@@ -132,7 +117,7 @@ export const analyticsRoutes: RouteDef[] = [
     handler: async ({ ctx, principal, query }) => {
       const to = query.to ?? Date.now();
       const from = query.from ?? to - 86_400_000;
-      if (from >= to) throw new GatewayError('validation_failed', BAD_RANGE);
+      checkRange(from, to);
       return {
         items: await usage(ctx.store.db, principal, {
           groupBy: query.groupBy,

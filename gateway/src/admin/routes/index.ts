@@ -5,6 +5,7 @@ import { aiProviderRoutes } from './ai-providers.js';
 import { analyticsRoutes } from './analytics.js';
 import { apiRoutes } from './apis.js';
 import { appRoutes } from './apps.js';
+import { auditRoutes } from './audit.js';
 import { catalogRoutes } from './catalog.js';
 import { keyRoutes } from './keys.js';
 import { planRoutes } from './plans.js';
@@ -22,4 +23,5 @@ export const adminRoutes: readonly RouteDef[] = [
   ...analyticsRoutes,
   ...aiProviderRoutes,
   ...aiModelRoutes,
+  ...auditRoutes,
 ];
