@@ -56,14 +56,22 @@ function format(event: SseEvent): string {
 
 /**
  * Plays a stream plan: waits `firstTokenMs` before the first delta and `interTokenMs` before each next one.
- * With `failAfterTokens`, the connection is destroyed once that many deltas (or all of them) are out.
+ * With `failAfterTokens`, the connection is destroyed once that many deltas (or all of them) are out; with
+ * `pauseAfterTokens`, the stream is held after that many deltas (if it has more) until released.
  * Returns early, writing nothing more, when the client goes away.
  */
 export async function playStream(
   res: http.ServerResponse,
   plan: StreamPlan,
-  timing: { firstTokenMs: number; interTokenMs: number; failAfterTokens: number | undefined },
+  timing: {
+    firstTokenMs: number;
+    interTokenMs: number;
+    failAfterTokens: number | undefined;
+    pauseAfterTokens: number | undefined;
+  },
   wait: (ms: number) => Promise<boolean>,
+  /** Holds the stream until released; false when the client left meanwhile. */
+  pause: () => Promise<boolean>,
 ): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   let flushed: Promise<void> = Promise.resolve();
@@ -74,6 +82,7 @@ export async function playStream(
   const failAt = timing.failAfterTokens;
   const count = failAt === undefined ? plan.deltas.length : Math.min(failAt, plan.deltas.length);
   for (let i = 0; i < count; i++) {
+    if (i === timing.pauseAfterTokens && !(await pause())) return;
     if (!(await wait(i === 0 ? timing.firstTokenMs : timing.interTokenMs))) return;
     send(plan.deltas[i]!);
   }

@@ -233,3 +233,36 @@ describe('timing knobs', () => {
     await expect.poll(() => aborted).toEqual([60000]);
   });
 });
+
+describe('pausing mid-stream', () => {
+  it('holds streams after N deltas until POST /mock/release, and counts them', async () => {
+    const url = await startMock();
+    const headers = { 'x-mock-pause-after-tokens': '1' };
+    const answers = [
+      call(`${url}/v1/chat/completions`, { body: { ...CHAT, stream: true }, headers }),
+      call(`${url}/v1/messages`, { body: { ...MESSAGES, stream: true }, headers: { ...ANTHROPIC, ...headers } }),
+    ];
+    await expect.poll(async () => JSON.parse((await call(`${url}/mock/paused`)).text)).toEqual({ paused: 2 });
+    const released = await call(`${url}/mock/release`, { method: 'POST' });
+    expect([released.status, JSON.parse(released.text)]).toEqual([200, { released: 2 }]);
+    const [openai, anthropic] = await Promise.all(answers);
+    expect(events(openai!.text).at(-1)).toEqual({ data: '[DONE]' });
+    expect(events(anthropic!.text).at(-1)?.event).toBe('message_stop');
+    expect(JSON.parse((await call(`${url}/mock/paused`)).text)).toEqual({ paused: 0 });
+  });
+
+  it('lets a held stream go when its client leaves', async () => {
+    const url = await startMock();
+    const controller = new AbortController();
+    const res = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ ...CHAT, stream: true }),
+      headers: { 'x-mock-pause-after-tokens': '0' },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(async () => JSON.parse((await call(`${url}/mock/paused`)).text)).toEqual({ paused: 1 });
+    controller.abort();
+    await expect.poll(async () => JSON.parse((await call(`${url}/mock/paused`)).text)).toEqual({ paused: 0 });
+  });
+});

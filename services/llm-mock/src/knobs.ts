@@ -16,6 +16,8 @@ export interface Knobs {
   retryAfterSeconds: number;
   /** Break the connection after this many text deltas (streaming), or without any response (non-streaming). */
   failAfterTokens: number | undefined;
+  /** Streaming: hold the stream after this many text deltas until `POST /mock/release`. */
+  pauseAfterTokens: number | undefined;
 }
 
 const whole = (min: number, max: number) =>
@@ -44,6 +46,11 @@ export const KNOBS = {
     env: 'MOCK_FAIL_AFTER_TOKENS',
     parse: whole(0, 1_000_000),
   },
+  pauseAfterTokens: {
+    header: 'x-mock-pause-after-tokens',
+    env: 'MOCK_PAUSE_AFTER_TOKENS',
+    parse: whole(0, 1_000_000),
+  },
 } as const;
 
 export const DEFAULT_KNOBS: Readonly<Knobs> = Object.freeze({
@@ -54,6 +61,7 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = Object.freeze({
   status: undefined,
   retryAfterSeconds: 1,
   failAfterTokens: undefined,
+  pauseAfterTokens: undefined,
 });
 
 /** The same limits for knobs given as numbers (server options), unknown keys rejected. */
@@ -65,6 +73,7 @@ export const knobsOptionSchema = z.strictObject({
   status: z.int().min(400).max(599).optional(),
   retryAfterSeconds: z.int().min(0).max(86_400).optional(),
   failAfterTokens: z.int().min(0).max(1_000_000).optional(),
+  pauseAfterTokens: z.int().min(0).max(1_000_000).optional(),
 });
 
 /**

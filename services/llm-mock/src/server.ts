@@ -8,6 +8,7 @@ import { playStream, readJson, type Sleep, writeJson } from './http-io.js';
 import { DEFAULT_KNOBS, type Knobs, knobsOptionSchema, readKnobs } from './knobs.js';
 import { type Completion, complete } from './model.js';
 import * as openai from './openai.js';
+import { Pauses } from './pauses.js';
 
 export type { Sleep } from './http-io.js';
 export type { Knobs } from './knobs.js';
@@ -51,6 +52,8 @@ const ENDPOINTS: Record<string, 'GET' | 'POST'> = {
   '/v1/chat/completions': 'POST',
   '/v1/messages': 'POST',
   '/v1/models': 'GET',
+  '/mock/paused': 'GET',
+  '/mock/release': 'POST',
 };
 
 function header(req: http.IncomingMessage, name: string): string | undefined {
@@ -87,6 +90,7 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
   const now = parsed.now ?? Date.now;
   const sleep: Sleep = parsed.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
   let started = 0;
+  const pauses = new Pauses();
 
   function authenticate(req: http.IncomingMessage, provider: Provider): void {
     if (keys.size === 0) return;
@@ -151,6 +155,9 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
     if (req.method !== method) {
       throw new LlmMockError(405, `${path} accepts ${method} only`, { headers: { allow: method } });
     }
+    // The test's controls over held streams (x-mock-pause-after-tokens): no key, as /healthz.
+    if (path === '/mock/paused') return writeJson(res, 200, { paused: pauses.count });
+    if (path === '/mock/release') return writeJson(res, 200, { released: pauses.releaseAll() });
     authenticate(req, provider);
     if (path === '/v1/messages' && header(req, 'anthropic-version') === undefined) {
       throw new LlmMockError(400, 'anthropic-version: header is required');
@@ -165,6 +172,7 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
       if (ms > 0) await sleep(ms, closed.signal).catch(() => {});
       return !closed.signal.aborted;
     };
+    const pause = () => pauses.hold(closed.signal);
 
     if (path === '/v1/models') {
       if (!(await beforeAnswer(knobs, wait))) return;
@@ -189,7 +197,7 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
       if (!request.stream)
         return answerWhole(res, openai.chatCompletion(meta, completion), completion, knobs, wait);
       const includeUsage = request.stream_options?.include_usage === true;
-      return playStream(res, openai.chatStream(meta, completion, includeUsage), knobs, wait);
+      return playStream(res, openai.chatStream(meta, completion, includeUsage), knobs, wait, pause);
     }
     const request = parseRequest(anthropic.messagesRequestSchema, body);
     if (!(await beforeAnswer(knobs, wait))) return;
@@ -197,7 +205,7 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
     const meta = { id: `msg_mock_${++started}`, model: request.model };
     if (!request.stream)
       return answerWhole(res, anthropic.message(meta, completion), completion, knobs, wait);
-    return playStream(res, anthropic.messageStream(meta, completion), knobs, wait);
+    return playStream(res, anthropic.messageStream(meta, completion), knobs, wait, pause);
   }
 
   return http.createServer((req, res) => {
