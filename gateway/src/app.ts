@@ -138,7 +138,13 @@ export async function startGateway(
     },
   };
   // SECRET_KEY seals provider keys; without it ADMIN_TOKEN does (docs/ai.md explains the trade-off).
-  const ai = aiGateway({ ...rateLimit, secret: env.SECRET_KEY ?? env.ADMIN_TOKEN, logger, lookup });
+  const ai = aiGateway({
+    ...rateLimit,
+    secret: env.SECRET_KEY ?? env.ADMIN_TOKEN,
+    logger,
+    lookup,
+    registry: metrics.registry,
+  });
   const chain = dataPlaneChain({ upstreams, rateLimit, ai });
   const data = createDataPlane({
     snapshot,

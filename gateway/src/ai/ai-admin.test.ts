@@ -46,6 +46,7 @@ describe.each(storeKinds)('AI admin on %s', (kind) => {
       name: 'mock',
       type: 'openai',
       baseUrl: `${mock.url}/v1`,
+      maxConnections: 128,
       keys: [
         { id: expect.stringMatching(/^pk_/), hint: '…ey-1', priority: 1, createdAt: expect.any(String) },
       ],
@@ -128,6 +129,8 @@ describe.each(storeKinds)('AI admin on %s', (kind) => {
         inputPricePer1k: 0.25,
         outputPricePer1k: 0,
         fallbackModelId: null,
+        tokensPerMinute: null,
+        requestsPerMinute: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });

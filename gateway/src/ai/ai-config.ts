@@ -20,6 +20,8 @@ export interface ProviderEntry {
   type: ProviderType;
   /** Without a trailing slash: `https://api.openai.com/v1`, `https://api.anthropic.com/v1`. */
   baseUrl: string;
+  /** The cap of this provider's own connection pool. */
+  maxConnections: number;
   /** Sorted by priority, then age. */
   keys: ProviderKeyEntry[];
 }
@@ -34,6 +36,8 @@ export interface ModelEntry {
   inputPricePer1k: number;
   outputPricePer1k: number;
   fallbackModelId: string | null;
+  tokensPerMinute: number | null;
+  requestsPerMinute: number | null;
   createdAt: string;
 }
 
@@ -67,6 +71,7 @@ export async function loadAiConfig(db: Kysely<Database>): Promise<AiConfig> {
       name: r.name,
       type: r.type as ProviderType,
       baseUrl: r.base_url.replace(/\/+$/, ''),
+      maxConnections: Number(r.max_connections),
       keys: [],
     });
   }
@@ -86,6 +91,8 @@ export async function loadAiConfig(db: Kysely<Database>): Promise<AiConfig> {
       inputPricePer1k: Number(r.input_price_per_1k),
       outputPricePer1k: Number(r.output_price_per_1k),
       fallbackModelId: r.fallback_model_id,
+      tokensPerMinute: r.tokens_per_minute === null ? null : Number(r.tokens_per_minute),
+      requestsPerMinute: r.requests_per_minute === null ? null : Number(r.requests_per_minute),
       createdAt: r.created_at,
     };
     config.models.set(model.id, model);

@@ -21,6 +21,7 @@ export interface ProviderView {
   name: string;
   type: ProviderType;
   baseUrl: string;
+  maxConnections: number;
   keys: ProviderKeyView[];
   createdAt: string;
   updatedAt: string;
@@ -35,6 +36,8 @@ export interface ModelView {
   inputPricePer1k: number;
   outputPricePer1k: number;
   fallbackModelId: string | null;
+  tokensPerMinute: number | null;
+  requestsPerMinute: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -55,6 +58,7 @@ function providerOf(row: AiProviderTable, keys: ProviderKeyView[]): ProviderView
     name: row.name,
     type: row.type as ProviderType,
     baseUrl: row.base_url,
+    maxConnections: Number(row.max_connections),
     keys,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -71,6 +75,8 @@ export function modelOf(row: AiModelTable): ModelView {
     inputPricePer1k: Number(row.input_price_per_1k),
     outputPricePer1k: Number(row.output_price_per_1k),
     fallbackModelId: row.fallback_model_id,
+    tokensPerMinute: row.tokens_per_minute === null ? null : Number(row.tokens_per_minute),
+    requestsPerMinute: row.requests_per_minute === null ? null : Number(row.requests_per_minute),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -116,6 +122,7 @@ export interface ProviderWrite {
   name: string;
   type: ProviderType;
   baseUrl: string;
+  maxConnections: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -129,6 +136,7 @@ export async function insertProvider(db: Db, p: ProviderWrite): Promise<void> {
       name: p.name,
       type: p.type,
       base_url: p.baseUrl,
+      max_connections: p.maxConnections,
       created_at: p.createdAt,
       updated_at: p.updatedAt,
     })
@@ -138,7 +146,13 @@ export async function insertProvider(db: Db, p: ProviderWrite): Promise<void> {
 export async function updateProvider(db: Db, p: ProviderWrite): Promise<void> {
   await db
     .updateTable('ai_providers')
-    .set({ name: p.name, type: p.type, base_url: p.baseUrl, updated_at: p.updatedAt })
+    .set({
+      name: p.name,
+      type: p.type,
+      base_url: p.baseUrl,
+      max_connections: p.maxConnections,
+      updated_at: p.updatedAt,
+    })
     .where('id', '=', p.id)
     .execute();
 }
@@ -225,6 +239,8 @@ function modelRow(m: ModelView): AiModelTable {
     input_price_per_1k: m.inputPricePer1k,
     output_price_per_1k: m.outputPricePer1k,
     fallback_model_id: m.fallbackModelId,
+    tokens_per_minute: m.tokensPerMinute,
+    requests_per_minute: m.requestsPerMinute,
     created_at: m.createdAt,
     updated_at: m.updatedAt,
   };

@@ -113,6 +113,7 @@ export async function answerWithFallback<T>(
           requestId: call.requestId,
           timeoutMs: call.api!.timeoutMs,
           signal: call.abort.signal,
+          consumer: call.app?.tenantId ?? call.clientIp,
         });
         attempt.status = response.statusCode;
         if (response.statusCode >= 200 && response.statusCode < 300) {
@@ -151,6 +152,8 @@ export async function answerWithFallback<T>(
         }
         if (!(err instanceof ProviderFault)) throw err;
         attempt.error = err.kind;
+        // A full pool is no fault of the key, and the model's other keys share the pool: next model.
+        if (err.kind === networkFaults.queued) break;
         deps.pool.failed(key.id, keyFailures.unavailable);
       }
     }
@@ -166,7 +169,7 @@ export async function answerWithFallback<T>(
   }
   const kind = last.error ?? 'upstream_reset';
   call.errorKind = kind.startsWith('upstream_') ? kind : `upstream_${kind}`;
-  if (last.error === networkFaults.timeout)
+  if (last.error === networkFaults.timeout || last.error === networkFaults.queued)
     throw new GatewayError('upstream_timeout', ALL_FAILED(attempts.length));
   throw new GatewayError('upstream_unavailable', ALL_FAILED(attempts.length));
 }

@@ -2,6 +2,7 @@
 // `prompt` (a template behind a plain REST endpoint). Auth, subscription, rate limit and request quotas have
 // run before it; it adds token quotas, provider fallback and token accounting. `rest` calls pass through.
 import type { LookupFunction } from 'node:net';
+import { Gauge, type Registry } from 'prom-client';
 import type { Call, Step } from '../data-plane/call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
@@ -30,6 +31,8 @@ export interface AiGatewayOptions extends TokenQuotaOptions {
   now?: () => number;
   /** DNS lookup for provider sockets (the SSRF guard's). */
   lookup?: LookupFunction;
+  /** Where `gateway_ai_provider_calls` is registered. */
+  registry?: Registry;
 }
 
 export type AiGatewayStep = Step & { close(): Promise<void> };
@@ -71,12 +74,26 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
         ),
     }),
     client: new ProviderClient({
-      connections: 128,
       connectTimeoutMs: 5000,
       keepAliveTimeoutMs: 30_000,
       ...(options.lookup ? { lookup: options.lookup } : {}),
     }),
   };
+
+  if (options.registry)
+    new Gauge({
+      name: 'gateway_ai_provider_calls',
+      help: 'AI calls per provider holding one of its connections (active) or waiting for one (waiting).',
+      labelNames: ['provider', 'state'],
+      registers: [options.registry],
+      collect() {
+        this.reset();
+        for (const [provider, active, waiting] of deps.client.loads()) {
+          this.set({ provider, state: 'active' }, active);
+          this.set({ provider, state: 'waiting' }, waiting);
+        }
+      },
+    });
 
   async function aiGateway(call: Call): Promise<void> {
     if (call.api!.kind === 'rest') return;

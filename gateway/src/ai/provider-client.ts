@@ -1,14 +1,20 @@
-// Talks to AI providers over undici (one keep-alive Agent for all of them): builds the provider's URL and
-// auth headers, sends a JSON body, and names network faults the way the call log does.
+// Talks to AI providers over undici: each provider has its own keep-alive pool, capped at its
+// `maxConnections` and shared fairly between consumer tenants (fair-gate.ts), so no cap is global and one
+// provider's (or tenant's) long streams never queue another's calls. Builds the provider's URL and auth
+// headers, sends a JSON body, and names network faults the way the call log does.
 import type { LookupFunction } from 'node:net';
-import { Agent, type Dispatcher } from 'undici';
+import { performance } from 'node:perf_hooks';
+import { type Dispatcher, Pool } from 'undici';
 import type { ProviderEntry } from './ai-config.js';
+import { FairGate, GateTimeout } from './fair-gate.js';
 import { ANTHROPIC_VERSION } from './translate/openai-anthropic.js';
 
 export const networkFaults = {
   refused: 'upstream_refused',
   timeout: 'upstream_timeout',
   reset: 'upstream_reset',
+  /** No connection of the provider's pool came free within the call's timeout. */
+  queued: 'upstream_queue_timeout',
 } as const;
 export type NetworkFault = (typeof networkFaults)[keyof typeof networkFaults];
 
@@ -30,6 +36,7 @@ export function faultOf(err: unknown): ProviderFault {
   if (err instanceof ProviderFault) return err;
   const e = err as { code?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code ?? '';
+  if (err instanceof GateTimeout) return new ProviderFault(networkFaults.queued, err);
   const kind = TIMEOUT.has(code)
     ? networkFaults.timeout
     : REFUSED.has(code)
@@ -45,27 +52,53 @@ export interface ProviderRequest {
   body: Record<string, unknown>;
   stream: boolean;
   requestId: string;
+  /** Covers the wait for a connection and the provider's headers; then the longest silence mid-body. */
   timeoutMs: number;
   signal: AbortSignal;
+  /** Who the call is for (the consumer tenant): turns at a full pool are taken per consumer. */
+  consumer: string;
 }
 
 export interface ProviderClientOptions {
-  connections: number;
   connectTimeoutMs: number;
   keepAliveTimeoutMs: number;
   /** DNS lookup for provider sockets (the SSRF guard's). */
   lookup?: LookupFunction;
 }
 
-export class ProviderClient {
-  readonly #agent: Agent;
+interface ProviderPool {
+  origin: string;
+  pool: Pool;
+  gate: FairGate;
+}
 
-  constructor(options: ProviderClientOptions) {
-    this.#agent = new Agent({
-      connections: options.connections,
-      connect: { timeout: options.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
-      keepAliveTimeout: options.keepAliveTimeoutMs,
-    });
+export class ProviderClient {
+  // By provider id. A provider whose origin or cap changes gets a new pool; the old one drains and closes.
+  readonly #pools = new Map<string, ProviderPool>();
+
+  constructor(private readonly options: ProviderClientOptions) {}
+
+  #poolOf(provider: ProviderEntry, origin: string): ProviderPool {
+    const found = this.#pools.get(provider.id);
+    if (found && found.origin === origin && found.gate.max === provider.maxConnections) return found;
+    if (found) void found.pool.close().catch(() => {});
+    const { connectTimeoutMs, keepAliveTimeoutMs, lookup } = this.options;
+    const entry: ProviderPool = {
+      origin,
+      pool: new Pool(origin, {
+        connections: provider.maxConnections,
+        connect: { timeout: connectTimeoutMs, ...(lookup ? { lookup } : {}) },
+        keepAliveTimeout: keepAliveTimeoutMs,
+      }),
+      gate: new FairGate(provider.maxConnections),
+    };
+    this.#pools.set(provider.id, entry);
+    return entry;
+  }
+
+  /** Calls holding a connection and calls waiting for one, per provider id. */
+  *loads(): Iterable<[providerId: string, active: number, waiting: number]> {
+    for (const [id, { gate }] of this.#pools) yield [id, gate.active, gate.waiting];
   }
 
   /** The provider's answer, whatever its status; throws ProviderFault when there is none. */
@@ -82,25 +115,36 @@ export class ProviderClient {
       headers['x-api-key'] = r.key;
       headers['anthropic-version'] = ANTHROPIC_VERSION;
     } else headers.authorization = `Bearer ${r.key}`;
+    const { pool, gate } = this.#poolOf(r.provider, url.origin);
+    const queuedAt = performance.now();
+    let release: (() => void) | null = null;
     try {
-      return await this.#agent.request({
-        origin: url.origin,
+      release = await gate.acquire(r.consumer, r.timeoutMs, r.signal);
+      // The wait for a connection counts in the call's timeout: the provider gets what is left of it.
+      const left = Math.max(1, Math.round(r.timeoutMs - (performance.now() - queuedAt)));
+      const response = await pool.request({
         path: url.pathname + url.search,
         method: 'POST',
         headers,
         body: JSON.stringify(r.body),
         signal: r.signal,
-        headersTimeout: r.timeoutMs,
+        headersTimeout: left,
         bodyTimeout: r.timeoutMs,
       });
+      // The slot is the exchange's until its body is read to the end, cut, or abandoned.
+      response.body.once('close', release);
+      return response;
     } catch (err) {
+      release?.();
       if (r.signal.aborted) throw err;
       throw faultOf(err);
     }
   }
 
-  close(): Promise<void> {
-    return this.#agent.close();
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((p) => p.pool.close()));
   }
 }
 

@@ -122,6 +122,8 @@ export interface AiProviderTable {
   /** `openai` | `anthropic` */
   type: string;
   base_url: string;
+  /** Connections the gateway opens to this provider at most; calls beyond wait their turn (fairly). */
+  max_connections: number;
   created_at: string;
   updated_at: string;
 }
@@ -146,6 +148,21 @@ export interface AiModelTable {
   input_price_per_1k: number;
   output_price_per_1k: number;
   fallback_model_id: string | null;
+  /** Across all consumers of the model, per gateway (Redis: per cluster). */
+  tokens_per_minute: number | null;
+  requests_per_minute: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AiBudgetTable {
+  id: string;
+  tenant_id: string;
+  /** `app` | `tenant` */
+  scope: string;
+  scope_id: string;
+  usd_per_day: number | null;
+  usd_per_month: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -186,4 +203,5 @@ export interface Database {
   ai_provider_keys: AiProviderKeyTable;
   ai_models: AiModelTable;
   audit_log: AuditLogTable;
+  ai_budgets: AiBudgetTable;
 }

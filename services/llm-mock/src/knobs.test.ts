@@ -240,7 +240,10 @@ describe('pausing mid-stream', () => {
     const headers = { 'x-mock-pause-after-tokens': '1' };
     const answers = [
       call(`${url}/v1/chat/completions`, { body: { ...CHAT, stream: true }, headers }),
-      call(`${url}/v1/messages`, { body: { ...MESSAGES, stream: true }, headers: { ...ANTHROPIC, ...headers } }),
+      call(`${url}/v1/messages`, {
+        body: { ...MESSAGES, stream: true },
+        headers: { ...ANTHROPIC, ...headers },
+      }),
     ];
     await expect.poll(async () => JSON.parse((await call(`${url}/mock/paused`)).text)).toEqual({ paused: 2 });
     const released = await call(`${url}/mock/release`, { method: 'POST' });

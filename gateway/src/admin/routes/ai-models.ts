@@ -32,6 +32,14 @@ const modelName = z
     'may only contain A-Z a-z 0-9 . _ : / - and must start with a letter or digit',
   )
   .meta({ example: 'claude', description: 'What clients send as `model`; unique per tenant.' });
+const perMinute = (what: string) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .nullable()
+    .meta({ description: `${what} per minute across all consumers of the model; null: no limit` });
 const price = z.number().min(0).max(1000).meta({ description: 'USD per 1,000 tokens' });
 
 export const modelCreate = z
@@ -45,6 +53,8 @@ export const modelCreate = z
     inputPricePer1k: price.default(0),
     outputPricePer1k: price.default(0),
     fallbackModelId: id.nullable().default(null),
+    tokensPerMinute: perMinute('Tokens').default(null),
+    requestsPerMinute: perMinute('Requests').default(null),
   })
   .strict();
 
@@ -56,6 +66,8 @@ export const modelPatch = z
     inputPricePer1k: price,
     outputPricePer1k: price,
     fallbackModelId: id.nullable(),
+    tokensPerMinute: perMinute('Tokens'),
+    requestsPerMinute: perMinute('Requests'),
   })
   .partial()
   .strict();
@@ -69,6 +81,8 @@ export const modelView = z.object({
   inputPricePer1k: z.number(),
   outputPricePer1k: z.number(),
   fallbackModelId: id.nullable(),
+  tokensPerMinute: z.number().int().nullable(),
+  requestsPerMinute: z.number().int().nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

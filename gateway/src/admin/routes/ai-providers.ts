@@ -43,6 +43,10 @@ const priority = z
   .min(0)
   .max(1000)
   .meta({ description: 'Lower is tried first; equal ones take turns.' });
+const maxConnections = z.number().int().min(1).max(10_000).meta({
+  description:
+    'Connections the gateway opens to this provider at most (its own pool); calls beyond wait, fairly between consumer tenants, within their timeout.',
+});
 const newKey = z.object({ key: z.string().min(1).max(1000), priority: priority.optional() }).strict();
 const keptKey = z.object({ id, priority: priority.optional() }).strict();
 
@@ -54,6 +58,7 @@ export const providerCreate = z
     name,
     type: z.enum(providerTypes),
     baseUrl,
+    maxConnections: maxConnections.default(128),
     keys: z.array(newKey).min(1).max(32),
   })
   .strict();
@@ -63,6 +68,7 @@ export const providerPatch = z
     name,
     type: z.enum(providerTypes),
     baseUrl,
+    maxConnections,
     keys: z
       .array(z.union([newKey, keptKey]))
       .min(1)
@@ -80,6 +86,7 @@ export const providerView = z.object({
   name: z.string(),
   type: z.enum(providerTypes),
   baseUrl: z.string(),
+  maxConnections: z.number().int(),
   keys: z.array(z.object({ id, hint: z.string(), priority: z.number().int(), createdAt: timestamp })),
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -115,6 +122,7 @@ export const aiProviderRoutes: RouteDef[] = [
             name: body.name,
             type: body.type,
             baseUrl: body.baseUrl,
+            maxConnections: body.maxConnections,
             createdAt: now,
             updatedAt: now,
           });
