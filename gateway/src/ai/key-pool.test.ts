@@ -12,6 +12,7 @@ const key = (id: string, priority: number, plain = `sk-${id}`) => ({
 const provider = (keys: ProviderEntry['keys']): ProviderEntry => ({
   id: 'prv_1',
   tenantId: 'ten_1',
+  maxConnections: 128,
   name: 'p',
   type: 'openai',
   baseUrl: 'http://127.0.0.1:1',

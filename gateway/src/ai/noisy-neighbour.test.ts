@@ -170,7 +170,7 @@ describe('a full pool', () => {
       body: JSON.stringify({ model: 'tight', messages }),
     });
     expect(res.status).toBe(504);
-    const body = await res.json();
+    const body = (await res.json()) as { error: unknown };
     expect(body.error).toEqual({
       message: 'every provider attempt failed (1); the call log lists them',
       type: 'upstream_timeout',
