@@ -2,6 +2,7 @@
 // opened once per snapshot by the key pool, so a bad SECRET_KEY disables keys instead of the whole snapshot.
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { type Budgets, loadBudgets } from './budgets.js';
 
 export const providerTypes = ['openai', 'anthropic'] as const;
 export type ProviderType = (typeof providerTypes)[number];
@@ -45,14 +46,16 @@ export interface AiConfig {
   models: Map<string, ModelEntry>;
   /** tenant id → public name → model. */
   modelsByTenant: Map<string, Map<string, ModelEntry>>;
+  /** Spend budgets (budgets.ts). */
+  budgets: Budgets;
 }
 
 export function emptyAiConfig(): AiConfig {
-  return { models: new Map(), modelsByTenant: new Map() };
+  return { models: new Map(), modelsByTenant: new Map(), budgets: new Map() };
 }
 
 export async function loadAiConfig(db: Kysely<Database>): Promise<AiConfig> {
-  const [providerRows, keyRows, modelRows] = await Promise.all([
+  const [providerRows, keyRows, modelRows, budgets] = await Promise.all([
     db.selectFrom('ai_providers').selectAll().execute(),
     db
       .selectFrom('ai_provider_keys')
@@ -62,6 +65,7 @@ export async function loadAiConfig(db: Kysely<Database>): Promise<AiConfig> {
       .orderBy('id')
       .execute(),
     db.selectFrom('ai_models').selectAll().orderBy('name').execute(),
+    loadBudgets(db),
   ]);
   const providers = new Map<string, ProviderEntry>();
   for (const r of providerRows) {
@@ -78,7 +82,7 @@ export async function loadAiConfig(db: Kysely<Database>): Promise<AiConfig> {
   for (const k of keyRows) {
     providers.get(k.provider_id)?.keys.push({ id: k.id, priority: Number(k.priority), sealed: k.sealed });
   }
-  const config = emptyAiConfig();
+  const config = { ...emptyAiConfig(), budgets };
   for (const r of modelRows) {
     const provider = providers.get(r.provider_id);
     if (!provider) continue;

@@ -7,7 +7,7 @@ import { findModel, providerBody } from './models.js';
 import { networkFaults, ProviderFault, readJson } from './provider-client.js';
 import { readJsonBody } from './request-body.js';
 import { relayStream } from './stream-relay.js';
-import type { TokenMeter } from './token-accounting.js';
+import { reservationOf, type TokenMeter, withPlanCap } from './token-accounting.js';
 import { type ChatRequest, chatRequest, describeIssue, type Usage } from './translate/chat-request.js';
 import {
   estimateTokens,
@@ -68,9 +68,10 @@ export function sendJson(call: Call, status: number, body: unknown): void {
 export async function chatCompletions(call: Call, deps: AttemptDeps, meter: TokenMeter): Promise<void> {
   const parsed = chatRequest.safeParse(await readJsonBody(call));
   if (!parsed.success) throw new GatewayError('bad_request', describeIssue(parsed.error));
-  const req = parsed.data;
+  const req = withPlanCap(call, parsed.data);
   const first = findModel(call, req.model);
   call.model = first.name;
+  await meter.reserve(reservationOf(req, first));
   if (req.stream === true) {
     await relayStream(call, deps, meter, req, first);
     return;

@@ -13,7 +13,7 @@ import { modelsResponse } from './models.js';
 import { runPrompt } from './prompt.js';
 import { ProviderClient } from './provider-client.js';
 import { SecretBox } from './secret-box.js';
-import { openTokenMeter, type TokenQuotaOptions } from './token-accounting.js';
+import { openTokenMeter, type TokenMeter, type TokenQuotaOptions } from './token-accounting.js';
 
 export { SecretBox } from './secret-box.js';
 
@@ -104,6 +104,16 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
     }
   }
 
+  /** Runs a metered call; whatever it reserved and did not use is given back, however it ends. */
+  async function metered(call: Call, run: (meter: TokenMeter) => Promise<void>): Promise<void> {
+    const meter = openTokenMeter(call, options);
+    try {
+      await run(meter);
+    } finally {
+      await meter.release();
+    }
+  }
+
   async function serve(call: Call): Promise<void> {
     const api = call.api!;
     const method = call.req.method ?? 'GET';
@@ -113,12 +123,12 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
       if (rest !== '' && rest !== '/')
         throw new GatewayError('route_not_found', 'a prompt API answers at its base path only');
       if (method !== 'POST') methodNotAllowed(call, 'POST');
-      return runPrompt(call, deps, await openTokenMeter(call, options));
+      return metered(call, (meter) => runPrompt(call, deps, meter));
     }
 
     if (rest === '/chat/completions') {
       if (method !== 'POST') methodNotAllowed(call, 'POST');
-      return chatCompletions(call, deps, await openTokenMeter(call, options));
+      return metered(call, (meter) => chatCompletions(call, deps, meter));
     }
     if (rest === '/models' || rest.startsWith('/models/')) {
       if (method !== 'GET') methodNotAllowed(call, 'GET');

@@ -9,7 +9,7 @@ import { findModel } from './models.js';
 import { checkVariables, describeProblems, renderTemplate } from './prompt-template.js';
 import { readJsonBody } from './request-body.js';
 import { type PromptSettings, promptSettings } from './settings.js';
-import type { TokenMeter } from './token-accounting.js';
+import { reservationOf, type TokenMeter, withPlanCap } from './token-accounting.js';
 import type { ChatRequest } from './translate/chat-request.js';
 
 const NOT_AN_OBJECT = "the body must be a JSON object of the prompt's variables";
@@ -41,7 +41,7 @@ export async function runPrompt(call: Call, deps: AttemptDeps, meter: TokenMeter
   }
   const model = findModel(call, settings.model);
   call.model = model.name;
-  const req: ChatRequest = {
+  const asked: ChatRequest = {
     model: model.name,
     messages: [
       ...(settings.system ? [{ role: 'system' as const, content: settings.system }] : []),
@@ -53,6 +53,8 @@ export async function runPrompt(call: Call, deps: AttemptDeps, meter: TokenMeter
     ...(settings.maxTokens ? { max_tokens: settings.maxTokens } : {}),
     ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
   };
+  const req = withPlanCap(call, asked);
+  await meter.reserve(reservationOf(req, model));
   const done = await completeOnce(call, deps, req, model);
   await meter.charge(done.model, done.usage);
   sendJson(call, 200, {

@@ -47,6 +47,14 @@ export interface Quota {
   requestsPerMonth?: number | null;
   tokensPerDay?: number | null;
   tokensPerMonth?: number | null;
+  /** AI: tokens and requests per minute per subscription (OpenAI's TPM and RPM). */
+  tokensPerMinute?: number | null;
+  requestsPerMinute?: number | null;
+  /**
+   * AI: the completion tokens a call may use; a call that asks for none or more is sent with this cap, and
+   * it is what a call reserves for its completion.
+   */
+  maxTokensPerCall?: number | null;
 }
 
 export interface Plan {

@@ -19,6 +19,7 @@ export const errorCatalogue = {
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   invalid_variables: { status: 400, title: 'Invalid prompt variables' },
   ai_keys_cooling: { status: 503, title: 'AI provider keys cooling down' },
+  budget_exceeded: { status: 429, title: 'Spend budget exceeded' },
   // Control plane
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },

@@ -14,6 +14,15 @@ export const limitReasons = {
   tenantRate: 'tenant_rate',
   tenantPerDay: 'tenant_quota_day',
   tenantPerMonth: 'tenant_quota_month',
+  // AI calls (ai/token-accounting.ts): per minute per subscription and per model, spend budgets.
+  tokensPerMinute: 'tokens_minute',
+  requestsPerMinute: 'requests_minute',
+  modelTokensPerMinute: 'model_tokens_minute',
+  modelRequestsPerMinute: 'model_requests_minute',
+  appBudgetDay: 'app_budget_day',
+  appBudgetMonth: 'app_budget_month',
+  tenantBudgetDay: 'tenant_budget_day',
+  tenantBudgetMonth: 'tenant_budget_month',
 } as const;
 export type LimitReason = (typeof limitReasons)[keyof typeof limitReasons];
 
@@ -77,15 +86,28 @@ export function tokenQuotaCounters(scope: string, quota: Quota | null, now: numb
 }
 
 interface CalendarQuota {
-  /** `qd`/`td` (day) or `qm`/`tm` (month): the second letter picks the window. */
-  prefix: 'qd' | 'qm' | 'td' | 'tm';
+  /** `qd`/`td`/`bd` (day) or `qm`/`tm`/`bm` (month): the last letter picks the window. */
+  prefix: `${string}d` | `${string}m`;
   scope: string;
   limit: number | null | undefined;
   reason: LimitReason;
 }
 
+/** A counter for the current UTC minute (tokens or requests per minute): same key on every replica. */
+export function minuteCounter(
+  prefix: string,
+  scope: string,
+  limit: number,
+  reason: LimitReason,
+  now: number,
+): Counter {
+  const minute = Math.floor(now / 60_000);
+  const secondsLeft = Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
+  return { reason, key: `${prefix}:${scope}:${minute}`, limit, durationSec: 60, secondsLeft };
+}
+
 /** Day and month counters whose key names the UTC window, so they reset with the calendar. */
-function calendarCounters(now: number, quotas: CalendarQuota[]): Counter[] {
+export function calendarCounters(now: number, quotas: CalendarQuota[]): Counter[] {
   const counters: Counter[] = [];
   for (const q of quotas) {
     if (!q.limit) continue;
@@ -170,6 +192,42 @@ export class Limits {
       }
     }
     return { allowed: true, state };
+  }
+
+  /**
+   * Takes `points` from every counter that was under its limit before; one already at or over it refuses,
+   * and what was taken is given back. So a counter ends over its limit by one taker's points at most (an
+   * AI call's reservation), however many take at once: each increment is atomic, in Redis too.
+   */
+  async reserve(counters: Counter[], points: number): Promise<LimitOutcome> {
+    let state: LimitState | null = null;
+    const taken: Counter[] = [];
+    for (const c of counters) {
+      try {
+        const res = await this.#limiter(c).penalty(c.key, points, this.#options(c));
+        taken.push(c);
+        const s = stateOf(c, res);
+        if (res.consumedPoints - points >= c.limit) {
+          await this.settle(taken, -points).catch(() => {});
+          return { allowed: false, reason: c.reason, state: s, retryAfterSec: Math.max(1, s.resetSec) };
+        }
+        state = tighter(state, s);
+      } catch (err) {
+        await this.settle(taken, -points).catch(() => {});
+        return { allowed: null, error: err as Error };
+      }
+    }
+    return { allowed: true, state };
+  }
+
+  /** Moves every counter by `delta` (negative: gives back), e.g. a reservation settled to the actual use. */
+  async settle(counters: Counter[], delta: number): Promise<void> {
+    if (delta === 0) return;
+    for (const c of counters) {
+      const limiter = this.#limiter(c);
+      if (delta > 0) await limiter.penalty(c.key, delta, this.#options(c));
+      else await limiter.reward(c.key, -delta, this.#options(c));
+    }
   }
 
   /** Adds usage after the fact (tokens of a finished call); may take a counter past its limit. */

@@ -11,6 +11,7 @@ export const idPrefixes = {
   subscription: 'sub',
   provider: 'prv',
   model: 'mdl',
+  budget: 'bdg',
 } as const;
 
 export function newId(kind: keyof typeof idPrefixes): string {

@@ -1,5 +1,6 @@
 // Every admin route, in the order the OpenAPI document lists them.
 import type { RouteDef } from '../route.js';
+import { aiBudgetRoutes } from './ai-budgets.js';
 import { aiModelRoutes } from './ai-models.js';
 import { aiProviderRoutes } from './ai-providers.js';
 import { analyticsRoutes } from './analytics.js';
@@ -23,5 +24,6 @@ export const adminRoutes: readonly RouteDef[] = [
   ...analyticsRoutes,
   ...aiProviderRoutes,
   ...aiModelRoutes,
+  ...aiBudgetRoutes,
   ...auditRoutes,
 ];

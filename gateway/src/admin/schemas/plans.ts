@@ -12,7 +12,16 @@ export const rateLimit = z
   .strict();
 
 const quota = z
-  .object({ requestsPerDay: count, requestsPerMonth: count, tokensPerDay: count, tokensPerMonth: count })
+  .object({
+    requestsPerDay: count,
+    requestsPerMonth: count,
+    tokensPerDay: count,
+    tokensPerMonth: count,
+    // AI APIs (docs/ai.md): OpenAI-style per-minute limits per subscription, and a completion cap per call.
+    tokensPerMinute: count,
+    requestsPerMinute: count,
+    maxTokensPerCall: count,
+  })
   .strict();
 
 export const planCreate = z
