@@ -1,0 +1,199 @@
+// Reads the gateway's configuration through the admin API into gateway objects, and writes it back out as a
+// document (export): names instead of ids, provider keys as ${env:NAME} references, never a secret.
+import type { AdminApi } from '../client.js';
+import { byHint } from './desired.js';
+import { type CurrentObject, envName } from './model.js';
+import { type Document, envRef, FORMAT_VERSION } from './schema.js';
+
+type View = Record<string, unknown> & { id: string };
+
+const API_FIELDS = [
+  'name',
+  'basePath',
+  'host',
+  'kind',
+  'auth',
+  'visibility',
+  'approval',
+  'targets',
+  'timeoutMs',
+  'retries',
+  'maxBodyBytes',
+  'settings',
+  'status',
+] as const;
+const LIVE = new Set(['pending', 'approved', 'suspended']);
+
+function pick(view: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.map((f) => [f, view[f]]));
+}
+
+export async function currentObjects(api: AdminApi): Promise<Map<string, CurrentObject>> {
+  const [tenants, apis, apps, subscriptions, providers, models] = await Promise.all([
+    api.list<View>('/tenants'),
+    api.list<View>('/apis'),
+    api.list<View>('/apps'),
+    api.list<View>('/subscriptions'),
+    api.list<View>('/ai/providers'),
+    api.list<View>('/ai/models'),
+  ]);
+  const plans = (await Promise.all(apis.map((a) => api.list<View>(`/apis/${a.id}/plans`)))).flat();
+  const tenantName = new Map(tenants.map((t) => [t.id, t.name as string]));
+  const apiKey = new Map(apis.map((a) => [a.id, `${tenantName.get(a.tenantId as string)}/${a.name}`]));
+  const appKey = new Map(apps.map((a) => [a.id, `${tenantName.get(a.tenantId as string)}/${a.name}`]));
+  const planName = new Map(plans.map((p) => [p.id, p.name as string]));
+  const providerName = new Map(providers.map((p) => [p.id, p.name as string]));
+  const modelName = new Map(models.map((m) => [m.id, m.name as string]));
+
+  const out = new Map<string, CurrentObject>();
+  const put = (o: CurrentObject) => out.set(`${o.kind}:${o.key}`, o);
+  for (const t of tenants)
+    put({
+      kind: 'tenant',
+      key: t.name as string,
+      tenant: t.name as string,
+      id: t.id,
+      needs: [],
+      view: t,
+      fields: pick(t, ['name', 'limits']),
+    });
+  for (const p of providers) {
+    const tenant = tenantName.get(p.tenantId as string)!;
+    const keys = (p.keys as { hint: string; priority: number }[]).map((k) => ({
+      hint: k.hint,
+      priority: k.priority,
+    }));
+    put({
+      kind: 'aiProvider',
+      key: `${tenant}/${p.name}`,
+      tenant,
+      id: p.id,
+      needs: [],
+      view: p,
+      fields: { ...pick(p, ['name', 'type', 'baseUrl']), keys: keys.sort(byHint) },
+    });
+  }
+  for (const m of models) {
+    const tenant = tenantName.get(m.tenantId as string)!;
+    put({
+      kind: 'aiModel',
+      key: `${tenant}/${m.name}`,
+      tenant,
+      id: m.id,
+      needs: [],
+      view: m,
+      fields: {
+        ...pick(m, ['name', 'upstreamModel', 'inputPricePer1k', 'outputPricePer1k']),
+        provider: providerName.get(m.providerId as string),
+        fallback: m.fallbackModelId ? modelName.get(m.fallbackModelId as string) : null,
+      },
+    });
+  }
+  for (const a of apis) {
+    const tenant = tenantName.get(a.tenantId as string)!;
+    put({
+      kind: 'api',
+      key: apiKey.get(a.id)!,
+      tenant,
+      id: a.id,
+      needs: [],
+      view: a,
+      fields: pick(a, API_FIELDS),
+    });
+  }
+  for (const p of plans) {
+    const key = apiKey.get(p.apiId as string)!;
+    put({
+      kind: 'plan',
+      key: `${key}/${p.name}`,
+      tenant: key.split('/')[0]!,
+      id: p.id,
+      needs: [],
+      view: p,
+      fields: pick(p, ['name', 'rateLimit', 'quota']),
+    });
+  }
+  for (const a of apps) {
+    const tenant = tenantName.get(a.tenantId as string)!;
+    put({
+      kind: 'app',
+      key: appKey.get(a.id)!,
+      tenant,
+      id: a.id,
+      needs: [],
+      view: a,
+      fields: { name: a.name },
+    });
+  }
+  for (const s of subscriptions) {
+    if (!LIVE.has(s.status as string)) continue;
+    const app = appKey.get(s.appId as string);
+    const target = apiKey.get(s.apiId as string);
+    // Another tenant's API this caller cannot list (a tenant token): not configuration it can manage.
+    if (!app || !target) continue;
+    put({
+      kind: 'subscription',
+      key: `${app}->${target}`,
+      tenant: app.split('/')[0]!,
+      id: s.id,
+      needs: [],
+      view: s,
+      fields: { api: target, plan: planName.get(s.planId as string), status: s.status },
+    });
+  }
+  return out;
+}
+
+/** The document for the objects in scope; sorted by key, so two exports of one state are identical. */
+export function exportDocument(objects: Map<string, CurrentObject>, tenant?: string): Document {
+  const all = [...objects.values()]
+    .filter((o) => tenant === undefined || o.tenant === tenant)
+    .sort((a, b) => a.key.localeCompare(b.key));
+  const of = (kind: CurrentObject['kind']) => all.filter((o) => o.kind === kind);
+  const under = (kind: CurrentObject['kind'], parent: string, sep: string) =>
+    of(kind).filter((o) => o.key.startsWith(parent + sep));
+  return {
+    version: FORMAT_VERSION,
+    tenants: of('tenant').map((t) =>
+      strip({ name: t.fields.name, limits: t.fields.limits }),
+    ) as Document['tenants'],
+    aiProviders: of('aiProvider').map((p) => {
+      const keys = p.fields.keys as { hint: string; priority: number }[];
+      return {
+        tenant: p.tenant,
+        name: p.fields.name,
+        type: p.fields.type,
+        baseUrl: p.fields.baseUrl,
+        keys: keys.map((k, i) => ({
+          key: envRef(envName(p.key, 'key', String(i + 1))),
+          priority: k.priority,
+        })),
+      };
+    }) as Document['aiProviders'],
+    aiModels: of('aiModel').map((m) => strip({ tenant: m.tenant, ...m.fields })) as Document['aiModels'],
+    apis: of('api').map((a) =>
+      strip({
+        tenant: a.tenant,
+        ...a.fields,
+        plans: under('plan', a.key, '/').map((p) => strip(p.fields)),
+      }),
+    ) as Document['apis'],
+    apps: of('app').map((a) => {
+      const subscriptions = under('subscription', a.key, '->').map((s) => {
+        const [apiTenant, ...rest] = (s.fields.api as string).split('/');
+        return strip({
+          api: rest.join('/'),
+          apiTenant: apiTenant === a.tenant ? undefined : apiTenant,
+          plan: s.fields.plan,
+          status: s.fields.status,
+        });
+      });
+      return { tenant: a.tenant, name: a.fields.name, subscriptions };
+    }) as Document['apps'],
+  };
+}
+
+/** Unset values are left out of a file (null and absent mean the same in every admin schema). */
+function strip(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+}

@@ -1,0 +1,99 @@
+// Turns a validated document into gateway objects, resolving ${env:NAME} secrets; reports every problem at once.
+import { keyHint } from '../../../gateway/src/ai/secret-box.js';
+import { CliError, exitCodes } from '../errors.js';
+import { fullKey, type GatewayObject } from './model.js';
+import type { Document } from './schema.js';
+
+export interface Desired {
+  objects: Map<string, GatewayObject>;
+  /** Provider secrets by full key, in the document's order: sent on create and when the pool changes. */
+  secrets: Map<string, { key: string; priority: number }[]>;
+}
+
+const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.env): Desired {
+  const objects = new Map<string, GatewayObject>();
+  const secrets = new Map<string, { key: string; priority: number }[]>();
+  const problems: string[] = [];
+  const add = (where: string, o: GatewayObject) => {
+    const k = fullKey(o);
+    if (objects.has(k)) problems.push(`${where}: ${o.kind} ${o.key} is declared twice`);
+    objects.set(k, o);
+  };
+
+  for (const [i, t] of doc.tenants.entries())
+    add(`tenants[${i}]`, { kind: 'tenant', key: t.name, tenant: t.name, needs: [], fields: { ...t } });
+
+  for (const [i, p] of doc.aiProviders.entries()) {
+    const { tenant, keys, ...rest } = p;
+    const resolved = keys.map((k, j) => {
+      const name = ENV_REF.exec(k.key)![1]!;
+      const value = env[name];
+      if (!value) problems.push(`aiProviders[${i}].keys[${j}].key: environment variable ${name} is not set`);
+      return { key: value ?? '', priority: k.priority };
+    });
+    const o: GatewayObject = {
+      kind: 'aiProvider',
+      key: `${tenant}/${p.name}`,
+      tenant,
+      needs: [`tenant:${tenant}`],
+      fields: { ...rest, keys: hints(resolved) },
+    };
+    add(`aiProviders[${i}]`, o);
+    secrets.set(fullKey(o), resolved);
+  }
+
+  for (const [i, m] of doc.aiModels.entries()) {
+    const { tenant, ...fields } = m;
+    const needs = [`tenant:${tenant}`, `aiProvider:${tenant}/${m.provider}`];
+    if (m.fallback !== null) needs.push(`aiModel:${tenant}/${m.fallback}`);
+    add(`aiModels[${i}]`, { kind: 'aiModel', key: `${tenant}/${m.name}`, tenant, needs, fields });
+  }
+
+  for (const [i, a] of doc.apis.entries()) {
+    const { tenant, plans, ...fields } = a;
+    const apiKey = `${tenant}/${a.name}`;
+    add(`apis[${i}]`, { kind: 'api', key: apiKey, tenant, needs: [`tenant:${tenant}`], fields });
+    for (const [j, p] of plans.entries())
+      add(`apis[${i}].plans[${j}]`, {
+        kind: 'plan',
+        key: `${apiKey}/${p.name}`,
+        tenant,
+        needs: [`api:${apiKey}`],
+        fields: { ...p },
+      });
+  }
+
+  for (const [i, app] of doc.apps.entries()) {
+    const appKey = `${app.tenant}/${app.name}`;
+    add(`apps[${i}]`, {
+      kind: 'app',
+      key: appKey,
+      tenant: app.tenant,
+      needs: [`tenant:${app.tenant}`],
+      fields: { name: app.name },
+    });
+    for (const [j, s] of app.subscriptions.entries()) {
+      const apiKey = `${s.apiTenant ?? app.tenant}/${s.api}`;
+      add(`apps[${i}].subscriptions[${j}]`, {
+        kind: 'subscription',
+        key: `${appKey}->${apiKey}`,
+        tenant: app.tenant,
+        needs: [`app:${appKey}`, `api:${apiKey}`, `plan:${apiKey}/${s.plan}`],
+        fields: { api: apiKey, plan: s.plan, status: s.status },
+      });
+    }
+  }
+  if (problems.length) throw new CliError(problems.join('\n'), exitCodes.usage);
+  return { objects, secrets };
+}
+
+/** What the gateway shows of a pool: the hint and priority of each key, in a stable order. */
+export function hints(keys: readonly { key: string; priority: number }[]) {
+  return keys.map((k) => ({ hint: keyHint(k.key), priority: k.priority })).sort(byHint);
+}
+
+export function byHint(a: { hint: string; priority: number }, b: { hint: string; priority: number }) {
+  return a.priority - b.priority || a.hint.localeCompare(b.hint);
+}

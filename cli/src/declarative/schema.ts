@@ -1,0 +1,100 @@
+// The declarative file format: the admin API's own create schemas, with names instead of ids and secrets
+// only as ${env:NAME} references. Its JSON Schema (cli/schema/gateway-kit.schema.json) is generated from this.
+import { z } from 'zod';
+import { modelCreate } from '../../../gateway/src/admin/routes/ai-models.js';
+import { providerCreate } from '../../../gateway/src/admin/routes/ai-providers.js';
+import { apiCreate } from '../../../gateway/src/admin/schemas/apis.js';
+import { name } from '../../../gateway/src/admin/schemas/common.js';
+import { planCreate } from '../../../gateway/src/admin/schemas/plans.js';
+import { tenantCreate } from '../../../gateway/src/admin/schemas/tenants.js';
+import { apiStatuses } from '../../../gateway/src/domain/types.js';
+
+export const FORMAT_VERSION = 1;
+
+/** The `${env:NAME}` reference to an environment variable. */
+export const envRef = (name: string) => `\${env:${name}}`;
+
+/** A secret is never written into a file: it names an environment variable read at apply time. */
+export const secretRef = z
+  .string()
+  .regex(
+    /^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/,
+    `secrets must be ${envRef('NAME')} references, never literal values`,
+  )
+  .meta({ example: envRef('OPENAI_API_KEY') });
+
+const tenantRef = name.meta({ description: 'The owning tenant, by name.' });
+
+const plan = planCreate;
+
+const api = apiCreate
+  .omit({ tenantId: true })
+  .extend({
+    tenant: tenantRef,
+    status: z.enum(apiStatuses).default('draft').meta({
+      description: 'Lifecycle status; apply walks the lifecycle (publish, deprecate, retire) to reach it.',
+    }),
+    plans: z.array(plan).default([]),
+  })
+  .strict();
+
+/** Only live subscriptions are declared; rejected and revoked ones are history, not configuration. */
+const subscription = z
+  .object({
+    api: name.meta({ description: 'The API, by name.' }),
+    apiTenant: name.optional().meta({ description: "The API's tenant when it is not the app's own." }),
+    plan: name.meta({ description: "One of the API's plans, by name." }),
+    status: z.enum(['pending', 'approved', 'suspended']).default('approved'),
+  })
+  .strict();
+
+const app = z.object({ tenant: tenantRef, name, subscriptions: z.array(subscription).default([]) }).strict();
+
+const aiProvider = providerCreate
+  .omit({ tenantId: true, keys: true })
+  .extend({
+    tenant: tenantRef,
+    keys: z
+      .array(z.object({ key: secretRef, priority: z.number().int().min(0).max(1000).default(0) }).strict())
+      .min(1)
+      .max(32),
+  })
+  .strict();
+
+const aiModel = modelCreate
+  .omit({ tenantId: true, providerId: true, fallbackModelId: true })
+  .extend({
+    tenant: tenantRef,
+    provider: name.meta({ description: "One of the tenant's AI providers, by name." }),
+    fallback: z
+      .string()
+      .nullable()
+      .default(null)
+      .meta({ description: 'A model of the same tenant, by name.' }),
+  })
+  .strict();
+
+export const documentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(FORMAT_VERSION),
+    tenants: z.array(tenantCreate).default([]),
+    aiProviders: z.array(aiProvider).default([]),
+    aiModels: z.array(aiModel).default([]),
+    apis: z.array(api).default([]),
+    apps: z.array(app).default([]),
+  })
+  .strict()
+  .meta({
+    title: 'gateway-kit configuration',
+    description: 'Declarative gateway objects for `gateway-kit apply`.',
+  });
+
+export type Document = z.output<typeof documentSchema>;
+export type DocumentInput = z.input<typeof documentSchema>;
+export type ApiDoc = Document['apis'][number];
+export type AppDoc = Document['apps'][number];
+
+export function documentJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(documentSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
