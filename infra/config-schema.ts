@@ -158,6 +158,7 @@ export const objectConfigKeys = [
   'gateway',
   'services',
   'buildSecrets',
+  'gatewayObjects',
 ] as const;
 
 export function stackConfigSchema(manifest: ImageManifest) {
@@ -189,6 +190,9 @@ export function stackConfigSchema(manifest: ImageManifest) {
     buildSecrets: z
       .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be a BuildKit secret id'), z.string())
       .default({}),
+    // When set, the stack also declares the samples' tenant, APIs, plans and app through the admin API
+    // (infra/gateway-objects), reached at adminUrl from where `pulumi up` runs.
+    gatewayObjects: z.strictObject({ adminUrl: z.url({ protocol: /^https?$/ }) }).optional(),
   });
 }
 

@@ -5,6 +5,7 @@ import { GatewayPlatform, type PlatformStore } from './components/gateway-platfo
 import { ManagedStore } from './components/managed-store.js';
 import { ServiceImages } from './components/service-images.js';
 import type { StackConfig } from './config.js';
+import { SampleApis } from './gateway-objects/sample-apis.js';
 import { gatewayImageName, type ImageManifest } from './image-manifest.js';
 
 export type StackOutputs = {
@@ -84,6 +85,18 @@ export function deployGatewayKit(
       dependsOn: [cluster],
     },
   );
+
+  if (config.gatewayObjects)
+    new SampleApis(
+      'samples',
+      {
+        connection: pulumi
+          .output(config.secrets.adminToken)
+          .apply((token) => ({ url: config.gatewayObjects!.adminUrl, token })),
+        sampleUrls: platform.sampleUrls,
+      },
+      { dependsOn: [platform] },
+    );
 
   return {
     gatewayUrl: platform.gatewayUrl,
