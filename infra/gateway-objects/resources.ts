@@ -7,7 +7,7 @@ type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
 interface Common {
   /** Where the admin API is reached from where `pulumi up` runs, and the token used. */
-  connection: pulumi.Input<GatewayConnection>;
+  connection: pulumi.Input<Inputs<GatewayConnection>>;
 }
 
 export interface TenantArgs extends Common {

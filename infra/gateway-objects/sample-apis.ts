@@ -1,11 +1,10 @@
 // The samples' gateway objects declared in the stack: one `pulumi up` stands up the platform and its APIs.
 import * as pulumi from '@pulumi/pulumi';
-import type { GatewayConnection } from './provider.js';
 import { Api, App, Plan, Subscription, Tenant } from './resources.js';
 
 export interface SampleApisArgs {
   /** The admin API as reached from where `pulumi up` runs, and the platform token. */
-  connection: pulumi.Input<GatewayConnection>;
+  connection: pulumi.Input<{ url: pulumi.Input<string>; token: pulumi.Input<string> }>;
   /** Sample service name → its in-cluster URL (what the gateway's pods forward to). */
   sampleUrls: Record<string, string>;
 }
