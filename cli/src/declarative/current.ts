@@ -3,25 +3,10 @@
 import type { AdminApi } from '../client.js';
 import { byHint } from './desired.js';
 import { type CurrentObject, envName } from './model.js';
-import { type Document, envRef, FORMAT_VERSION } from './schema.js';
+import { configFields, type Document, envRef, FORMAT_VERSION } from './schema.js';
 
 type View = Record<string, unknown> & { id: string };
 
-const API_FIELDS = [
-  'name',
-  'basePath',
-  'host',
-  'kind',
-  'auth',
-  'visibility',
-  'approval',
-  'targets',
-  'timeoutMs',
-  'retries',
-  'maxBodyBytes',
-  'settings',
-  'status',
-] as const;
 const LIVE = new Set(['pending', 'approved', 'suspended']);
 
 function pick(view: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
@@ -55,7 +40,7 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
       id: t.id,
       needs: [],
       view: t,
-      fields: pick(t, ['name', 'limits']),
+      fields: pick(t, configFields.tenant),
     });
   for (const p of providers) {
     const tenant = tenantName.get(p.tenantId as string)!;
@@ -70,7 +55,7 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
       id: p.id,
       needs: [],
       view: p,
-      fields: { ...pick(p, ['name', 'type', 'baseUrl']), keys: keys.sort(byHint) },
+      fields: { ...pick(p, configFields.aiProvider), keys: keys.sort(byHint) },
     });
   }
   for (const m of models) {
@@ -83,7 +68,7 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
       needs: [],
       view: m,
       fields: {
-        ...pick(m, ['name', 'upstreamModel', 'inputPricePer1k', 'outputPricePer1k']),
+        ...pick(m, configFields.aiModel),
         provider: providerName.get(m.providerId as string),
         fallback: m.fallbackModelId ? modelName.get(m.fallbackModelId as string) : null,
       },
@@ -98,7 +83,7 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
       id: a.id,
       needs: [],
       view: a,
-      fields: pick(a, API_FIELDS),
+      fields: pick(a, configFields.api),
     });
   }
   for (const p of plans) {
@@ -110,7 +95,7 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
       id: p.id,
       needs: [],
       view: p,
-      fields: pick(p, ['name', 'rateLimit', 'quota']),
+      fields: pick(p, configFields.plan),
     });
   }
   for (const a of apps) {
@@ -158,12 +143,10 @@ export function exportDocument(objects: Map<string, CurrentObject>, tenant?: str
       strip({ name: t.fields.name, limits: t.fields.limits }),
     ) as Document['tenants'],
     aiProviders: of('aiProvider').map((p) => {
-      const keys = p.fields.keys as { hint: string; priority: number }[];
+      const { keys, ...rest } = p.fields as { keys: { hint: string; priority: number }[] };
       return {
         tenant: p.tenant,
-        name: p.fields.name,
-        type: p.fields.type,
-        baseUrl: p.fields.baseUrl,
+        ...rest,
         keys: keys.map((k, i) => ({
           key: envRef(envName(p.key, 'key', String(i + 1))),
           priority: k.priority,

@@ -90,6 +90,17 @@ export const documentSchema = z
     description: 'Declarative gateway objects for `gateway-kit apply`.',
   });
 
+const minus = (shape: object, ...names: string[]) => Object.keys(shape).filter((k) => !names.includes(k));
+
+/** The fields each kind's configuration owns, read off the schemas: a field the admin API gains follows. */
+export const configFields = {
+  tenant: minus(tenantCreate.shape),
+  aiProvider: minus(aiProvider.shape, 'tenant', 'keys'),
+  aiModel: minus(aiModel.shape, 'tenant', 'provider', 'fallback'),
+  api: minus(api.shape, 'tenant', 'plans'),
+  plan: minus(planCreate.shape),
+} as const;
+
 export type Document = z.output<typeof documentSchema>;
 export type DocumentInput = z.input<typeof documentSchema>;
 export type ApiDoc = Document['apis'][number];
