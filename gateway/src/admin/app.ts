@@ -32,7 +32,7 @@ export function createAdminApp(ctx: GatewayContext, options: AdminAppOptions = {
       operationId: 'getOpenApi',
       summary: 'This document',
       tag: 'meta',
-      who: 'public',
+      role: 'public',
       response: { status: 200, description: 'OpenAPI 3.1 document of the admin API' },
       handler: async () => document,
     }),

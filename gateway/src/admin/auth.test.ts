@@ -51,13 +51,13 @@ describe('admin authentication', () => {
       await tenant.client.request('GET', `${V1}/tenants`),
       403,
       'forbidden',
-      'this operation needs the platform admin token',
+      'this operation needs the platform admin role',
     );
     expectProblem(
       await tenant.client.request('POST', `${V1}/tenants/${tenant.id}/tokens`, {}),
       403,
       'forbidden',
-      'this operation needs the platform admin token',
+      'this operation needs the platform admin role',
     );
   });
 
@@ -67,12 +67,15 @@ describe('admin authentication', () => {
     expect(token).toEqual({
       id: expect.stringMatching(/^tok_/),
       tenantId: tenant.id,
+      userId: null,
+      role: 'owner',
       name: 'test',
       createdAt: expect.any(String),
+      expiresAt: null,
       revokedAt: null,
     });
     const rows = await gw.store.db
-      .selectFrom('tenant_tokens')
+      .selectFrom('admin_tokens')
       .selectAll()
       .where('tenant_id', '=', tenant.id)
       .execute();
@@ -129,7 +132,7 @@ describe('admin authentication', () => {
 });
 
 describe('failed-authentication limit', () => {
-  it('answers 429 with Retry-After after 20 failures from one IP, even to a good token', async () => {
+  it('answers 429 with Retry-After after 20 failures from one IP, and never refuses a valid token', async () => {
     const fresh = await startTestGateway();
     try {
       for (let i = 0; i < 20; i++) {
@@ -145,10 +148,73 @@ describe('failed-authentication limit', () => {
       const retryAfter = Number(blocked.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
-      // The block holds for the right token too, or it would not slow a guesser down.
-      expect((await fresh.admin.request('GET', `${V1}/apis`)).status).toBe(429);
+      // Issue 12 point 6: failures from a shared IP (a load balancer) must not lock the admins out.
+      expect((await fresh.admin.request('GET', `${V1}/apis`)).status).toBe(200);
+      const tenant = await tenantWithToken(fresh.admin, 'lockout');
+      expect((await tenant.client.request('GET', `${V1}/apis`)).status).toBe(200);
+      expect((await fresh.admin.request('GET', `${V1}/apis`, undefined, 'guess-21')).status).toBe(429);
     } finally {
       await fresh.stop();
     }
+  });
+});
+
+describe('tenant token scope and expiry', () => {
+  it('gives a viewer token read-only access, and an expired token a 401', async () => {
+    const tenant = await tenantWithToken(gw.admin, 'scoped');
+    const viewer = await gw.admin.ok('POST', `${V1}/tenants/${tenant.id}/tokens`, {
+      name: 'dashboards',
+      role: 'viewer',
+      expiresAt: new Date(Date.now() + 1500).toISOString(),
+    });
+    expect(viewer).toEqual({
+      id: expect.stringMatching(/^tok_/),
+      tenantId: tenant.id,
+      userId: null,
+      role: 'viewer',
+      name: 'dashboards',
+      createdAt: expect.any(String),
+      expiresAt: expect.any(String),
+      token: expect.stringMatching(/^gkt_/),
+    });
+    const client = gw.admin.as(viewer.token);
+    expect((await client.request('GET', `${V1}/tenants/${tenant.id}`)).body).toEqual({
+      id: tenant.id,
+      name: 'scoped',
+      limits: null,
+      createdAt: expect.any(String),
+    });
+    expectProblem(
+      await client.request('POST', `${V1}/apps`, { name: 'nope' }),
+      403,
+      'forbidden',
+      'this operation needs the developer role (the caller is viewer)',
+    );
+    await expect
+      .poll(async () => (await client.request('GET', `${V1}/apis`)).status, { timeout: 5000, interval: 200 })
+      .toBe(401);
+    expectProblem(await client.request('GET', `${V1}/apis`), 401, 'unauthorized', 'invalid or revoked token');
+  });
+
+  it('refuses an expiry in the past, and lets an owner token list and revoke its own tenant tokens only', async () => {
+    const tenant = await tenantWithToken(gw.admin, 'owners');
+    const other = await tenantWithToken(gw.admin, 'owners-other');
+    const past = await gw.admin.request('POST', `${V1}/tenants/${tenant.id}/tokens`, {
+      expiresAt: '2001-01-01T00:00:00Z',
+    });
+    expect(past.status).toBe(400);
+    expect(past.body.errors).toEqual([{ in: 'body', field: 'expiresAt', message: 'must be in the future' }]);
+    const { items } = await tenant.client.ok('GET', `${V1}/tenants/${tenant.id}/tokens`);
+    expect(items.map((t: { name: string }) => t.name)).toEqual(['test']);
+    expectProblem(
+      await tenant.client.request('GET', `${V1}/tenants/${other.id}/tokens`),
+      404,
+      'not_found',
+      `tenant ${other.id} not found`,
+    );
+    expect(
+      (await tenant.client.request('DELETE', `${V1}/tenants/${tenant.id}/tokens/${items[0].id}`)).status,
+    ).toBe(204);
+    expect((await tenant.client.request('GET', `${V1}/apis`)).status).toBe(401);
   });
 });

@@ -1,14 +1,16 @@
-// Admin authentication: the platform token or a live tenant token, read from the in-memory snapshot (no
-// database hit per request), with failed attempts rate-limited per client IP against token guessing.
+// Admin authentication: the platform token or a live admin token, read from the in-memory snapshot (no
+// database hit per request). Failed attempts are counted per client IP, but a valid credential is never
+// refused for them (docs/security.md, "Admin lock-out"): only wrong guesses are slowed down.
 import type { Request } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { hashSecret, safeEqual } from '../security/secrets.js';
-import type { Principal } from './principal.js';
+import type { AdminTokenEntry } from '../snapshot/snapshot.js';
+import { type Principal, type TenantRole, tenantRoles } from './principal.js';
 
 export interface AuthOptions {
-  /** Failed attempts allowed per client IP per window; the next request from that IP gets 429. */
+  /** Failed attempts allowed per client IP per window; the next failure from that IP gets 429. */
   maxFailures?: number;
   windowSeconds?: number;
 }
@@ -18,6 +20,18 @@ const BEARER = /^Bearer +(\S{1,512})$/i;
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="gateway-admin"' };
 
 export type Authenticate = (req: Request) => Promise<Principal>;
+
+/** What a tenant token grants; personal tokens resolve through their user (people/). */
+function tenantTokenPrincipal(entry: AdminTokenEntry): Principal | null {
+  if (entry.userId !== null || entry.tenantId === null) return null;
+  if (!tenantRoles.includes(entry.role as TenantRole)) return null;
+  return {
+    kind: 'tenant',
+    tenantId: entry.tenantId,
+    role: entry.role as TenantRole,
+    actor: { type: 'tenant-token', tokenId: entry.id },
+  };
+}
 
 export function createAuthenticator(ctx: GatewayContext, options: AuthOptions = {}): Authenticate {
   const maxFailures = options.maxFailures ?? 20;
@@ -29,10 +43,11 @@ export function createAuthenticator(ctx: GatewayContext, options: AuthOptions = 
     const match = header ? BEARER.exec(header) : null;
     if (!match) return null;
     const hash = hashSecret(match[1]!);
-    if (safeEqual(hash, platformHash)) return { kind: 'platform' };
+    if (safeEqual(hash, platformHash)) return { kind: 'platform', actor: { type: 'platform-token' } };
     if (!ctx.snapshot.loaded) throw new GatewayError('store_unavailable', 'configuration not loaded yet');
-    const tenantId = ctx.snapshot.current.tenantTokens.get(hash);
-    return tenantId ? { kind: 'tenant', tenantId } : null;
+    const entry = ctx.snapshot.current.adminTokens.get(hash);
+    if (!entry || (entry.expiresAt !== null && entry.expiresAt <= Date.now())) return null;
+    return tenantTokenPrincipal(entry);
   }
 
   function tooMany(msBeforeNext: number): GatewayError {
@@ -47,12 +62,11 @@ export function createAuthenticator(ctx: GatewayContext, options: AuthOptions = 
   }
 
   return async function authenticate(req) {
-    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    // A blocked IP is refused before its token is even looked at, or the block would not slow guessing.
-    const seen = await failures.get(ip);
-    if (seen && seen.consumedPoints >= maxFailures) throw tooMany(seen.msBeforeNext);
+    // Tokens are 160-bit random values: guessing one is hopeless with or without a throttle, so a valid one
+    // always passes and nobody can lock the admins out by failing on purpose from a shared IP.
     const principal = resolve(req.headers.authorization);
     if (principal) return principal;
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     try {
       await failures.consume(ip);
     } catch (rejection) {

@@ -7,7 +7,7 @@ import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Authenticate } from './auth.js';
 import { beforeLoader } from './before-state.js';
-import type { Principal } from './principal.js';
+import { hasRole, type Principal } from './principal.js';
 import { ADMIN_PREFIX, type RouteDef } from './route.js';
 import { parseOr400, readJsonBody } from './validation.js';
 
@@ -19,11 +19,17 @@ export function requireAuth(authenticate: Authenticate): RequestHandler {
   };
 }
 
-function requireCaller(route: RouteDef): RequestHandler {
-  return function checkCaller(_req, res, next) {
+/** The route's least role, checked before the body is read; which tenant's resources is checked per resource. */
+function requireRole(route: RouteDef): RequestHandler {
+  return function checkRole(_req, res, next) {
     const principal = res.locals.principal as Principal;
-    if (route.who === 'platform' && principal.kind !== 'platform') {
-      throw new GatewayError('forbidden', 'this operation needs the platform admin token');
+    if (!hasRole(principal, route.role)) {
+      throw new GatewayError(
+        'forbidden',
+        route.role === 'platform'
+          ? 'this operation needs the platform admin role'
+          : `this operation needs the ${route.role} role (the caller is ${principal.kind === 'tenant' ? principal.role : 'platform'})`,
+      );
     }
     next();
   };
@@ -38,10 +44,10 @@ export function mountRoutes(
   const auth = requireAuth(authenticate);
   for (const route of routes) {
     const chain: RequestHandler[] = [];
-    if (route.who !== 'public') chain.push(auth, requireCaller(route));
+    if (route.role !== 'public') chain.push(auth, requireRole(route));
     if (route.body) chain.push(readJsonBody);
     // Every authenticated write is audited (audit/scope.ts); reads are not.
-    const audited = route.method !== 'get' && route.who !== 'public';
+    const audited = route.method !== 'get' && route.role !== 'public';
     const loadBefore = beforeLoader(route, routes);
     chain.push(async function handle(req, res) {
       const input = {

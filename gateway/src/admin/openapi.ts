@@ -25,8 +25,9 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 /** Codes a route can answer with: its own plus those that follow from how it is declared. */
 export function errorCodesOf(route: RouteDef): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.errors ?? []);
-  if (route.who !== 'public') codes.add('unauthorized').add('too_many_attempts').add('store_unavailable');
-  if (route.who === 'platform') codes.add('forbidden');
+  if (route.role !== 'public') codes.add('unauthorized').add('too_many_attempts').add('store_unavailable');
+  // Every role but the weakest can be missing; a viewer route still refuses nobody who got past authentication.
+  if (route.role !== 'public' && route.role !== 'viewer') codes.add('forbidden');
   if (route.params || route.query || route.body) codes.add('validation_failed');
   if (route.body) codes.add('malformed_json').add('unsupported_media_type').add('payload_too_large');
   codes.add('internal');
@@ -55,8 +56,8 @@ function operation(route: RouteDef): Json {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
-    'x-callers': route.who,
-    security: route.who === 'public' ? [] : [{ bearerAuth: [] }],
+    'x-required-role': route.role,
+    security: route.role === 'public' ? [] : [{ bearerAuth: [] }],
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     ...(route.body
       ? { requestBody: { content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }

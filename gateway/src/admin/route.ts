@@ -4,17 +4,7 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 import type { GatewayContext } from '../context.js';
 import type { ErrorCode } from '../errors/catalogue.js';
-import type { Principal } from './principal.js';
-
-/**
- * Who may call a route:
- * - `platform`: only the platform token;
- * - `tenant`: a tenant token (confined to its own resources) or the platform token (everything);
- * - `any`: any valid token;
- * - `public`: no token at all.
- */
-export const callers = ['platform', 'tenant', 'any', 'public'] as const;
-export type Caller = (typeof callers)[number];
+import type { Principal, RouteRole } from './principal.js';
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
 
@@ -41,7 +31,11 @@ export interface RouteDef<
   operationId: string;
   summary: string;
   tag: string;
-  who: Caller;
+  /**
+   * The least role a caller needs (admin/principal.ts): enforced by admin/mount.ts, listed in OpenAPI as
+   * `x-required-role` and in docs/admin-api.md's permission table. A tenant caller stays confined to its tenant.
+   */
+  role: RouteRole;
   params?: P;
   query?: Q;
   /** JSON body schema. An empty request body is validated as `{}`. */

@@ -4,8 +4,14 @@ import type { Principal } from '../admin/principal.js';
 import type { AuditActor } from './audit.js';
 
 export function actorOf(principal: Principal): AuditActor {
-  if (principal.kind === 'platform')
-    return { kind: 'platform', id: null, label: 'platform token', tenantId: null };
-  const p = principal as { tenantId: string; tokenId?: string; name?: string | null };
-  return { kind: 'tenant-token', id: p.tokenId ?? null, label: p.name ?? null, tenantId: p.tenantId };
+  const tenantId = principal.kind === 'tenant' ? principal.tenantId : null;
+  const { actor } = principal;
+  switch (actor.type) {
+    case 'platform-token':
+      return { kind: 'platform', id: null, label: 'platform token', tenantId: null };
+    case 'tenant-token':
+      return { kind: 'tenant-token', id: actor.tokenId, label: null, tenantId };
+    case 'user':
+      return { kind: 'user', id: actor.userId, label: actor.label ?? null, tenantId };
+  }
 }

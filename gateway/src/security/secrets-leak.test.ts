@@ -161,7 +161,7 @@ describe('secrets', () => {
       // Issued secrets are stored as hashes only.
       const stored = JSON.stringify([
         (await db.query('SELECT * FROM api_keys')).rows,
-        (await db.query('SELECT * FROM tenant_tokens')).rows,
+        (await db.query('SELECT * FROM admin_tokens')).rows,
       ]);
       expect(stored).not.toContain(secrets.apiKey.split('.')[1]);
       expect(stored).not.toContain(secrets.tenantToken.split('.')[1]);

@@ -22,7 +22,7 @@ export interface IssuedKey {
   hash: string;
 }
 
-export function issueKey(kind: 'gk' | 'gkt'): IssuedKey {
+export function issueKey(kind: 'gk' | 'gkt' | 'gkp'): IssuedKey {
   const prefix = `${kind}_${randomBytes(6).toString('hex')}`;
   const secret = randomBytes(20).toString('base64url');
   return { prefix, key: `${prefix}.${secret}`, hash: hashSecret(secret) };

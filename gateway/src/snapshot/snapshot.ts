@@ -20,6 +20,16 @@ export interface SubscriptionEntry {
   plan: Plan;
 }
 
+/** A live admin token (tenant or personal); its role and tenant are checked again per request. */
+export interface AdminTokenEntry {
+  id: string;
+  tenantId: string | null;
+  userId: string | null;
+  role: string;
+  /** epoch ms, or null for no expiry */
+  expiresAt: number | null;
+}
+
 export interface AppEntry {
   id: string;
   tenantId: string;
@@ -37,8 +47,8 @@ export interface Snapshot {
   apps: Map<string, AppEntry>;
   /** `${appId} ${apiId}` → the approved subscription. Only approved ones are here. */
   approved: Map<string, SubscriptionEntry>;
-  /** sha256 of a live tenant token → tenant id. */
-  tenantTokens: Map<string, string>;
+  /** sha256 of a live admin token → what it grants. */
+  adminTokens: Map<string, AdminTokenEntry>;
   /** Consumer tenants with a cap across their apps. */
   tenantLimits: Map<string, TenantLimits>;
   plans: Map<string, Plan>;
@@ -67,7 +77,7 @@ export async function loadSnapshot(db: Kysely<Database>, version: number): Promi
       .select(['id', 'app_id', 'api_id', 'plan_id'])
       .where('status', '=', 'approved')
       .execute(),
-    db.selectFrom('tenant_tokens').select(['hash', 'tenant_id']).where('revoked_at', 'is', null).execute(),
+    db.selectFrom('admin_tokens').selectAll().where('revoked_at', 'is', null).execute(),
     db.selectFrom('tenants').select(['id', 'limits']).where('limits', 'is not', null).execute(),
     loadAiConfig(db),
   ]);
@@ -99,7 +109,18 @@ export async function loadSnapshot(db: Kysely<Database>, version: number): Promi
     if (plan)
       approved.set(subscriptionKey(r.app_id, r.api_id), { id: r.id, appId: r.app_id, apiId: r.api_id, plan });
   }
-  const tenantTokens = new Map(tokenRows.map((r) => [r.hash, r.tenant_id]));
+  const adminTokens = new Map<string, AdminTokenEntry>(
+    tokenRows.map((r) => [
+      r.hash,
+      {
+        id: r.id,
+        tenantId: r.tenant_id,
+        userId: r.user_id,
+        role: r.role,
+        expiresAt: r.expires_at ? Date.parse(r.expires_at) : null,
+      },
+    ]),
+  );
   const tenantLimits = new Map<string, TenantLimits>(tenantRows.map((r) => [r.id, JSON.parse(r.limits!)]));
 
   return {
@@ -110,7 +131,7 @@ export async function loadSnapshot(db: Kysely<Database>, version: number): Promi
     keysByPrefix,
     apps,
     approved,
-    tenantTokens,
+    adminTokens,
     tenantLimits,
     plans,
     ai,

@@ -4,6 +4,7 @@ import * as core from './migrations/001-core.js';
 import * as ai from './migrations/002-ai.js';
 import * as tenantLimits from './migrations/003-tenant-limits.js';
 import * as audit from './migrations/004-audit.js';
+import * as people from './migrations/005-people.js';
 import * as aiLimits from './migrations/006-ai-limits.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '002-ai': ai,
   '003-tenant-limits': tenantLimits,
   '004-audit': audit,
+  '005-people': people,
   '006-ai-limits': aiLimits,
 };
 

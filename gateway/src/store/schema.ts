@@ -9,12 +9,17 @@ export interface TenantTable {
   limits: string | null;
 }
 
-export interface TenantTokenTable {
+/** Tenant tokens (user_id null) and personal access tokens (platform-wide when tenant_id is null). */
+export interface AdminTokenTable {
   id: string;
-  tenant_id: string;
+  tenant_id: string | null;
+  user_id: string | null;
+  /** A tenant role, or `platform`. */
+  role: string;
   name: string | null;
   hash: string;
   created_at: string;
+  expires_at: string | null;
   revoked_at: string | null;
 }
 
@@ -191,7 +196,7 @@ export interface AuditLogTable {
 
 export interface Database {
   tenants: TenantTable;
-  tenant_tokens: TenantTokenTable;
+  admin_tokens: AdminTokenTable;
   apis: ApiTable;
   plans: PlanTable;
   apps: AppTable;

@@ -44,7 +44,7 @@ export function restApi(overrides: Record<string, unknown> = {}): Record<string,
   return { name: 'orders', basePath: '/orders', targets: [{ url: 'http://127.0.0.1:9' }], ...overrides };
 }
 
-const tables = ['tenants', 'tenant_tokens', 'apis', 'plans', 'apps', 'api_keys', 'subscriptions'] as const;
+const tables = ['tenants', 'admin_tokens', 'apis', 'plans', 'apps', 'api_keys', 'subscriptions'] as const;
 
 /** Row count of every config table plus the config version: equal before and after means nothing was written. */
 export type StoreState = Record<(typeof tables)[number] | 'config_version', number>;

@@ -88,7 +88,7 @@ export const analyticsRoutes: RouteDef[] = [
     operationId: 'listCallLogs',
     summary: 'Call logs: calls to the caller’s APIs and calls made by its apps, newest first',
     tag,
-    who: 'tenant',
+    role: 'viewer',
     query: logsQuery,
     response: {
       status: 200,
@@ -107,7 +107,7 @@ export const analyticsRoutes: RouteDef[] = [
     summary:
       'Usage per API, app or tenant and time bucket (UTC): calls, errors, p95 latency, bytes, tokens, cost',
     tag,
-    who: 'tenant',
+    role: 'viewer',
     query: usageQuery,
     response: {
       status: 200,

@@ -52,7 +52,7 @@ export const auditRoutes: RouteDef[] = [
     operationId: 'listAudit',
     summary: 'Audit log: admin writes (who, what, before/after, when, from where), newest first',
     tag: 'audit',
-    who: 'tenant',
+    role: 'viewer',
     query: auditQuery,
     response: { status: 200, description: 'A page of audit entries', schema: pageOf(auditView) },
     handler: async ({ ctx, principal, query }) => {

@@ -29,7 +29,7 @@ export const catalogRoutes: RouteDef[] = [
     operationId: 'getCatalog',
     summary: 'Published public APIs of every tenant, with their plans',
     tag: 'catalog',
-    who: 'any',
+    role: 'viewer',
     response: { status: 200, description: 'The catalog', schema: listOf(catalogEntry) },
     handler: async ({ ctx }) => {
       const apis = await listCatalogApis(ctx.store.db);

@@ -1,17 +1,14 @@
-// Tenants and their admin tokens: platform token only.
+// Tenants and their admin tokens: the platform manages them; a tenant reads its own record and manages its tokens.
+import { findToken, insertToken, listTokens, revokeToken } from '../../people/token-store.js';
 import {
   deleteTenant,
   findTenant,
-  findTenantToken,
   insertTenant,
-  insertTenantToken,
   listTenants,
-  listTenantTokens,
   renameTenant,
-  revokeTenantToken,
   setTenantLimits,
 } from '../../store/repos/tenants.js';
-import { notFound } from '../principal.js';
+import { canSee, notFound } from '../principal.js';
 import { defineRoute } from '../route.js';
 import { idParams, listOf } from '../schemas/common.js';
 import {
@@ -36,7 +33,7 @@ export const tenantRoutes = [
     operationId: 'createTenant',
     summary: 'Create a tenant',
     tag,
-    who: 'platform',
+    role: 'platform',
     body: tenantCreate,
     response: { status: 201, description: 'The tenant', schema: tenantView },
     errors: ['conflict'],
@@ -49,7 +46,7 @@ export const tenantRoutes = [
     operationId: 'listTenants',
     summary: 'List tenants',
     tag,
-    who: 'platform',
+    role: 'platform',
     response: { status: 200, description: 'All tenants', schema: listOf(tenantView) },
     handler: async ({ ctx }) => ({ items: await listTenants(ctx.store.db) }),
   }),
@@ -59,13 +56,13 @@ export const tenantRoutes = [
     operationId: 'getTenant',
     summary: 'Get a tenant',
     tag,
-    who: 'platform',
+    role: 'viewer',
     params: idParams,
     response: { status: 200, description: 'The tenant', schema: tenantView },
     errors: ['not_found'],
-    handler: async ({ ctx, params }) => {
+    handler: async ({ ctx, principal, params }) => {
       const tenant = await findTenant(ctx.store.db, params.id);
-      if (!tenant) throw notFound('tenant', params.id);
+      if (!tenant || !canSee(principal, tenant.id)) throw notFound('tenant', params.id);
       return tenant;
     },
   }),
@@ -75,7 +72,7 @@ export const tenantRoutes = [
     operationId: 'updateTenant',
     summary: 'Rename a tenant or set its limits',
     tag,
-    who: 'platform',
+    role: 'platform',
     params: idParams,
     body: tenantPatch,
     response: { status: 200, description: 'The tenant', schema: tenantView },
@@ -103,7 +100,7 @@ export const tenantRoutes = [
     operationId: 'deleteTenant',
     summary: 'Delete a tenant with everything it owns',
     tag,
-    who: 'platform',
+    role: 'platform',
     params: idParams,
     response: { status: 204, description: 'Deleted' },
     errors: ['not_found'],
@@ -118,7 +115,7 @@ export const tenantRoutes = [
     operationId: 'issueTenantToken',
     summary: 'Issue a tenant admin token (returned once)',
     tag,
-    who: 'platform',
+    role: 'platform',
     params: idParams,
     body: tokenCreate,
     response: { status: 201, description: 'The token, shown this once', schema: tokenIssued },
@@ -126,7 +123,13 @@ export const tenantRoutes = [
     handler: ({ ctx, params, body }) =>
       write(ctx, async (trx) => {
         if (!(await findTenant(trx, params.id))) throw notFound('tenant', params.id);
-        const { revokedAt: _none, ...issued } = await insertTenantToken(trx, params.id, body.name ?? null);
+        const { revokedAt: _none, ...issued } = await insertToken(trx, {
+          tenantId: params.id,
+          userId: null,
+          role: body.role,
+          name: body.name ?? null,
+          expiresAt: body.expiresAt ?? null,
+        });
         return issued;
       }),
   }),
@@ -134,15 +137,17 @@ export const tenantRoutes = [
     method: 'get',
     path: '/tenants/:id/tokens',
     operationId: 'listTenantTokens',
-    summary: "List a tenant's admin tokens (without secrets)",
+    summary: "List a tenant's admin tokens, its members' personal tokens for it included (without secrets)",
     tag,
-    who: 'platform',
+    role: 'owner',
     params: idParams,
     response: { status: 200, description: 'The tokens', schema: listOf(tokenView) },
     errors: ['not_found'],
-    handler: async ({ ctx, params }) => {
-      if (!(await findTenant(ctx.store.db, params.id))) throw notFound('tenant', params.id);
-      return { items: await listTenantTokens(ctx.store.db, params.id) };
+    handler: async ({ ctx, principal, params }) => {
+      if (!canSee(principal, params.id) || !(await findTenant(ctx.store.db, params.id))) {
+        throw notFound('tenant', params.id);
+      }
+      return { items: await listTokens(ctx.store.db, { tenantId: params.id }) };
     },
   }),
   defineRoute({
@@ -151,15 +156,16 @@ export const tenantRoutes = [
     operationId: 'revokeTenantToken',
     summary: 'Revoke a tenant admin token',
     tag,
-    who: 'platform',
+    role: 'owner',
     params: tokenParams,
     response: { status: 204, description: 'Revoked (or already revoked)' },
     errors: ['not_found'],
-    handler: async ({ ctx, params }) => {
-      const token = await findTenantToken(ctx.store.db, params.id, params.tokenId);
+    handler: async ({ ctx, principal, params }) => {
+      if (!canSee(principal, params.id)) throw notFound('tenant', params.id);
+      const token = await findToken(ctx.store.db, params.tokenId, { tenantId: params.id });
       if (!token) throw notFound('token', params.tokenId);
       // Revoking twice changes nothing, so it writes nothing.
-      if (token.revokedAt === null) await write(ctx, (trx) => revokeTenantToken(trx, token.id));
+      if (token.revokedAt === null) await write(ctx, (trx) => revokeToken(trx, token.id));
     },
   }),
 ];

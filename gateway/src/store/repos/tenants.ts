@@ -1,10 +1,8 @@
-// Tenants and their admin tokens. A token is stored only as the SHA-256 of the whole token, which is what the
-// snapshot's tenantTokens map is keyed by.
+// Tenants. Their admin tokens are in people/token-store.ts.
 import type { Kysely } from 'kysely';
 import type { TenantLimits } from '../../domain/types.js';
-import { hashSecret, issueKey } from '../../security/secrets.js';
 import { newId, nowIso } from '../ids.js';
-import type { Database, TenantTable, TenantTokenTable } from '../schema.js';
+import type { Database, TenantTable } from '../schema.js';
 
 type Db = Kysely<Database>;
 
@@ -15,28 +13,12 @@ export interface TenantView {
   createdAt: string;
 }
 
-export interface TenantTokenView {
-  id: string;
-  tenantId: string;
-  name: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
 const tenantView = (r: TenantTable): TenantView => ({
   id: r.id,
   name: r.name,
   limits: r.limits ? JSON.parse(r.limits) : null,
   createdAt: r.created_at,
 });
-const tokenView = (r: TenantTokenTable): TenantTokenView => ({
-  id: r.id,
-  tenantId: r.tenant_id,
-  name: r.name,
-  createdAt: r.created_at,
-  revokedAt: r.revoked_at,
-});
-
 export async function insertTenant(
   db: Db,
   name: string,
@@ -77,51 +59,4 @@ export async function setTenantLimits(db: Db, id: string, limits: TenantLimits |
 export async function deleteTenant(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('tenants').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
-}
-
-export async function insertTenantToken(
-  db: Db,
-  tenantId: string,
-  name: string | null,
-): Promise<TenantTokenView & { token: string }> {
-  const { key } = issueKey('gkt');
-  const row: TenantTokenTable = {
-    id: newId('tenantToken'),
-    tenant_id: tenantId,
-    name,
-    hash: hashSecret(key),
-    created_at: nowIso(),
-    revoked_at: null,
-  };
-  await db.insertInto('tenant_tokens').values(row).execute();
-  return { ...tokenView(row), token: key };
-}
-
-export async function listTenantTokens(db: Db, tenantId: string): Promise<TenantTokenView[]> {
-  const rows = await db
-    .selectFrom('tenant_tokens')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return rows.map(tokenView);
-}
-
-export async function findTenantToken(
-  db: Db,
-  tenantId: string,
-  id: string,
-): Promise<TenantTokenView | undefined> {
-  const row = await db
-    .selectFrom('tenant_tokens')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row && tokenView(row);
-}
-
-export async function revokeTenantToken(db: Db, id: string): Promise<void> {
-  await db.updateTable('tenant_tokens').set({ revoked_at: nowIso() }).where('id', '=', id).execute();
 }
