@@ -18,7 +18,13 @@ export const migrations: Record<string, Migration> = {
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Prefixes are handed out per feature and land in any order (006 before 005): a store that already ran a
+  // later one must still take an earlier newcomer, which Kysely refuses unless told.
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
