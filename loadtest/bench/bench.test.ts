@@ -76,6 +76,8 @@ describe('npm run bench -- --quick', () => {
 
     // ai-streaming: the same streams straight to the llm-mock and through the gateway's /ai/v1.
     expect(report.ai?.rows.map((row) => row.id)).toEqual(['ai-direct', 'ai-gateway']);
+    // The noisy-neighbour row: tenant B answered while every one of tenant A's streams was held open.
+    expect(report.ai?.noisyNeighbour?.completedWhileHeld).toBe(true);
     for (const row of report.ai!.rows) {
       expect(row.streams).toBeGreaterThan(0);
       expect(row.errors).toBe(0);

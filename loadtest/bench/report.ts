@@ -1,4 +1,5 @@
 // Turns measured rows into ratios, target verdicts, a JSON report and a compact table.
+import type { NoisyNeighbourReport } from './ai-noisy.js';
 import type { StreamRow } from './ai-stream.js';
 import type { QuotaResult } from './quota-check.js';
 import type { Targets } from './targets.js';
@@ -52,8 +53,10 @@ export interface AiReport {
   readonly durationS: number;
   readonly mock: { readonly firstTokenMs: number; readonly interTokenMs: number };
   readonly rows: readonly StreamRow[];
-  /** Gateway p95 time to first token minus the direct call's. */
+  /** Gateway p50 and p95 time to first token minus the direct call's. */
+  readonly addedTtftP50Ms: number | null;
   readonly addedTtftP95Ms: number | null;
+  readonly noisyNeighbour: NoisyNeighbourReport | null;
 }
 
 export interface Verdict {
@@ -186,6 +189,21 @@ export function verdictsFor(
         met: errorRate <= thresholds.errorRate,
       },
     );
+    const maxAdded = targets.scenarios.aiStreaming.addedTtftP95MsMax;
+    if (ai!.addedTtftP95Ms !== null)
+      verdicts.push({
+        name: 'ai added time to first token p95',
+        target: `≤ ${maxAdded} ms`,
+        actual: `${ai!.addedTtftP95Ms} ms`,
+        met: ai!.addedTtftP95Ms <= maxAdded,
+      });
+    if (ai!.noisyNeighbour)
+      verdicts.push({
+        name: 'ai noisy neighbour',
+        target: `B answered with A's ${ai!.noisyNeighbour.heldStreams} streams all held`,
+        actual: ai!.noisyNeighbour.completedWhileHeld ? 'yes' : 'no',
+        met: ai!.noisyNeighbour.completedWhileHeld,
+      });
   }
   if (memory) {
     verdicts.push({
@@ -262,7 +280,16 @@ export function renderReport(report: BenchReport): string {
       ),
     );
     if (ai.addedTtftP95Ms !== null)
-      parts.push(`gateway added time to first token (p95): ${ai.addedTtftP95Ms} ms`);
+      parts.push(
+        `gateway added time to first token: p50 ${ai.addedTtftP50Ms} ms, p95 ${ai.addedTtftP95Ms} ms`,
+      );
+    const nn = ai.noisyNeighbour;
+    if (nn)
+      parts.push(
+        `noisy neighbour: tenant B's call (own provider, same origin) alone p50 ${nn.aloneMs.p50} / p95 ${nn.aloneMs.p95} ms; ` +
+          `with ${nn.heldStreams} of tenant A's streams held open p50 ${nn.withHeldMs.p50} / p95 ${nn.withHeldMs.p95} ms ` +
+          `(${nn.calls} calls each; completed while all held: ${nn.completedWhileHeld ? 'yes' : 'NO'})`,
+      );
   }
   if (report.memory) {
     const { memory } = report;

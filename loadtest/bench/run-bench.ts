@@ -1,6 +1,7 @@
 // Orchestrates one benchmark run: start backend, nginx proxy and gateway, measure every row, clean up.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
+import { measureNoisyNeighbour } from './ai-noisy.js';
 import { measureAi, startLlmMock } from './ai-scenario.js';
 import { resolveImage, startContainer, startGatewayContainer } from './containers.js';
 import type { CpuPlan } from './cpu-plan.js';
@@ -215,6 +216,11 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
         scenario.vus,
       );
       ai = await measureAi(options, targets, mockUrl!, gateway.url, apiKey);
+      const held = options.quick ? local.quick.aiHeldStreams : local.aiHeldStreams;
+      ai = {
+        ...ai,
+        noisyNeighbour: await measureNoisyNeighbour(options, targets, gateway.url, gateway.adminToken, held),
+      };
       options.log(
         `memory: ${memoryRunS} s of keyed load (after ${options.quick ? 0 : local.memorySettleS} s to settle)`,
       );

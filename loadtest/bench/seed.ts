@@ -110,6 +110,8 @@ async function seedAi(
     name: 'bench-llm-mock',
     type: 'openai',
     baseUrl: `${ai.mockUrl}/v1`,
+    // Above the ai rows' 200 concurrent streams: they measure what the gateway adds below the provider's cap.
+    maxConnections: 256,
     keys: [{ key: 'sk-bench-llm-mock', priority: 1 }],
     tenantId,
   });

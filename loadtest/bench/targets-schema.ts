@@ -43,6 +43,8 @@ export const targetsSchema = z.strictObject({
       durationS: z.number().int().positive(),
       model: z.string().min(1),
       maxTokens: z.number().int().positive(),
+      /** What the gateway may add to the p95 time to first token, below the provider's connection cap. */
+      addedTtftP95MsMax: z.number().positive(),
       thresholds: z.strictObject({
         ttfbP95Ms: z.number().positive(),
         tokensPerSecondMin: z.number().positive(),
@@ -61,6 +63,9 @@ export const targetsSchema = z.strictObject({
     memorySettleS: z.number().int().min(0),
     /** Pacing of the local llm-mock for the ai-streaming rows (its MOCK_FIRST_TOKEN_MS, MOCK_INTER_TOKEN_MS). */
     aiMock: z.strictObject({ firstTokenMs: z.number().int().min(0), interTokenMs: z.number().int().min(0) }),
+    /** Concurrent streams of the ai rows, and tenant A's streams held open in the noisy-neighbour row. */
+    aiStreams: z.number().int().positive(),
+    aiHeldStreams: z.number().int().positive(),
     quick: z.strictObject({
       connections: z.number().int().positive(),
       durationS: z.number().int().positive(),
@@ -68,6 +73,8 @@ export const targetsSchema = z.strictObject({
       fixedRateDurationS: z.number().int().positive(),
       memoryRunS: z.number().int().positive(),
       aiDurationS: z.number().int().positive(),
+      aiStreams: z.number().int().positive(),
+      aiHeldStreams: z.number().int().positive(),
     }),
   }),
 });

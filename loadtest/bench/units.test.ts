@@ -169,7 +169,15 @@ describe('rows and verdicts', () => {
       durationS: 10,
       mock: { firstTokenMs: 20, interTokenMs: 5 },
       rows: [stream('ai-direct', 22, 190, 0), stream('ai-gateway', 600, 185, 2)],
+      addedTtftP50Ms: 1,
       addedTtftP95Ms: 578,
+      noisyNeighbour: {
+        heldStreams: 150,
+        calls: 50,
+        aloneMs: { p50: 2, p95: 3 },
+        withHeldMs: { p50: 2.5, p95: 4 },
+        completedWhileHeld: true,
+      },
     };
     const verdicts = verdictsFor(targets, rows, fixed, null, memory, ai);
     expect(verdicts.map((v) => [v.name, v.met])).toEqual([
@@ -181,6 +189,8 @@ describe('rows and verdicts', () => {
       ['ai stream tokens/s (median)', true],
       // 2 of 100 streams failed: over the 1 % budget.
       ['ai stream error rate', false],
+      ['ai added time to first token p95', false],
+      ['ai noisy neighbour', true],
       ['gateway RSS growth over 60 s', true],
     ]);
     const text = renderReport({
@@ -200,7 +210,10 @@ describe('rows and verdicts', () => {
     expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 2 ms +6 ms +MISSED$/m);
     expect(text).toContain('gateway RSS over 60 s (MiB): 80 → 85 → 95.5 → 100; V8 heap used 30 → 31.5 MiB');
     expect(text).toMatch(/^ai-gateway +100 +2 +1\.00 +600\.00 +601\.00 +185\.0 +175\.0 +41$/m);
-    expect(text).toContain('gateway added time to first token (p95): 578 ms');
+    expect(text).toContain('gateway added time to first token: p50 1 ms, p95 578 ms');
+    expect(text).toContain(
+      "noisy neighbour: tenant B's call (own provider, same origin) alone p50 2 / p95 3 ms; with 150 of tenant A's streams held open p50 2.5 / p95 4 ms (50 calls each; completed while all held: yes)",
+    );
     expect(text).not.toContain('warning:');
     const busy = renderReport({
       mode: 'full',
