@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Counter } from 'prom-client';
 import { createAdminApp } from './admin/app.js';
-import { aiGateway } from './ai/index.js';
+import { aiGateway, errorShapeOf } from './ai/index.js';
 import { type Env, envSchema } from './config/env.js';
 import type { GatewayContext } from './context.js';
 import { dataPlaneChain } from './data-plane/chain.js';
@@ -153,6 +153,7 @@ export async function startGateway(
     recorders: [metrics.recordCall, callLog.push, ...(options.recorders ?? [])],
     trustProxyHops: env.TRUST_PROXY_HOPS,
     logger,
+    errorShapeOf,
   });
   const upgrade = createUpgradeHandler({
     snapshot,

@@ -4,6 +4,7 @@
 import type { LookupFunction } from 'node:net';
 import { Gauge, type Registry } from 'prom-client';
 import type { Call, Step } from '../data-plane/call.js';
+import type { Api } from '../domain/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { AttemptDeps } from './attempts.js';
@@ -59,6 +60,14 @@ export function withOpenAiError(err: GatewayError): GatewayError {
   return new GatewayError(err.code, err.message, { ...err.extra, fields: { ...err.extra.fields, error } });
 }
 
+/**
+ * The error shape of an API kind, for the one renderer: AI and prompt APIs answer every error, the shared
+ * chain's included (401, 403, 429, 413, 400), with OpenAI's `error` member beside the problem document.
+ */
+export function errorShapeOf(kind: Api['kind']): ((err: GatewayError) => GatewayError) | null {
+  return kind === 'ai' || kind === 'prompt' ? withOpenAiError : null;
+}
+
 export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
   const deps: AttemptDeps = {
     pool: new KeyPool({
@@ -97,11 +106,7 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
 
   async function aiGateway(call: Call): Promise<void> {
     if (call.api!.kind === 'rest') return;
-    try {
-      await serve(call);
-    } catch (err) {
-      throw err instanceof GatewayError ? withOpenAiError(err) : err;
-    }
+    await serve(call);
   }
 
   /** Runs a metered call; whatever it reserved and did not use is given back, however it ends. */

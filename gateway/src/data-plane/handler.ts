@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { Api } from '../domain/types.js';
+import type { GatewayError } from '../errors/gateway-error.js';
 import { sendProblem, toGatewayError } from '../errors/problem.js';
 import type { CallRecord, CallRecorder } from '../observability/call-record.js';
 import type { Logger } from '../observability/logger.js';
@@ -19,6 +21,8 @@ export interface DataPlaneOptions {
   recorders: CallRecorder[];
   trustProxyHops: number;
   logger: Logger;
+  /** Per API kind, how its errors are shaped beyond problem+json (AI APIs add OpenAI's `error` member). */
+  errorShapeOf?: (kind: Api['kind']) => ((err: GatewayError) => GatewayError) | null;
 }
 
 /** One call's state; a class so V8 gives every call the same shape, and `abort` can be made on demand. */
@@ -152,7 +156,8 @@ export function createDataPlane(options: DataPlaneOptions) {
       finish(call);
     });
     run(call).catch((err: unknown) => {
-      const error = toGatewayError(err);
+      const plain = toGatewayError(err);
+      const error = (call.api && options.errorShapeOf?.(call.api.kind)?.(plain)) || plain;
       if (error.status >= 500 && error.code === 'internal')
         logger.error({ err, requestId: call.requestId }, 'data plane failure');
       call.errorKind ??= error.code;

@@ -11,6 +11,19 @@ const DOT_SEGMENT = 'the path has a dot segment, an empty segment or an encoded 
 // encoded slash or backslash: an upstream that normalises it could serve a path outside the API's base path
 // or one a longer base path guards, so such a path is refused rather than guessed at (RFC 3986 §5.2.4).
 const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:[/;]|$)|\/\/|%2f|%5c|\\/i;
+const UNSAFE_BUT_ENCODED_SLASH = /(?:^|\/)(?:\.|%2e){1,2}(?:[/;]|$)|\/\/|%5c|\\/i;
+
+/**
+ * `GET <ai api>/models/org%2Fmodel-x`: OpenAI clients encode a model name's `/` that way. The AI layer
+ * answers that route itself (nothing is forwarded), so an encoded slash there reaches no upstream.
+ */
+function encodedSlashAllowed(api: Api, path: string): boolean {
+  return (
+    api.kind === 'ai' &&
+    path.startsWith(`${api.basePath === '/' ? '' : api.basePath}/models/`) &&
+    !UNSAFE_BUT_ENCODED_SLASH.test(path)
+  );
+}
 
 export function matchesBasePath(path: string, basePath: string): boolean {
   if (basePath === '/') return true;
@@ -36,7 +49,6 @@ export function hostOf(hostHeader: string | undefined): string {
 
 export function routeMatch(): Step {
   return function routeMatch(call: Call) {
-    if (UNSAFE_PATH.test(call.path)) throw new GatewayError('bad_request', DOT_SEGMENT);
     const routes = call.snapshot.routesByHost;
     const header = call.req.headers.host?.toLowerCase();
     const host = hostOf(header);
@@ -45,7 +57,10 @@ export function routeMatch(): Step {
       (header && header !== host && findIn(routes.get(header), call.path)) ||
       (host && findIn(routes.get(host), call.path)) ||
       findIn(routes.get(''), call.path);
+    // Known before the path is judged, so a refusal answers in the API's error shape (an AI API's, OpenAI's).
+    call.api = api || null;
+    if (UNSAFE_PATH.test(call.path) && !(api && encodedSlashAllowed(api, call.path)))
+      throw new GatewayError('bad_request', DOT_SEGMENT);
     if (!api) throw new GatewayError('route_not_found', NO_ROUTE);
-    call.api = api;
   };
 }
