@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { readTestEnv } from './scripts/provision/test-env.js';
 
 export default defineConfig({
   test: {
@@ -8,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests spawn real servers and stores; two cores, so keep concurrency modest.
     maxWorkers: 3,
+    // The TEST_* addresses `npm test`'s pretest checked (scripts/provision); exported ones win.
+    env: readTestEnv(),
   },
 });

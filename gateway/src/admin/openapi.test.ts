@@ -9,7 +9,6 @@ import { openApiPath } from './route.js';
 import { adminRoutes } from './routes/index.js';
 
 // The document is walked freely here; its shape is what the tests check.
-// biome-ignore lint/suspicious/noExplicitAny: arbitrary JSON
 type Json = Record<string, any>;
 
 let gw: TestGateway;

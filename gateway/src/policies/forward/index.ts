@@ -65,7 +65,7 @@ export function forward(upstreams: Upstreams): Step {
   return async function forward(call: Call) {
     const api = call.api!;
     if (api.kind !== 'rest') return; // answered by the AI step (ai/)
-    const { req, res } = call;
+    const { req } = call;
     const method = req.method ?? 'GET';
     const withBody = hasRequestBody(req.headers);
     let body: LimitedBody | null = null;
