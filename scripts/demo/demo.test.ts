@@ -1,53 +1,84 @@
-// `npm start` as a user runs it: the printed curl commands give 200, 401 and 403, and Ctrl-C exits cleanly.
+// `npm start` as a user runs it: the printed commands work, a second demo is refused without harming the
+// first, and a signal to the npm process alone stops everything.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import {
+  get,
+  killDemo,
+  openPortsAfter,
+  type RunningDemo,
+  repoRoot,
+  signalNpm,
+  startDemo,
+} from './testing.js';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
+let demo: RunningDemo | undefined;
+afterAll(() => killDemo(demo));
+
+const status = async (url: string, headers: Record<string, string> = {}) => (await get(url, headers)).status;
+
+/** Runs a command from the checkout to its end: exit code, stdout, stderr. */
+async function run(command: string, args: string[], env: Record<string, string>) {
+  const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let [stdout, stderr] = ['', ''];
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const [status] = await once(child, 'close');
+  return { status, stdout, stderr };
 }
+const secondDemo = (env: Record<string, string>) =>
+  run(process.execPath, ['--import', 'tsx', 'scripts/demo/main.ts'], env);
 
-it('seeds, prints working curl commands and stops on SIGINT', async () => {
-  const [port, echoPort] = [await freePort(), await freePort()];
-  const dir = mkdtempSync(`${tmpdir()}/gk-demo-`);
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./main.ts', import.meta.url).pathname], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      ECHO_PORT: String(echoPort),
-      DEMO_DB: `${dir}/demo.db`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  while (!out.includes('Ctrl-C stops everything.')) {
-    if (child.exitCode !== null) throw new Error(`demo exited: ${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const curls = [...out.matchAll(/^curl -i (\S+)(?: -H '([^:]+): ([^']+)')?$/gm)].map((m) => ({
-    url: m[1]!,
-    headers: m[2] ? { [m[2]]: m[3]! } : {},
-  }));
-  expect(curls.length).toBe(3);
-  const statuses = [];
-  for (const c of curls) {
-    const res = await fetch(c.url, { headers: c.headers });
-    await res.arrayBuffer();
-    statuses.push(res.status);
-  }
-  expect(statuses).toEqual([200, 401, 403]);
-  expect(out).toMatch(/^admin token {2}demo-[0-9a-f]{32}$/m);
+it('serves what it prints, refuses a second demo in one line, and stops on SIGINT to npm', async () => {
+  demo = await startDemo();
+  const out = demo.output();
+  const curls = [...out.matchAll(/^curl -i (\S+)(?: -H '([^:]+): ([^']+)')?$/gm)].map((m) =>
+    status(m[1]!, m[2] ? { [m[2]]: m[3]! } : {}),
+  );
+  expect(await Promise.all(curls)).toEqual([200, 401, 403]);
+  expect(demo.adminToken).toMatch(/^demo-[0-9a-f]{32}$/);
 
-  child.kill('SIGINT');
-  const [code] = await once(child, 'exit');
-  expect(code).toBe(0);
-  expect(out.trim().endsWith('stopped')).toBe(true);
-});
+  // The OpenAI-client command it prints, run as printed from the checkout; meanwhile a second demo on the
+  // same database, and one on other files but the same gateway port.
+  const aiCommand = /^GATEWAY_URL=(\S+) GATEWAY_KEY=(\S+) npx tsx (\S+)$/m.exec(out)!;
+  expect(aiCommand[1]).toBe(`${demo.base}/ai/v1`);
+  const [ai, sameDb, samePort] = await Promise.all([
+    run('npx', ['tsx', aiCommand[3]!], {
+      ...demo.env,
+      GATEWAY_URL: aiCommand[1]!,
+      GATEWAY_KEY: aiCommand[2]!,
+    }),
+    secondDemo({ ...demo.env, PORT: '1', ECHO_PORT: '2', LLM_MOCK_PORT: '3' }),
+    secondDemo({ ...demo.env, DEMO_DB: `${demo.env.DEMO_DB}-other` }),
+  ]);
+  expect(ai).toEqual({ status: 0, stdout: 'echo: hi\n', stderr: '' });
+  const [gatewayPort, echoPort, llmPort] = demo.ports;
+  expect(sameDb.status).toBe(1);
+  expect(sameDb.stderr).toBe(
+    `demo not started: another demo is running on ${demo.env.DEMO_DB} (pid ${demo.pid}: ` +
+      `gateway http://127.0.0.1:${gatewayPort}, echo http://127.0.0.1:${echoPort}, ` +
+      `llm-mock http://127.0.0.1:${llmPort}, store sqlite:${demo.env.DEMO_DB}); stop it first ` +
+      `(Ctrl-C in its terminal, or kill ${demo.pid}), or give this one its own DEMO_DB and ports\n`,
+  );
+  expect(samePort.status).toBe(1);
+  expect(samePort.stderr).toBe(
+    `demo not started: port ${gatewayPort} (the demo's gateway) is taken by another program on 127.0.0.1; stop it or set PORT\n`,
+  );
+
+  // The first demo still serves and still logs.
+  expect(await status(`${demo.base}/echo/after-second`, { 'x-api-key': demo.key })).toBe(200);
+  let paths: string[] = [];
+  for (let i = 0; i < 100 && !paths.includes('/echo/after-second'); i++) {
+    const res = await get(`${demo.base}/admin/v1/logs`, { authorization: `Bearer ${demo.adminToken}` });
+    expect(res.status).toBe(200);
+    paths = (JSON.parse(res.body) as { items: { path: string }[] }).items.map((item) => item.path);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(paths).toContain('/echo/after-second');
+
+  const exit = await signalNpm(demo, 'SIGINT', 5000);
+  expect(exit).toEqual([0, null]);
+  expect(await openPortsAfter(demo.ports, 0)).toEqual([]);
+  expect(demo.output()).toMatch(/SIGINT: stopping\n$/);
+}, 120_000);
