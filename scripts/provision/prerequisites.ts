@@ -163,6 +163,18 @@ const registry: Prerequisite = {
   },
 };
 
+const namespaces: Prerequisite = {
+  name: 'network namespaces',
+  packages: ['util-linux', 'iproute2'],
+  elsewhere:
+    'unshare (util-linux) and ip (iproute2) on PATH, and user namespaces enabled: the documented snippets run ' +
+    'on their fixed ports (8080, 9000, 9100) in a network namespace of their own',
+  async check() {
+    const probe = await run('unshare', ['-rn', 'ip', 'link', 'set', 'lo', 'up']);
+    return probe.code === 0 ? null : `unshare -rn ip link set lo up failed (${probe.output || probe.code})`;
+  },
+};
+
 export const prerequisites: readonly Prerequisite[] = [
   postgres,
   redis,
@@ -178,4 +190,6 @@ export const prerequisites: readonly Prerequisite[] = [
     'docker-compose',
     'docker-compose on PATH, for the compose.yaml test',
   ),
+  tool('curl', 'curl', 'curl', 'curl on PATH, for the README walk-through'),
+  namespaces,
 ];

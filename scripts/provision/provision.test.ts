@@ -25,7 +25,7 @@ describe('npm test pretest', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(
-      /^pretest: PostgreSQL, Redis, Docker engine, registry, nginx, wrk, Chromium, promtool, docker-compose ready; /,
+      /^pretest: PostgreSQL, Redis, Docker engine, registry, nginx, wrk, Chromium, promtool, docker-compose, curl, network namespaces ready; /,
     );
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(testEnv(process.env));
   });
@@ -34,7 +34,16 @@ describe('npm test pretest', () => {
     // A PATH with every tool but wrk and promtool, and a Redis address nothing listens on.
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    for (const tool of ['redis-server', 'docker', 'nginx', 'chromium', 'docker-compose']) {
+    for (const tool of [
+      'redis-server',
+      'docker',
+      'nginx',
+      'chromium',
+      'docker-compose',
+      'curl',
+      'unshare',
+      'ip',
+    ]) {
       symlinkSync(onPath(tool)!, join(bin, tool));
     }
     const port = await freePort();
