@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const { createLogger } = await import('../../gateway/src/observability/logger.js');
     const { createEchoServer } = await import('../../services/echo/src/server.js');
     const { createLlmMockServer } = await import('../../services/llm-mock/src/server.js');
-    const { seed } = await import('./seed.js');
+    const { seed } = await import('./seed.mjs');
     // A fresh database each run, so the demo always starts from the same story (the lock is ours now).
     for (const suffix of ['', '-wal', '-shm']) rmSync(places.dbFile + suffix, { force: true });
     const adminToken = process.env.ADMIN_TOKEN || `demo-${randomBytes(16).toString('hex')}`;
@@ -75,7 +75,12 @@ async function main(): Promise<void> {
       { logger: createLogger('warn') },
     );
     stops.push(() => gateway.stop());
-    const { key } = await seed(gateway.url, adminToken, places.echoPort, places.llmPort);
+    const { key } = await seed(
+      gateway.url,
+      adminToken,
+      `http://127.0.0.1:${places.echoPort}`,
+      `http://127.0.0.1:${places.llmPort}/v1`,
+    );
     process.stdout.write(instructions(gateway.url, adminToken, key));
   } catch (error) {
     process.stderr.write(`demo failed: ${(error as Error).message}\n`);
