@@ -14,6 +14,12 @@ const NOT_RUN: Record<string, string> = {
   'npm install && npm start': 'the demo tests run `npm start` (scripts/demo/demo.test.ts)',
   'npm install && npm test': 'CI runs exactly this (.ci/run)',
   [[
+    'npx gateway-kit login --url http://localhost:8080 --token <the admin token the demo printed>',
+    'npx gateway-kit export > gateway.yaml      # the state as a file, never a secret',
+    'npx gateway-kit diff -f gateway.yaml       # what apply would change',
+    'npx gateway-kit apply -f gateway.yaml      # idempotent; --prune deletes what the files no longer hold',
+  ].join('\n')]: 'a placeholder to fill in; the CLI tests run these commands against a real gateway',
+  [[
     'ADMIN_TOKEN=change-me-to-something-long npx tsx gateway/src/main.ts',
     '# or, compiled',
     'npm run build && ADMIN_TOKEN=change-me-to-something-long node gateway/dist/main.js',
