@@ -238,7 +238,7 @@ describe('the rest of the unified endpoint', () => {
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
     expect(((await get.json()) as any).code).toBe('method_not_allowed');
-    const unknown = await fetch(`${gw.url}/llm/embeddings`, {
+    const unknown = await fetch(`${gw.url}/llm/audio/speech`, {
       method: 'POST',
       headers: { 'x-api-key': api.key },
     });

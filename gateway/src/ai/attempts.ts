@@ -32,6 +32,8 @@ export interface AttemptDeps {
 
 export interface AttemptPlan<T> {
   stream: boolean;
+  /** The provider path after its base URL; chat's (by provider type) when absent. */
+  path?: string;
   /** The provider request body for a model; TranslationError when the model's provider cannot take it. */
   body(model: ModelEntry): Record<string, unknown>;
   /** Reads a 2xx answer; a ProviderFault here (body cut short) counts as a failed attempt. */
@@ -110,6 +112,7 @@ export async function answerWithFallback<T>(
           key: secret,
           body,
           stream: plan.stream,
+          ...(plan.path ? { path: plan.path } : {}),
           requestId: call.requestId,
           timeoutMs: call.api!.timeoutMs,
           signal: call.abort.signal,

@@ -48,8 +48,9 @@ export function faultOf(err: unknown): ProviderFault {
 export interface ProviderRequest {
   provider: ProviderEntry;
   key: string;
-  /** `chat` → /chat/completions (openai) or /messages (anthropic). */
   body: Record<string, unknown>;
+  /** After the base URL; default chat's: /chat/completions (openai) or /messages (anthropic). */
+  path?: string;
   stream: boolean;
   requestId: string;
   /** Covers the wait for a connection and the provider's headers; then the longest silence mid-body. */
@@ -104,7 +105,7 @@ export class ProviderClient {
   /** The provider's answer, whatever its status; throws ProviderFault when there is none. */
   async chat(r: ProviderRequest): Promise<Dispatcher.ResponseData> {
     const url = new URL(
-      `${r.provider.baseUrl}${r.provider.type === 'anthropic' ? '/messages' : '/chat/completions'}`,
+      `${r.provider.baseUrl}${r.path ?? (r.provider.type === 'anthropic' ? '/messages' : '/chat/completions')}`,
     );
     const headers: Record<string, string> = {
       'content-type': 'application/json',

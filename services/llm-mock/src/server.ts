@@ -3,6 +3,7 @@ import http from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import * as anthropic from './anthropic.js';
+import { embeddings, embeddingsRequestSchema } from './embeddings.js';
 import { errorBody, LlmMockError, Provider } from './errors.js';
 import { playStream, readJson, type Sleep, writeJson } from './http-io.js';
 import { DEFAULT_KNOBS, type Knobs, knobsOptionSchema, readKnobs } from './knobs.js';
@@ -52,6 +53,7 @@ const ENDPOINTS: Record<string, 'GET' | 'POST'> = {
   '/v1/chat/completions': 'POST',
   '/v1/messages': 'POST',
   '/v1/models': 'GET',
+  '/v1/embeddings': 'POST',
   '/mock/paused': 'GET',
   '/mock/release': 'POST',
 };
@@ -183,6 +185,11 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
       );
     }
     const body = await readJson(req, maxBodyBytes);
+    if (path === '/v1/embeddings') {
+      const request = parseRequest(embeddingsRequestSchema, body);
+      if (!(await beforeAnswer(knobs, wait))) return;
+      return writeJson(res, 200, embeddings(request));
+    }
     if (provider === Provider.openai) {
       const request = parseRequest(openai.chatRequestSchema, body);
       if (!(await beforeAnswer(knobs, wait))) return;
