@@ -9,6 +9,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { AttemptDeps } from './attempts.js';
 import { chatCompletions, sendJson } from './chat.js';
+import { legacyCompletions } from './completions.js';
 import { embeddings } from './embeddings.js';
 import { KeyPool } from './key-pool.js';
 import { modelsResponse } from './models.js';
@@ -19,7 +20,7 @@ import { openTokenMeter, type TokenMeter, type TokenQuotaOptions } from './token
 
 export { SecretBox } from './secret-box.js';
 
-const NO_ROUTE = 'no AI route at this path: use /chat/completions, /embeddings or /models';
+const NO_ROUTE = 'no AI route at this path: use /chat/completions, /completions, /embeddings or /models';
 const ONLY = (method: string) => `only ${method} is allowed here`;
 
 export interface AiGatewayOptions extends TokenQuotaOptions {
@@ -135,6 +136,10 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
     if (rest === '/chat/completions') {
       if (method !== 'POST') methodNotAllowed(call, 'POST');
       return metered(call, (meter) => chatCompletions(call, deps, meter));
+    }
+    if (rest === '/completions') {
+      if (method !== 'POST') methodNotAllowed(call, 'POST');
+      return metered(call, (meter) => legacyCompletions(call, deps, meter));
     }
     if (rest === '/embeddings') {
       if (method !== 'POST') methodNotAllowed(call, 'POST');

@@ -37,6 +37,8 @@ export async function relayStream(
   meter: TokenMeter,
   req: ChatRequest,
   first: ModelEntry,
+  /** Rewrites the OpenAI chat SSE text before it leaves (the legacy completions format). */
+  reshape: (sse: string) => string = (sse) => sse,
 ): Promise<void> {
   const {
     model,
@@ -57,8 +59,9 @@ export async function relayStream(
   const { res } = call;
   res.writeHead(200, { ...call.responseHeaders, ...SSE_HEADERS, 'x-request-id': call.requestId });
 
-  const write = async (text: string) => {
-    if (!text) return;
+  const write = async (chat: string) => {
+    if (!chat) return;
+    const text = reshape(chat);
     call.bytesOut += Buffer.byteLength(text);
     if (!res.write(text)) await once(res, 'drain', { signal: call.abort.signal });
   };
