@@ -3,7 +3,13 @@ import { readTestEnv } from './scripts/provision/test-env.js';
 
 export default defineConfig({
   test: {
-    include: ['**/src/**/*.test.ts', 'infra/**/*.test.ts', 'scripts/**/*.test.ts', 'loadtest/**/*.test.ts'],
+    include: [
+      '**/src/**/*.test.ts',
+      'infra/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'loadtest/**/*.test.ts',
+      'console/e2e/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

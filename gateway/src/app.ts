@@ -26,6 +26,7 @@ import { createGatewayServer } from './server.js';
 import { SnapshotHolder } from './snapshot/holder.js';
 import { openStore } from './store/db.js';
 import { migrate } from './store/migrate.js';
+import { consoleRouter } from './web-console/serve.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -166,6 +167,7 @@ export async function startGateway(
   const control = express();
   control.disable('x-powered-by');
   control.use(opsRouter(ctx));
+  control.use(consoleRouter());
   control.use(createAdminApp(ctx));
 
   const server = createGatewayServer(

@@ -7,7 +7,7 @@ import { sendProblem } from './errors/problem.js';
 import { framingProblem } from './security/framing.js';
 
 export interface ServerParts {
-  /** /admin/*, /healthz, /readyz, /metrics */
+  /** /admin/*, /console/*, /healthz, /readyz, /metrics */
   control: (req: IncomingMessage, res: ServerResponse) => void;
   data: (req: IncomingMessage, res: ServerResponse) => void;
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -24,6 +24,7 @@ const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export function isControlPath(url: string): boolean {
   if (url.startsWith('/admin/') || url === '/admin') return true;
+  if (url.startsWith('/console/') || url === '/console') return true;
   const q = url.indexOf('?');
   return OPS_PATHS.has(q === -1 ? url : url.slice(0, q));
 }

@@ -1,0 +1,42 @@
+// Sign-in with an admin bearer token (platform, tenant or personal access token); checked before it is kept.
+import { type FormEvent, useState } from 'react';
+import { admin, session } from '../api/client.js';
+
+export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  async function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const token = String(new FormData(e.currentTarget).get('token') ?? '');
+    session.signIn(token);
+    const { response } = await admin.GET('/admin/v1/apis');
+    if (response.ok) onSignedIn();
+    else {
+      session.signOut();
+      setError(
+        response.status === 401 ? 'That token is not valid.' : `The gateway answered ${response.status}.`,
+      );
+    }
+  }
+  return (
+    <main className="sign-in">
+      <h1>Sign in to gateway-kit</h1>
+      <form onSubmit={submit}>
+        <label htmlFor="token">Admin token</label>
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="current-password"
+          required
+          minLength={16}
+        />
+        <button type="submit">Sign in</button>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}
