@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { createAdminApp } from './admin/app.js';
 import { aiGateway, errorShapeOf } from './ai/index.js';
 import { type Env, envSchema } from './config/env.js';
@@ -79,12 +79,28 @@ export async function startGateway(
       },
     },
   });
+  const rebuilds = new Counter({
+    name: 'gateway_snapshot_rebuilds_total',
+    help: 'Snapshot rebuilds: full (every table read) or incremental (the entries a config version changed).',
+    labelNames: ['mode'],
+    registers: [metrics.registry],
+  });
+  const rebuildSeconds = new Histogram({
+    name: 'gateway_snapshot_rebuild_seconds',
+    help: 'Time from reading the config version to the new snapshot serving, by mode.',
+    labelNames: ['mode'],
+    buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10],
+    registers: [metrics.registry],
+  });
   let loggedPollError = false;
   const snapshot = new SnapshotHolder(store.db, {
-    onReload: (s) => {
-      upstreams.sync(s.apis.values());
+    onReload: (s, mode, delta, seconds) => {
+      if (delta) upstreams.update(delta);
+      else upstreams.sync(s.apis.values());
+      rebuilds.inc({ mode });
+      rebuildSeconds.observe({ mode }, seconds);
       loggedPollError = false;
-      logger.debug({ version: s.version }, 'snapshot loaded');
+      logger.debug({ version: s.version, mode }, 'snapshot updated');
     },
     onPollError: (err) => {
       // Once per outage, not once per poll: the data plane keeps serving the last snapshot meanwhile.
@@ -128,7 +144,7 @@ export async function startGateway(
     logger,
     metrics,
     limits,
-    configChanged: () => snapshot.refresh(true),
+    configChanged: () => snapshot.refresh(),
   };
   const rateLimit = {
     limits,

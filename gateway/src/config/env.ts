@@ -23,7 +23,7 @@ export const envSchema = z
     DATABASE_URL: databaseUrl.default('sqlite:./data/gateway.db'),
     REDIS_URL: redisUrl.optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    CONFIG_POLL_MS: positiveInt.default(1000),
+    CONFIG_POLL_MS: positiveInt.default(500),
     LIMITS_ON_STORE_ERROR: z.enum(['open', 'closed']).default('open'),
     CALL_LOG_QUEUE_SIZE: positiveInt.default(10_000),
     CALL_LOG_BATCH_SIZE: positiveInt.default(500),

@@ -15,7 +15,7 @@ export interface Call {
   readonly clientIp: string;
   /** X-Forwarded-For for the upstream (client-ip.ts): only the trusted part of the client's chain, then the peer. */
   readonly forwardedFor: string;
-  /** The snapshot this call started with: a reload mid-call does not change its view. */
+  /** The snapshot this call started with: a full rebuild mid-call leaves it be; an applied version updates its maps. */
   readonly snapshot: Snapshot;
   /** Path without the query string, as received. */
   readonly path: string;

@@ -6,6 +6,7 @@ import * as tenantLimits from './migrations/003-tenant-limits.js';
 import * as audit from './migrations/004-audit.js';
 import * as people from './migrations/005-people.js';
 import * as aiLimits from './migrations/006-ai-limits.js';
+import * as configChanges from './migrations/007-config-changes.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
 export const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '004-audit': audit,
   '005-people': people,
   '006-ai-limits': aiLimits,
+  '007-config-changes': configChanges,
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

@@ -94,6 +94,14 @@ export interface ConfigVersionTable {
   version: number;
 }
 
+/** One snapshot entry touched by a write (migrations/007-config-changes.ts): entity is the table name. */
+export interface ConfigChangeTable {
+  seq: Generated<number>;
+  version: number;
+  entity: string;
+  key: string;
+}
+
 export interface CallLogTable {
   id: Generated<number>;
   ts: number;
@@ -203,6 +211,7 @@ export interface Database {
   api_keys: ApiKeyTable;
   subscriptions: SubscriptionTable;
   config_version: ConfigVersionTable;
+  config_changes: ConfigChangeTable;
   call_logs: CallLogTable;
   ai_providers: AiProviderTable;
   ai_provider_keys: AiProviderKeyTable;

@@ -33,6 +33,8 @@ export interface UpstreamOptions {
 export class Upstreams {
   readonly #pools = new Map<string, Pool>();
   #rotations = new Map<string, Rotation>();
+  /** origin → how many APIs' rotations use it; a pool is closed when none does. */
+  readonly #users = new Map<string, number>();
   readonly breakers: Breakers;
 
   constructor(private readonly options: UpstreamOptions) {
@@ -67,30 +69,53 @@ export class Upstreams {
     };
   }
 
-  /** Called when the snapshot changes: rotations are rebuilt, pools of origins no longer used are closed. */
+  /** Called after a full snapshot rebuild: rotations are rebuilt, pools of origins no longer used are closed. */
   sync(apis: Iterable<Api>): void {
-    const rotations = new Map<string, Rotation>();
-    const used = new Set<string>();
-    for (const api of apis) {
-      if (api.targets.length === 0) continue;
-      const targets = api.targets.map((t) => this.#resolve(t));
-      for (const t of targets) used.add(t.origin);
-      const weights = api.targets.map((t) => t.weight);
-      rotations.set(api.id, {
-        targets,
-        weights,
-        current: weights.map(() => 0),
-        total: weights.reduce((a, b) => a + b, 0),
-      });
-    }
-    this.#rotations = rotations;
-    for (const [origin, pool] of this.#pools) {
-      if (!used.has(origin)) {
-        this.#pools.delete(origin);
-        this.breakers.forget(origin);
-        void pool.close().catch(() => {});
+    this.#rotations = new Map();
+    this.#users.clear();
+    for (const api of apis) this.#add(api);
+    for (const origin of this.#pools.keys()) if (!this.#users.has(origin)) this.#close(origin);
+  }
+
+  /** Called after an incremental change: only the APIs named are touched, so the cost follows the change. */
+  update(delta: { changed: Iterable<Api>; removed: Iterable<Api> }): void {
+    const released = new Set<string>();
+    for (const api of delta.removed) {
+      const rotation = this.#rotations.get(api.id);
+      if (!rotation) continue;
+      this.#rotations.delete(api.id);
+      for (const origin of new Set(rotation.targets.map((t) => t.origin))) {
+        const n = this.#users.get(origin)! - 1;
+        if (n > 0) this.#users.set(origin, n);
+        else {
+          this.#users.delete(origin);
+          released.add(origin);
+        }
       }
     }
+    for (const api of delta.changed) this.#add(api);
+    for (const origin of released) if (!this.#users.has(origin)) this.#close(origin);
+  }
+
+  #add(api: Api): void {
+    if (api.targets.length === 0) return;
+    const targets = api.targets.map((t) => this.#resolve(t));
+    for (const origin of new Set(targets.map((t) => t.origin)))
+      this.#users.set(origin, (this.#users.get(origin) ?? 0) + 1);
+    const weights = api.targets.map((t) => t.weight);
+    this.#rotations.set(api.id, {
+      targets,
+      weights,
+      current: weights.map(() => 0),
+      total: weights.reduce((a, b) => a + b, 0),
+    });
+  }
+
+  #close(origin: string): void {
+    const pool = this.#pools.get(origin);
+    this.#pools.delete(origin);
+    this.breakers.forget(origin);
+    void pool?.close().catch(() => {});
   }
 
   /**

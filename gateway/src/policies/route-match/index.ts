@@ -1,4 +1,5 @@
-// Finds the API for a call: host-specific routes first, then any-host routes, longest base path wins.
+// Finds the API for a call: host-specific routes first, then any-host routes, longest base path wins
+// (snapshot/route-table.ts: a trie by path segment, so the cost does not grow with the number of APIs).
 
 import type { Call, Step } from '../../data-plane/call.js';
 import type { Api } from '../../domain/types.js';
@@ -25,19 +26,6 @@ function encodedSlashAllowed(api: Api, path: string): boolean {
   );
 }
 
-export function matchesBasePath(path: string, basePath: string): boolean {
-  if (basePath === '/') return true;
-  return (
-    path.startsWith(basePath) && (path.length === basePath.length || path.charCodeAt(basePath.length) === 47)
-  );
-}
-
-function findIn(list: Api[] | undefined, path: string): Api | null {
-  if (!list) return null;
-  for (const api of list) if (matchesBasePath(path, api.basePath)) return api;
-  return null;
-}
-
 /** Host header without port, lower-case. */
 export function hostOf(hostHeader: string | undefined): string {
   if (!hostHeader) return '';
@@ -49,14 +37,9 @@ export function hostOf(hostHeader: string | undefined): string {
 
 export function routeMatch(): Step {
   return function routeMatch(call: Call) {
-    const routes = call.snapshot.routesByHost;
     const header = call.req.headers.host?.toLowerCase();
-    const host = hostOf(header);
     // An API may name a host with its port (api.example.com:8443): that exact authority first, then the host.
-    const api =
-      (header && header !== host && findIn(routes.get(header), call.path)) ||
-      (host && findIn(routes.get(host), call.path)) ||
-      findIn(routes.get(''), call.path);
+    const api = call.snapshot.routes.lookup(header, hostOf(header), call.path);
     // Known before the path is judged, so a refusal answers in the API's error shape (an AI API's, OpenAI's).
     call.api = api || null;
     if (UNSAFE_PATH.test(call.path) && !(api && encodedSlashAllowed(api, call.path)))
