@@ -15,6 +15,11 @@ export interface BenchArgs {
   readonly json?: string;
   readonly check: boolean;
   readonly help: boolean;
+  /** `--scale`: the configuration-size scenario instead of the rows (scale/run-scale.ts). */
+  readonly scale: boolean;
+  readonly scaleSizes: readonly number[];
+  /** The checkout whose gateway --scale measures (default: this one), for before/after figures. */
+  readonly gatewayRoot?: string;
 }
 
 export const usage = `usage: npm run bench -- [options]
@@ -27,7 +32,10 @@ export const usage = `usage: npm run bench -- [options]
   --echo-image REF      image for --containers (default: images.lock.json, then gateway-kit/echo:latest)
   --llm-mock-image REF  image for --containers (default: images.lock.json, then gateway-kit/llm-mock:latest)
   --json PATH           where to write the JSON report (default: loadtest/reports/bench-<mode>-<time>.json)
-  --check               exit 1 when a target of targets.json is missed`;
+  --check               exit 1 when a target of targets.json is missed
+  --scale               configuration at scale: 0, 10k and 100k keys seeded into the store, two replicas
+  --scale-sizes LIST    key counts for --scale, comma-separated (default: 0,10000,100000)
+  --gateway-root PATH   measure the gateway of another checkout with --scale (e.g. a worktree of main)`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let parsed: ReturnType<typeof parse>;
@@ -59,7 +67,21 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     json: values.json,
     check: values.check ?? false,
     help: values.help ?? false,
+    scale: values.scale ?? false,
+    scaleSizes: parseSizes(values['scale-sizes'] ?? '0,10000,100000'),
+    gatewayRoot: values['gateway-root'],
   };
+}
+
+function parseSizes(list: string): number[] {
+  const sizes = list.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 0 || n > 1_000_000)) {
+    throw new BenchError(
+      BenchErrorCode.badArgs,
+      `--scale-sizes must be integers from 0 to 1000000, got ${list}`,
+    );
+  }
+  return sizes;
 }
 
 function parse(argv: readonly string[]) {
@@ -79,6 +101,9 @@ function parse(argv: readonly string[]) {
       json: { type: 'string' },
       check: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      scale: { type: 'boolean' },
+      'scale-sizes': { type: 'string' },
+      'gateway-root': { type: 'string' },
     },
   });
 }

@@ -1,14 +1,15 @@
 // `npm run bench`: the local benchmark CLI (rows, fixed-rate latency, quota, memory) with a JSON report.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs, usage } from './args.js';
+import { type BenchArgs, parseBenchArgs, usage } from './args.js';
 import { BenchError, BenchErrorCode } from './bench-error.js';
 import { detectCpuPlan, hasCommand } from './cpu-plan.js';
 import { repoRoot } from './gateway.js';
 import { renderReport } from './report.js';
 import { runBench } from './run-bench.js';
+import { renderScale, runScale } from './scale/run-scale.js';
 import { loadTargets } from './targets.js';
 
 const reportsDir = fileURLToPath(new URL('../reports/', import.meta.url));
@@ -29,6 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   const log = (line: string) => console.error(`bench: ${line}`);
+  if (args.scale) return scale(args, log);
   if (!args.containers && !args.skipGateway && args.runtime === 'dist') {
     log('building the gateway (tsc -b gateway)');
     execFileSync('npx', ['tsc', '-b', 'gateway'], { cwd: repoRoot, stdio: 'inherit' });
@@ -55,6 +57,20 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(renderReport(report));
   console.log(`\nreport: ${path}`);
   return args.check && report.verdicts.some((verdict) => !verdict.met) ? 1 : 0;
+}
+
+async function scale(args: BenchArgs, log: (line: string) => void): Promise<number> {
+  const report = await runScale({
+    gatewayRoot: resolve(args.gatewayRoot ?? repoRoot),
+    sizes: args.scaleSizes,
+    log,
+  });
+  const path = args.json ?? join(reportsDir, `bench-scale-${report.startedAt.replace(/[:.]/g, '-')}.json`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(renderScale(report));
+  console.log(`\nreport: ${path}`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

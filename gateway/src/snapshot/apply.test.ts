@@ -276,7 +276,7 @@ describe.each(storeKinds)('incremental snapshot on %s', (kind) => {
     await database?.drop();
   });
 
-  it('equals a snapshot built from scratch after any run of writes', async () => {
+  it('equals a snapshot built from scratch after any run of writes', { timeout: 180_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(op, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 12 }),
@@ -297,7 +297,7 @@ describe.each(storeKinds)('incremental snapshot on %s', (kind) => {
           expect(modes).toEqual(expected);
         },
       ),
-      { numRuns: kind === 'sqlite' ? 40 : 15 },
+      { numRuns: kind === 'sqlite' ? 25 : 10 },
     );
   });
 });

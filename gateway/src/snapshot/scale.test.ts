@@ -119,7 +119,9 @@ describe('configuration at scale', () => {
     expect(count).toBeLessThan(n / 4);
   });
 
-  it('keeps a call in flight and /healthz answering across a full rebuild of a large snapshot', async () => {
+  it('keeps a call in flight and /healthz answering across a full rebuild of a large snapshot', {
+    timeout: 120_000,
+  }, async () => {
     seedConsumers(gw, seeded, 20_000);
     const call = fetch(`${gw.url}/slow/held`, { headers: { 'x-api-key': slowApi.key } });
     while (held.length === 0) await new Promise((r) => setTimeout(r, 5));
