@@ -131,6 +131,14 @@ const gateway = z.strictObject({
   serviceType: z.enum(['LoadBalancer', 'ClusterIP']).default('LoadBalancer'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   configPollMs: z.number().int().min(100).max(60_000).default(1000),
+  /** TRUST_PROXY_HOPS: proxies in front (a load balancer that appends X-Forwarded-For) whose entries are believed. */
+  trustProxyHops: z.number().int().min(0).max(16).default(0),
+  /** UPSTREAM_ALLOW: host names, IPs or CIDRs exempt from the gateway's SSRF guard. */
+  upstreamAllow: z
+    .array(z.string().regex(/^[^,\s]+$/, 'must be one host name, IP or CIDR (no commas or spaces)'))
+    .default([]),
+  /** LIMITS_ON_STORE_ERROR: with Redis down, `open` serves without limits, `closed` answers 503. */
+  limitsOnStoreError: z.enum(['open', 'closed']).default('open'),
 });
 
 const postgresUrl = z
@@ -143,6 +151,7 @@ const redisUrl = z
 /** Keys whose values are always treated as secrets (set them with `pulumi config set --secret`). */
 export const secretConfigKeys = [
   'adminToken',
+  'secretKey',
   'databasePassword',
   'databaseUrl',
   'redisUrl',
@@ -180,6 +189,8 @@ export function stackConfigSchema(manifest: ImageManifest) {
       .refine((list) => new Set(list).size === list.length, 'lists a service twice')
       .default(samples),
     adminToken: z.string().min(16, 'must be at least 16 characters'),
+    /** SECRET_KEY: seals AI provider keys at rest; unset, the gateway derives it from the admin token. */
+    secretKey: z.string().min(16, 'must be at least 16 characters').optional(),
     databasePassword: z
       .string()
       .regex(/^[^/@"\s]{12,128}$/, 'must be 12-128 characters without / @ " or spaces (an RDS rule)')

@@ -43,6 +43,9 @@ describe('defaults', () => {
       serviceType: 'LoadBalancer',
       logLevel: 'info',
       configPollMs: 1000,
+      trustProxyHops: 0,
+      upstreamAllow: [],
+      limitsOnStoreError: 'open',
     });
     expect(config.services).toEqual(['echo', 'llm-mock']);
     expect(config.buildSecrets).toEqual({});
@@ -111,6 +114,13 @@ describe('each error names its key', () => {
     [{ ...base, services: ['redis'] }, 'gateway-kit:services.0: '],
     [{ ...base, namespace: 'Gateway_Kit' }, 'gateway-kit:namespace: must be a DNS label (a-z, 0-9, -)'],
     [{ ...base, adminToken: 'short' }, 'gateway-kit:adminToken: must be at least 16 characters'],
+    [{ ...base, secretKey: 'short' }, 'gateway-kit:secretKey: must be at least 16 characters'],
+    [{ ...base, gateway: { trustProxyHops: -1 } }, 'gateway-kit:gateway.trustProxyHops: '],
+    [
+      { ...base, gateway: { upstreamAllow: ['a.example.com,b.example.com'] } },
+      'gateway-kit:gateway.upstreamAllow.0: must be one host name, IP or CIDR (no commas or spaces)',
+    ],
+    [{ ...base, gateway: { limitsOnStoreError: 'fail' } }, 'gateway-kit:gateway.limitsOnStoreError: '],
     [{ ...base, colour: 'blue' }, 'gateway-kit:colour: is not a config key of this program'],
     [
       { ...base, images: { mode: 'inStack', registry: 'https://registry.example.com' } },

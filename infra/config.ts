@@ -18,6 +18,7 @@ export type StackConfig = Readonly<Omit<ParsedStackConfig, SecretKey>> & {
   readonly project: string;
   readonly secrets: Readonly<{
     adminToken: pulumi.Output<string>;
+    secretKey?: pulumi.Output<string>;
     databasePassword?: pulumi.Output<string>;
     databaseUrl?: pulumi.Output<string>;
     redisUrl?: pulumi.Output<string>;
@@ -149,8 +150,16 @@ function deepFreeze<T>(value: T): T {
 
 /** Lifts secret keys into Pulumi secrets, so no plaintext secret is passed to a resource by mistake. */
 export function toStackConfig(project: string, parsed: ParsedStackConfig): StackConfig {
-  const { adminToken, databasePassword, databaseUrl, redisUrl, registryPassword, buildSecrets, ...rest } =
-    parsed;
+  const {
+    adminToken,
+    secretKey,
+    databasePassword,
+    databaseUrl,
+    redisUrl,
+    registryPassword,
+    buildSecrets,
+    ...rest
+  } = parsed;
   const secret = (value: string | undefined) => (value === undefined ? undefined : pulumi.secret(value));
   const sortedBuildSecrets = Object.fromEntries(
     Object.keys(buildSecrets)
@@ -160,6 +169,7 @@ export function toStackConfig(project: string, parsed: ParsedStackConfig): Stack
   const secrets = {
     adminToken: pulumi.secret(adminToken),
     buildSecrets: sortedBuildSecrets,
+    ...(secretKey === undefined ? {} : { secretKey: secret(secretKey)! }),
     ...(databasePassword === undefined ? {} : { databasePassword: secret(databasePassword)! }),
     ...(databaseUrl === undefined ? {} : { databaseUrl: secret(databaseUrl)! }),
     ...(redisUrl === undefined ? {} : { redisUrl: secret(redisUrl)! }),

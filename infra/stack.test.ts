@@ -298,6 +298,9 @@ describe('secrets', () => {
     );
     expect(JSON.stringify(gateway.inputs)).not.toContain(secrets.adminToken);
     expect(JSON.stringify(gateway.inputs)).not.toContain(secrets.databasePassword);
+    // Without secretKey the Secret has no secret-key entry and the pods no SECRET_KEY.
+    expect(Object.keys(gatewaySecret.inputs.stringData as object)).not.toContain('secret-key');
+    expect(JSON.stringify(gateway.inputs)).not.toContain('SECRET_KEY');
 
     const image = result.ofType('docker-build:index:Image').find((r) => r.name === 'images-gateway')!;
     // Secrecy is tracked per top-level input: the registry login and the BuildKit secrets.
@@ -330,6 +333,27 @@ describe('preview', () => {
 });
 
 describe('store', () => {
+  test('secretKey reaches the pods only through the gateway Secret, as SECRET_KEY', async () => {
+    const secretKey = 'secret-key-0123456789abcdef';
+    const result = await run({ images: imageModes.ci, secretKey });
+    const secret = result
+      .ofType('kubernetes:core/v1:Secret')
+      .find((r) => r.name === 'platform-gateway-secret')!;
+    expect(secret.secretPaths).toEqual(['stringData']);
+    expect((secret.inputs.stringData as Record<string, string>)['secret-key']).toBe(secretKey);
+    const gateway = result
+      .ofType('kubernetes:apps/v1:Deployment')
+      .find((r) => r.name === 'platform-gateway')!;
+    expect(JSON.stringify(gateway.inputs)).not.toContain(secretKey);
+    const env = asWorkload(gateway).spec.template.spec.containers[0] as unknown as {
+      env: { name: string; valueFrom?: unknown }[];
+    };
+    expect(env.env.find((e) => e.name === 'SECRET_KEY')).toEqual({
+      name: 'SECRET_KEY',
+      valueFrom: { secretKeyRef: { name: 'gateway-secrets', key: 'secret-key' } },
+    });
+  });
+
   test('store.mode=managed on EKS creates RDS and ElastiCache in the VPC and no in-cluster store', async () => {
     const result = await run({ cluster: { mode: 'eks' }, images: imageModes.ci, store: { mode: 'managed' } });
     expect(result.ofType('kubernetes:apps/v1:StatefulSet')).toEqual([]);

@@ -76,6 +76,7 @@ export function deployGatewayKit(
       namespace: config.namespace,
       gateway: config.gateway,
       adminToken: config.secrets.adminToken,
+      ...(config.secrets.secretKey ? { secretKey: config.secrets.secretKey } : {}),
       store: storeFor(config, cluster),
       images: images.refs,
       samples: deployed.filter((image) => image.name !== gatewayImageName),

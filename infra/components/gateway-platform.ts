@@ -10,6 +10,7 @@ import {
   gatewayDisruptionBudget,
   gatewayName,
   gatewaySecret,
+  gatewaySecretEnv,
   gatewayService,
 } from './manifests/gateway.js';
 import { sampleDeployment, sampleService, sampleUrl } from './manifests/samples.js';
@@ -45,6 +46,8 @@ export interface GatewayPlatformArgs {
   gateway: GatewayConfig;
   /** The admin token, a Pulumi secret; it reaches the pods only through a Kubernetes Secret. */
   adminToken: pulumi.Output<string>;
+  /** SECRET_KEY (a Pulumi secret), when the stack sets one. */
+  secretKey?: pulumi.Output<string>;
   store: PlatformStore;
   /** Digest-pinned image ref per image name (gateway plus each sample deployed). */
   images: Readonly<Record<string, pulumi.Input<string>>>;
@@ -74,6 +77,7 @@ export class GatewayPlatform extends pulumi.ComponentResource {
       ADMIN_TOKEN: args.adminToken,
       DATABASE_URL: store.databaseUrl,
       REDIS_URL: store.redisUrl,
+      ...(args.secretKey === undefined ? {} : { SECRET_KEY: args.secretKey }),
     };
     const secret = new k8s.core.v1.Secret(
       `${name}-gateway-secret`,
@@ -90,7 +94,13 @@ export class GatewayPlatform extends pulumi.ComponentResource {
     if (gatewayImage === undefined) throw new Error('GatewayPlatform: no gateway image ref');
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-gateway`,
-      gatewayDeployment({ namespace: ns, image: gatewayImage, config: args.gateway, secretChecksum }),
+      gatewayDeployment({
+        namespace: ns,
+        image: gatewayImage,
+        config: args.gateway,
+        secretChecksum,
+        secretEnv: gatewaySecretEnv(secretData),
+      }),
       { parent: this, dependsOn: [secret, ...store.dependencies] },
     );
     new k8s.policy.v1.PodDisruptionBudget(`${name}-gateway-pdb`, gatewayDisruptionBudget(ns), inNamespace);

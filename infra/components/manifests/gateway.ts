@@ -27,9 +27,19 @@ export const gatewaySecretKeys = {
   ADMIN_TOKEN: 'admin-token',
   DATABASE_URL: 'database-url',
   REDIS_URL: 'redis-url',
+  SECRET_KEY: 'secret-key',
 } as const;
 
-export type GatewaySecretData = Record<keyof typeof gatewaySecretKeys, pulumi.Input<string>>;
+type GatewaySecretEnv = keyof typeof gatewaySecretKeys;
+/** SECRET_KEY is optional: unset, the gateway derives its sealing key from the admin token. */
+export type GatewaySecretData = Record<Exclude<GatewaySecretEnv, 'SECRET_KEY'>, pulumi.Input<string>> & {
+  SECRET_KEY?: pulumi.Input<string>;
+};
+
+/** The env vars the Secret holds a value for, in a stable order. */
+export function gatewaySecretEnv(data: GatewaySecretData): GatewaySecretEnv[] {
+  return (Object.keys(gatewaySecretKeys) as GatewaySecretEnv[]).filter((env) => data[env] !== undefined);
+}
 
 export function gatewaySecret(namespace: string, data: GatewaySecretData): k8s.core.v1.SecretArgs {
   return {
@@ -37,7 +47,10 @@ export function gatewaySecret(namespace: string, data: GatewaySecretData): k8s.c
     type: 'Opaque',
     stringData: sortKeys(
       Object.fromEntries(
-        Object.entries(gatewaySecretKeys).map(([env, key]) => [key, data[env as keyof typeof data]]),
+        gatewaySecretEnv(data).map((env): [string, pulumi.Input<string>] => [
+          gatewaySecretKeys[env],
+          data[env]!,
+        ]),
       ),
     ),
   };
@@ -49,13 +62,15 @@ export type GatewayDeploymentInput = {
   config: GatewayConfig;
   /** A hash of the Secret's data: a changed admin token or store URL rolls the pods. */
   secretChecksum: pulumi.Input<string>;
+  /** The env vars read from the gateway Secret (gatewaySecretEnv of its data). */
+  secretEnv: readonly GatewaySecretEnv[];
 };
 
 export function gatewayDeployment(input: GatewayDeploymentInput): k8s.apps.v1.DeploymentArgs {
   const { namespace, image, config, secretChecksum } = input;
-  const secretEnv = Object.entries(gatewaySecretKeys).map(([name, key]) => ({
+  const secretEnv = input.secretEnv.map((name) => ({
     name,
-    valueFrom: { secretKeyRef: { name: gatewaySecretName, key } },
+    valueFrom: { secretKeyRef: { name: gatewaySecretName, key: gatewaySecretKeys[name] } },
   }));
   return {
     metadata: { name: gatewayName, namespace, labels: labels(gatewayName, 'gateway') },
@@ -97,6 +112,9 @@ export function gatewayDeployment(input: GatewayDeploymentInput): k8s.apps.v1.De
                 { name: 'PORT', value: String(gatewayPort) },
                 { name: 'LOG_LEVEL', value: config.logLevel },
                 { name: 'CONFIG_POLL_MS', value: String(config.configPollMs) },
+                { name: 'TRUST_PROXY_HOPS', value: String(config.trustProxyHops) },
+                { name: 'UPSTREAM_ALLOW', value: config.upstreamAllow.join(',') },
+                { name: 'LIMITS_ON_STORE_ERROR', value: config.limitsOnStoreError },
                 ...secretEnv,
               ]),
               resources: sortKeys({ requests: config.resources.requests, limits: config.resources.limits }),

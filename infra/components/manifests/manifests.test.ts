@@ -13,7 +13,13 @@ const manifest = readImageManifest();
 const parsed = stackConfigSchema(manifest).parse({ adminToken: 'x'.repeat(16), images: { mode: 'ci' } });
 const image = `ghcr.io/acme/gateway@sha256:${'c'.repeat(64)}`;
 const deploymentArgs = (gateway = parsed.gateway) =>
-  gatewayDeployment({ namespace: 'gk', image, config: gateway, secretChecksum: '0123456789abcdef' });
+  gatewayDeployment({
+    namespace: 'gk',
+    image,
+    config: gateway,
+    secretChecksum: '0123456789abcdef',
+    secretEnv: ['ADMIN_TOKEN', 'DATABASE_URL', 'REDIS_URL'],
+  });
 const asObject = (apiVersion: string, kind: string, args: object) => ({ apiVersion, kind, ...args });
 
 /** A JSON copy: the tests read deep into the args without restating the Kubernetes input types. */
@@ -63,15 +69,36 @@ describe('gateway Deployment', () => {
       'ADMIN_TOKEN',
       'CONFIG_POLL_MS',
       'DATABASE_URL',
+      'LIMITS_ON_STORE_ERROR',
       'LOG_LEVEL',
       'PORT',
       'REDIS_URL',
+      'TRUST_PROXY_HOPS',
+      'UPSTREAM_ALLOW',
     ]);
     const adminToken = container.env.find((e: Json) => e.name === 'ADMIN_TOKEN');
     expect(adminToken).toEqual({
       name: 'ADMIN_TOKEN',
       valueFrom: { secretKeyRef: { name: 'gateway-secrets', key: 'admin-token' } },
     });
+  });
+
+  test('TRUST_PROXY_HOPS, UPSTREAM_ALLOW and LIMITS_ON_STORE_ERROR come from gateway config', () => {
+    const envValue = (env: Json[], name: string) => env.find((e: Json) => e.name === name)?.value;
+    expect(envValue(container.env, 'TRUST_PROXY_HOPS')).toBe('0');
+    expect(envValue(container.env, 'UPSTREAM_ALLOW')).toBe('');
+    expect(envValue(container.env, 'LIMITS_ON_STORE_ERROR')).toBe('open');
+    const set = json(
+      deploymentArgs({
+        ...parsed.gateway,
+        trustProxyHops: 1,
+        upstreamAllow: ['10.0.0.0/8', 'echo.internal'],
+        limitsOnStoreError: 'closed',
+      }),
+    ).spec.template.spec.containers[0].env;
+    expect(envValue(set, 'TRUST_PROXY_HOPS')).toBe('1');
+    expect(envValue(set, 'UPSTREAM_ALLOW')).toBe('10.0.0.0/8,echo.internal');
+    expect(envValue(set, 'LIMITS_ON_STORE_ERROR')).toBe('closed');
   });
 
   test('is scraped by Prometheus and carries the image by digest', () => {
