@@ -2,9 +2,9 @@
 // Tier 1 (API server, no node): program loading, config, and server-side dry-run of every object.
 // Tier 2 (a node): images, `pulumi up` with every Deployment ready, a call through the gateway, a
 // no-op second `pulumi up`, and `pulumi destroy` leaving nothing. See docs/deploy.md.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   apiGet,
@@ -14,7 +14,8 @@ import {
   startEtcd,
   startNode,
 } from './cluster.js';
-import { exec, PhaseError, Run } from './run.js';
+import { exec, freePort, PhaseError, Run, waitFor } from './run.js';
+import { createBridge, deleteBridge, startStore, storeUrls } from './store.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cache =
@@ -28,6 +29,21 @@ const fakeDigest = (n: number) => `sha256:${String(n).repeat(64)}`;
 
 type Pulumi = (args: string[], input?: string) => Promise<string>;
 
+/**
+ * The project lives in the work dir with `main` pointing at infra/, so the stack's config file (and the
+ * passphrase salt `stack init` writes into it) never lands in the repository.
+ */
+function writeProject(): string {
+  const dir = join(workDir, 'project');
+  mkdirSync(dir, { recursive: true });
+  const project = readFileSync(join(repo, 'infra', 'Pulumi.yaml'), 'utf8');
+  writeFileSync(
+    join(dir, 'Pulumi.yaml'),
+    `${project.trimEnd()}\nmain: ${relative(dir, join(repo, 'infra'))}\n`,
+  );
+  return dir;
+}
+
 function pulumiCli(run: Run, plane: ControlPlane): Pulumi {
   const env = {
     PATH: `${tools}:${process.env.PATH}`,
@@ -35,38 +51,35 @@ function pulumiCli(run: Run, plane: ControlPlane): Pulumi {
     PULUMI_CONFIG_PASSPHRASE: 'e2e-passphrase',
     PULUMI_SKIP_UPDATE_CHECK: 'true',
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
     KUBECONFIG: plane.kubeconfig,
   };
-  const configFile = join(workDir, `Pulumi.${stack}.yaml`);
+  const cwd = writeProject();
   return (args, input) =>
     exec(
       join(tools, 'pulumi'),
-      [
-        ...args,
-        '--cwd',
-        join(repo, 'infra'),
-        '--non-interactive',
-        ...(needsStack(args) ? ['--stack', stack, '--config-file', configFile] : []),
-      ],
-      { env, log: run.logFile('pulumi'), ...(input === undefined ? {} : { input }) },
+      [...args, '--non-interactive', ...(needsStack(args) ? ['--stack', stack] : [])],
+      {
+        cwd,
+        env,
+        log: run.logFile('pulumi'),
+        ...(input === undefined ? {} : { input }),
+      },
     );
 }
 
-const needsStack = (args: string[]) => !['login', 'version'].includes(args[0]!);
+/** Commands that operate on the e2e stack. */
+const needsStack = (args: string[]) => ['config', 'preview', 'up', 'destroy', 'refresh'].includes(args[0]!);
 
-async function configure(pulumi: Pulumi, images: Record<string, string>): Promise<void> {
-  await pulumi(['stack', 'init', stack]);
-  await pulumi(['config', 'set', '--secret', 'adminToken', 'e2e-admin-token-0123456789']);
+async function configure(
+  pulumi: Pulumi,
+  images: Record<string, string>,
+  store: { databaseUrl: string; redisUrl: string },
+): Promise<void> {
+  await pulumi(['stack', 'init', stack, '--no-select']);
+  await pulumi(['config', 'set', '--secret', 'adminToken', adminToken]);
   await pulumi(['config', 'set', '--secret', 'secretKey', 'e2e-secret-key-0123456789']);
-  await pulumi([
-    'config',
-    'set',
-    '--secret',
-    'databaseUrl',
-    'postgres://gateway:gateway@10.244.0.1:5432/gateway',
-  ]);
-  await pulumi(['config', 'set', '--secret', 'redisUrl', 'redis://10.244.0.1:6379']);
+  await pulumi(['config', 'set', '--secret', 'databaseUrl', store.databaseUrl]);
+  await pulumi(['config', 'set', '--secret', 'redisUrl', store.redisUrl]);
   const set = (path: string, value: string) => pulumi(['config', 'set', '--path', path, value]);
   await set('store.mode', 'managed');
   await set('images.mode', 'ci');
@@ -80,6 +93,7 @@ async function main(): Promise<number> {
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(join(workDir, 'logs'), { recursive: true });
   const run = new Run(join(workDir, 'logs'));
+  let bridgeCreated = false;
   process.stdout.write(`e2e:deploy — work dir ${workDir}, toolchain ${tools}\n`);
   const stop = () => void run.stopAll().then(() => process.exit(130));
   process.once('SIGINT', stop);
@@ -121,7 +135,7 @@ async function main(): Promise<number> {
     };
     await run.phase('pulumi login (file backend) and stack config', async () => {
       await pulumi(['login', `file://${join(workDir, 'state')}`]);
-      await configure(pulumi, placeholder);
+      await configure(pulumi, placeholder, storeUrls);
     });
     await run.phase(
       'tier 1: pulumi preview against the API server (server-side dry-run of every object)',
@@ -138,6 +152,9 @@ async function main(): Promise<number> {
         requireTools(tools, ['kubelet', 'containerd', 'pause']);
         const pauseImage = `${registry}/gateway-kit-e2e/pause:3.10`;
         await buildPause(run, pauseImage);
+        await createBridge(run);
+        bridgeCreated = true;
+        await startStore(run, workDir);
         await startNode(run, workDir, plane, pauseImage);
       });
       nodeReady = true;
@@ -151,6 +168,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await run.stopAll();
+    if (bridgeCreated) await deleteBridge(run);
     process.stdout.write(`\nsummary (logs in ${run.logDir}):\n${run.summary()}\n`);
   }
 }
@@ -177,16 +195,23 @@ async function tierTwo(run: Run, plane: ControlPlane, pulumi: Pulumi): Promise<v
         log: run.logFile('images'),
       },
     );
-    const parsed = JSON.parse((await import('node:fs')).readFileSync(lock, 'utf8')) as {
-      images: Record<string, { ref: string }>;
-    };
-    return Object.fromEntries(Object.entries(parsed.images).map(([name, entry]) => [name, entry.ref]));
+    // On disk the lock file is name → { repository, digest, … } (scripts/images/lock-file.ts).
+    const parsed = JSON.parse(readFileSync(lock, 'utf8')) as Record<
+      string,
+      { repository: string; digest: string }
+    >;
+    return Object.fromEntries(
+      Object.entries(parsed).map(([name, e]) => [name, `${e.repository}@${e.digest}`]),
+    );
   });
   await run.phase('pulumi up (images.mode=ci): every Deployment ready', async () => {
     for (const [name, ref] of Object.entries(images))
       await pulumi(['config', 'set', '--path', `images.${name}`, ref]);
     await pulumi(['up', '--yes', '--skip-preview']);
   });
+  await run.phase('a call through the gateway Service returns 200 from echo', () =>
+    callThroughGateway(run, plane),
+  );
   await run.phase('second pulumi up is a no-op', async () => {
     await pulumi(['up', '--yes', '--expect-no-changes']);
   });
@@ -198,6 +223,63 @@ async function tierTwo(run: Run, plane: ControlPlane, pulumi: Pulumi): Promise<v
     if (namespaces.items.some((n) => n.metadata.name === 'gateway-kit'))
       throw new PhaseError('namespace gateway-kit is still there after destroy', [run.logFile('pulumi')]);
   });
+}
+
+const adminToken = 'e2e-admin-token-0123456789';
+
+/** Seeds an anonymous API on echo through the admin API, over `kubectl port-forward svc/gateway`. */
+async function callThroughGateway(run: Run, plane: ControlPlane): Promise<void> {
+  // The node tier runs neither cluster DNS nor kube-proxy: the upstream is the echo pod's IP and port.
+  const pods = JSON.parse(
+    await apiGet(
+      run,
+      plane,
+      '/api/v1/namespaces/gateway-kit/pods?labelSelector=app.kubernetes.io%2Fname%3Decho',
+    ),
+  ) as { items: { status: { podIP?: string } }[] };
+  const echoIp = pods.items[0]?.status.podIP;
+  if (!echoIp) throw new PhaseError('no echo pod with an IP', [run.logFile('kubelet')]);
+  const echoUrl = `http://${echoIp}:9000`;
+  const port = await freePort();
+  run.start('port-forward', join(tools, 'kubectl'), [
+    `--kubeconfig=${plane.kubeconfig}`,
+    '--namespace=gateway-kit',
+    'port-forward',
+    'service/gateway',
+    `${port}:80`,
+  ]);
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(
+    'kubectl port-forward to the gateway Service',
+    60_000,
+    async () => (await fetch(`${base}/readyz`)).ok || undefined,
+    [run.logFile('port-forward')],
+  );
+  const admin = async (path: string, body: object): Promise<{ id: string }> => {
+    const response = await fetch(`${base}/admin/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new PhaseError(`POST /admin/v1${path} → ${response.status}: ${text}`);
+    return JSON.parse(text) as { id: string };
+  };
+  const tenant = await admin('/tenants', { name: 'e2e' });
+  const api = await admin('/apis', {
+    tenantId: tenant.id,
+    name: 'Echo',
+    basePath: '/e2e-echo',
+    auth: 'none',
+    visibility: 'public',
+    targets: [{ url: echoUrl }],
+  });
+  await admin(`/apis/${api.id}/publish`, {});
+  const answer = await waitFor('GET /e2e-echo/hello → 200 (config poll)', 30_000, async () => {
+    const response = await fetch(`${base}/e2e-echo/hello`);
+    return response.status === 200 ? response.text() : undefined;
+  });
+  process.stdout.write(`  GET /e2e-echo/hello → 200 from ${echoUrl}: ${answer.slice(0, 120)}\n`);
 }
 
 process.exitCode = await main();
