@@ -48,9 +48,8 @@ type host struct {
 func main() {
 	flag.String("tracing", "", "ignored: tracing is not wired in this host")
 	flag.String("runtime", "nodejs", "only nodejs is supported")
-	flag.Bool("logtostderr", false, "ignored")
-	flag.Int("v", 0, "ignored")
-	flag.Bool("logflow", false, "ignored")
+	flag.Bool("logflow", false, "ignored (the engine passes it with --logflow)")
+	// -logtostderr and -v, which the engine passes when verbose, come from the glog flags sdk/v3 defines.
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *showVersion {
