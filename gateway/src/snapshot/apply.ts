@@ -27,7 +27,7 @@ export interface ApiDelta {
   removed: Api[];
 }
 
-const aiTables = new Set(['ai_providers', 'ai_provider_keys', 'ai_models']);
+const aiTables = new Set(['ai_providers', 'ai_provider_keys', 'ai_models', 'ai_budgets']);
 const CHUNK = 500;
 
 /** Runs `query` over `keys` in chunks (bounded `in` lists), concatenating the rows. */

@@ -7,6 +7,7 @@ import * as audit from './migrations/004-audit.js';
 import * as people from './migrations/005-people.js';
 import * as aiLimits from './migrations/006-ai-limits.js';
 import * as configChanges from './migrations/007-config-changes.js';
+import * as trackBudgets from './migrations/007b-track-budgets.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
 export const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '005-people': people,
   '006-ai-limits': aiLimits,
   '007-config-changes': configChanges,
+  '007b-track-budgets': trackBudgets,
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {
