@@ -21,7 +21,7 @@ import { scheduleRetention } from './observability/retention.js';
 import { throttledWarn } from './observability/throttled-log.js';
 import { opsRouter } from './ops.js';
 import { Upstreams } from './policies/forward/upstreams.js';
-import { allowList, createSsrfGuard, guardedLookup } from './security/ssrf.js';
+import { OutboundGuard } from './security/outbound.js';
 import { createGatewayServer } from './server.js';
 import { SnapshotHolder } from './snapshot/holder.js';
 import { openStore } from './store/db.js';
@@ -63,10 +63,16 @@ export async function startGateway(
     labelNames: ['target'],
     registers: [metrics.registry],
   });
-  // Tenants write upstream URLs and AI base URLs: names resolving to metadata addresses are refused at connect.
-  const lookup = guardedLookup(allowList(env.UPSTREAM_ALLOW));
+  // Tenants write upstream URLs and AI base URLs: every socket to them goes through one guard (metadata
+  // addresses, the gateway itself), checked when written and again when the socket connects.
+  const guard = new OutboundGuard({
+    allow: env.UPSTREAM_ALLOW,
+    host: env.HOST,
+    secret: env.SECRET_KEY ?? env.ADMIN_TOKEN,
+  });
+  const connector = guard.connector(5000);
   const upstreams = new Upstreams({
-    lookup,
+    connector,
     connections: 256,
     connectTimeoutMs: 5000,
     keepAliveTimeoutMs: 30_000,
@@ -159,7 +165,8 @@ export async function startGateway(
     ...rateLimit,
     secret: env.SECRET_KEY ?? env.ADMIN_TOKEN,
     logger,
-    lookup,
+    connector,
+    via: guard.via,
     registry: metrics.registry,
   });
   const chain = dataPlaneChain({ upstreams, rateLimit, ai });
@@ -178,6 +185,7 @@ export async function startGateway(
     upstreams,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     logger,
+    agent: guard.httpAgent({ keepAlive: false }),
   });
 
   const control = express();
@@ -192,14 +200,22 @@ export async function startGateway(
       data,
       upgrade: (req, socket, head) => void upgrade(req, socket, head),
     },
-    { headersTimeoutMs: env.HEADERS_TIMEOUT_MS, requestTimeoutMs: env.REQUEST_TIMEOUT_MS },
+    {
+      headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      maxHeaders: env.MAX_REQUEST_HEADERS,
+      underscores: env.DROP_UNDERSCORE_HEADERS,
+      trustProxyHops: env.TRUST_PROXY_HOPS,
+      hop: guard,
+    },
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  ctx.upstreamGuard = createSsrfGuard({ host: env.HOST, port, allow: allowList(env.UPSTREAM_ALLOW) });
+  guard.listening(port);
+  ctx.upstreamGuard = (url) => guard.checkUrl(url);
   const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
 
   let stopping: Promise<void> | null = null;

@@ -1,10 +1,12 @@
 // One node:http server per process: admin and ops paths go to express, everything else to the data plane.
+// Requests the gateway will not handle are refused here, before either sees them (security/framing.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { securityHeaders } from './admin/headers.js';
 import { GatewayError } from './errors/gateway-error.js';
-import { sendProblem } from './errors/problem.js';
-import { framingProblem } from './security/framing.js';
+import { problemOf, sendProblem } from './errors/problem.js';
+import { refusalOf } from './security/framing.js';
+import { cleanRequestHeaders, type HeaderHygiene } from './security/header-hygiene.js';
 
 export interface ServerParts {
   /** /admin/*, /console/*, /healthz, /readyz, /metrics */
@@ -13,12 +15,24 @@ export interface ServerParts {
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
-export interface ServerTimeouts {
+export interface ServerOptions extends HeaderHygiene {
   /** The whole header block must arrive within this (slowloris), whatever the trickle rate. */
   headersTimeoutMs: number;
   /** The whole request, body included, must arrive within this (slow uploads). */
   requestTimeoutMs: number;
+  /** Header fields a request may carry (MAX_REQUEST_HEADERS). */
+  maxHeaders: number;
+  /** Loop detection (security/outbound.ts): the Via hop the gateway adds, and refuses to see again. */
+  hop?: { via: string; looped(via: string | undefined): boolean };
 }
+
+const DEFAULTS: ServerOptions = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 120_000,
+  maxHeaders: 100,
+  underscores: 'all',
+  trustProxyHops: 0,
+};
 
 const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -43,37 +57,109 @@ const TITLES: Record<number, string> = {
   408: 'Request Timeout',
   431: 'Request Header Fields Too Large',
 };
+const EXPECTATION = 'the only expectation supported is 100-continue';
+const LOOPED = 'this request already passed through this gateway: an upstream target leads back to it';
 
-export function createGatewayServer(
-  parts: ServerParts,
-  timeouts: ServerTimeouts = { headersTimeoutMs: 20_000, requestTimeoutMs: 120_000 },
-): Server {
+/** Writes a whole response on a raw socket and closes it; a client that never reads does not keep the socket. */
+function endRaw(socket: Duplex, status: number, title: string, body: string, headers = ''): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}${SECURITY_LINES}connection: close\r\n\r\n${body}`,
+  );
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/**
+ * Sockets that had a request refused. Node parses pipelined requests as they arrive and emits each at once, so
+ * a request behind a refused one would otherwise be dispatched although the refusal closes the connection.
+ */
+const refusedSockets = new WeakSet<Duplex>();
+
+function refuse(req: IncomingMessage, res: ServerResponse, error: GatewayError): void {
+  refusedSockets.add(req.socket);
+  // Read nothing more from it; what was already parsed is dropped by the check in `handle`.
+  req.socket.pause();
+  res.shouldKeepAlive = false;
+  for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+  res.setHeader('connection', 'close');
+  sendProblem(res, error);
+}
+
+/**
+ * `Expect: 100-continue`: the interim 100 goes out when a handler starts reading the body, that is once the
+ * policies have accepted the call; a refusal before that closes the connection, since the client may still be
+ * holding the body back. Node calls `_read` on the first read of any kind (pipe, data listener, read()).
+ */
+function continueWhenRead(req: IncomingMessage, res: ServerResponse): void {
+  const keepAlive = res.shouldKeepAlive;
+  res.shouldKeepAlive = false;
+  const read = req._read;
+  req._read = function continueThenRead(this: IncomingMessage, size: number) {
+    req._read = read;
+    if (!res.headersSent) {
+      res.writeContinue();
+      res.shouldKeepAlive = keepAlive;
+    }
+    return read.call(this, size);
+  };
+}
+
+export function createGatewayServer(parts: ServerParts, overrides: Partial<ServerOptions> = {}): Server {
+  const options: ServerOptions = { ...DEFAULTS, ...overrides };
+  const { hop } = options;
+
+  const refusalFor = (req: IncomingMessage): GatewayError | null =>
+    refusalOf(req, options) ??
+    (hop?.looped(req.headers.via) ? new GatewayError('loop_detected', LOOPED) : null);
+
+  /** What every accepted request gets before a handler sees it: clean headers, and this gateway's Via hop. */
+  function prepare(req: IncomingMessage): void {
+    cleanRequestHeaders(req, options);
+    if (hop) req.headers.via = req.headers.via ? `${req.headers.via}, ${hop.via}` : hop.via;
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, expect: 'none' | 'continue' | 'other'): void {
+    if (refusedSockets.has(req.socket)) return;
+    const refusal =
+      refusalFor(req) ?? (expect === 'other' ? new GatewayError('expectation_failed', EXPECTATION) : null);
+    if (refusal) {
+      refuse(req, res, refusal);
+      return;
+    }
+    prepare(req);
+    if (expect === 'continue') continueWhenRead(req, res);
+    if (isControlPath(req.url ?? '/')) parts.control(req, res);
+    else parts.data(req, res);
+  }
+
   const server = createServer(
     {
-      headersTimeout: timeouts.headersTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
       // node checks both timeouts on this tick (30 s by default): a fraction of the shorter one keeps them honest.
-      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(timeouts.headersTimeoutMs / 4))),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(options.headersTimeoutMs / 4))),
       keepAliveTimeout: 65_000,
       maxHeaderSize: 16 * 1024,
     },
-    (req, res) => {
-      const framing = framingProblem(req.headers, req.rawHeaders);
-      if (framing) {
-        // The body's extent is unknown, so the connection cannot carry another request.
-        res.shouldKeepAlive = false;
-        for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
-        return sendProblem(
-          res,
-          new GatewayError('bad_request', framing, { headers: { connection: 'close' } }),
-        );
-      }
-      if (isControlPath(req.url ?? '/')) parts.control(req, res);
-      else parts.data(req, res);
-    },
+    (req, res) => handle(req, res, 'none'),
   );
+  // Node keeps only the first 2,000 header fields by default and silently drops the rest, checks included;
+  // unlimited here (the 16 KiB header size still bounds them), and refusalOf counts them against maxHeaders.
+  server.maxHeadersCount = 0;
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handle(req, res, 'continue'));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => handle(req, res, 'other'));
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    if (refusedSockets.has(socket)) return void socket.destroy();
+    const refusal = refusalFor(req);
+    if (refusal) {
+      refusedSockets.add(socket);
+      const extra = Object.entries(refusal.extra.headers ?? {})
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      return endRaw(socket, refusal.status, refusal.title, JSON.stringify(problemOf(refusal)), extra);
+    }
+    prepare(req);
     parts.upgrade(req, socket, head);
   });
   // A malformed or too slow request never reaches a handler (or is cut off in one): answer if the response has
@@ -83,12 +169,7 @@ export function createGatewayServer(
     if (!socket.writable || err.code === 'ECONNRESET' || pending?.headersSent) return socket.destroy();
     const status = STATUS_OF[err.code ?? ''] ?? 400;
     const title = TITLES[status]!;
-    const body = JSON.stringify({ type: 'about:blank', title, status, detail: title });
-    socket.end(
-      `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${SECURITY_LINES}connection: close\r\n\r\n${body}`,
-    );
-    // end() waits for the peer; a client that never reads must not keep the socket.
-    setTimeout(() => socket.destroy(), 1000).unref();
+    endRaw(socket, status, title, JSON.stringify({ type: 'about:blank', title, status, detail: title }));
   });
   return server;
 }

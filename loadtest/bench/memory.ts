@@ -12,9 +12,9 @@ export function heapUsedFromMetrics(text: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-async function heapUsed(metricsUrl: string): Promise<number | null> {
+async function heapUsed(metricsUrl: string, token: string): Promise<number | null> {
   try {
-    const response = await fetch(metricsUrl);
+    const response = await fetch(metricsUrl, { headers: { authorization: `Bearer ${token}` } });
     return response.ok ? heapUsedFromMetrics(await response.text()) : null;
   } catch {
     return null;
@@ -29,6 +29,8 @@ async function heapUsed(metricsUrl: string): Promise<number | null> {
 export async function measureMemory(options: {
   pid: number;
   metricsUrl: string;
+  /** /metrics needs a bearer token (METRICS_TOKEN or the admin token). */
+  metricsToken: string;
   runS: number;
   settleS: number;
   boundMiB: number;
@@ -38,7 +40,7 @@ export async function measureMemory(options: {
 }): Promise<MemoryResult> {
   const load = options.run(options.settleS + options.runS);
   await sleep(options.settleS * 1000);
-  const heapBefore = await heapUsed(options.metricsUrl);
+  const heapBefore = await heapUsed(options.metricsUrl, options.metricsToken);
   const before = await rssBytes(options.pid);
   // Samples show the shape: a plateau is V8 sizing its heap, a steady climb is a leak.
   const samples: number[] = [];
@@ -55,7 +57,7 @@ export async function measureMemory(options: {
     clearInterval(timer);
   }
   const after = await rssBytes(options.pid);
-  const heapAfter = await heapUsed(options.metricsUrl);
+  const heapAfter = await heapUsed(options.metricsUrl, options.metricsToken);
   return {
     runS: options.runS,
     requests: result.requests,

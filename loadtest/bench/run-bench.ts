@@ -228,6 +228,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       memory = await measureMemory({
         pid: await gateway.pid(),
         metricsUrl: `${gateway.url}/metrics`,
+        metricsToken: gateway.adminToken,
         runS: memoryRunS,
         settleS: options.quick ? 0 : local.memorySettleS,
         boundMiB: local.memoryGrowthMiBMax,

@@ -13,7 +13,7 @@ import {
   settled,
   startLlmMock,
 } from '../test-support/ai-fixtures.js';
-import { startTestGateway, type TestGateway } from '../test-support/harness.js';
+import { metricsText, startTestGateway, type TestGateway } from '../test-support/harness.js';
 import { costOf } from './token-accounting.js';
 import { chatRequest } from './translate/chat-request.js';
 import { toAnthropicRequest } from './translate/openai-anthropic.js';
@@ -322,7 +322,7 @@ describe('the rest of the unified endpoint', () => {
   });
 
   it('feeds gateway_ai_tokens_total from the call record', async () => {
-    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    const text = await metricsText(gw);
     const line = (m: string, t: string) =>
       new RegExp(`^gateway_ai_tokens_total\\{model="${m}",type="${t}"\\} (\\d+)$`, 'm').exec(text)?.[1];
     // Per model: two calls with `messages` (8 prompt, 5 completion tokens) and one "one two" stream (2 + 3);

@@ -1,8 +1,8 @@
 // The AI layer's data-plane step: serves calls to APIs of kind `ai` (the unified OpenAI-format endpoint) and
 // `prompt` (a template behind a plain REST endpoint). Auth, subscription, rate limit and request quotas have
 // run before it; it adds token quotas, provider fallback and token accounting. `rest` calls pass through.
-import type { LookupFunction } from 'node:net';
 import { Gauge, type Registry } from 'prom-client';
+import type { buildConnector } from 'undici';
 import type { Call, Step } from '../data-plane/call.js';
 import type { Api } from '../domain/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -32,8 +32,10 @@ export interface AiGatewayOptions extends TokenQuotaOptions {
   /** Cool-down of a key the provider rejected (401/403). Default 5 min. */
   rejectedCooldownMs?: number;
   now?: () => number;
-  /** DNS lookup for provider sockets (the SSRF guard's). */
-  lookup?: LookupFunction;
+  /** Opens provider sockets: the outbound guard's (security/outbound.ts). */
+  connector?: buildConnector.connector;
+  /** The gateway's Via hop (security/outbound.ts). */
+  via?: string;
   /** Where `gateway_ai_provider_calls` is registered. */
   registry?: Registry;
 }
@@ -87,7 +89,8 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
     client: new ProviderClient({
       connectTimeoutMs: 5000,
       keepAliveTimeoutMs: 30_000,
-      ...(options.lookup ? { lookup: options.lookup } : {}),
+      ...(options.connector ? { connector: options.connector } : {}),
+      ...(options.via ? { via: options.via } : {}),
     }),
   };
 

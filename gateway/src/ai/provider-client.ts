@@ -2,9 +2,8 @@
 // `maxConnections` and shared fairly between consumer tenants (fair-gate.ts), so no cap is global and one
 // provider's (or tenant's) long streams never queue another's calls. Builds the provider's URL and auth
 // headers, sends a JSON body, and names network faults the way the call log does.
-import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type Dispatcher, Pool } from 'undici';
+import { type buildConnector, type Dispatcher, Pool } from 'undici';
 import type { ProviderEntry } from './ai-config.js';
 import { FairGate, GateTimeout } from './fair-gate.js';
 import { ANTHROPIC_VERSION } from './translate/openai-anthropic.js';
@@ -63,8 +62,10 @@ export interface ProviderRequest {
 export interface ProviderClientOptions {
   connectTimeoutMs: number;
   keepAliveTimeoutMs: number;
-  /** DNS lookup for provider sockets (the SSRF guard's). */
-  lookup?: LookupFunction;
+  /** Opens provider sockets: the outbound guard's (security/outbound.ts), checking each address at connect time. */
+  connector?: buildConnector.connector;
+  /** The gateway's Via hop, so a base URL leading back to the gateway is refused as a loop (508). */
+  via?: string;
 }
 
 interface ProviderPool {
@@ -83,12 +84,12 @@ export class ProviderClient {
     const found = this.#pools.get(provider.id);
     if (found && found.origin === origin && found.gate.max === provider.maxConnections) return found;
     if (found) void found.pool.close().catch(() => {});
-    const { connectTimeoutMs, keepAliveTimeoutMs, lookup } = this.options;
+    const { connectTimeoutMs, keepAliveTimeoutMs, connector } = this.options;
     const entry: ProviderPool = {
       origin,
       pool: new Pool(origin, {
         connections: provider.maxConnections,
-        connect: { timeout: connectTimeoutMs, ...(lookup ? { lookup } : {}) },
+        connect: connector ?? { timeout: connectTimeoutMs },
         keepAliveTimeout: keepAliveTimeoutMs,
       }),
       gate: new FairGate(provider.maxConnections),
@@ -111,6 +112,7 @@ export class ProviderClient {
       'content-type': 'application/json',
       accept: r.stream ? 'text/event-stream' : 'application/json',
       'x-request-id': r.requestId,
+      ...(this.options.via ? { via: this.options.via } : {}),
     };
     if (r.provider.type === 'anthropic') {
       headers['x-api-key'] = r.key;

@@ -41,6 +41,12 @@ export const envSchema = z
     // SSRF guard exceptions: hosts, IPs or CIDRs an API's targets may name although the guard refuses them.
     // Kept as the comma-separated string: startGateway parses an already parsed Env a second time.
     UPSTREAM_ALLOW: z.string().default(''),
+    // Hostile input (docs/security.md): header fields a request may carry (431 beyond), and which header names
+    // with an underscore are dropped (`all`, as nginx does, or only spellings of the headers the gateway owns).
+    MAX_REQUEST_HEADERS: positiveInt.max(1000).default(100),
+    DROP_UNDERSCORE_HEADERS: z.enum(['all', 'owned']).default('all'),
+    // Bearer token a Prometheus scraper presents on /metrics (the admin token is accepted too).
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .strip()
   // node:http refuses a headers timeout longer than the request timeout; say so in one line instead.

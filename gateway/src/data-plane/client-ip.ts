@@ -1,6 +1,34 @@
 // The client's address: the socket peer, unless the operator says how many proxies in front are trusted.
 import type { IncomingMessage } from 'node:http';
 
+/**
+ * Headers that name the client's address by one convention or another (CDNs, load balancers, nginx). An
+ * upstream may believe any of them, so a client may not write them: they are removed from every request unless
+ * a trusted proxy is in front (TRUST_PROXY_HOPS > 0), whose job it then is to set or clear them.
+ * X-Forwarded-For is not here: the gateway rewrites it (forwardedForOf).
+ */
+export const CLIENT_IP_HEADERS: readonly string[] = [
+  'forwarded',
+  'x-real-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'cf-connecting-ipv6',
+  'fastly-client-ip',
+  'akamai-client-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'x-original-forwarded-for',
+  'x-originating-ip',
+  'x-remote-ip',
+  'x-remote-addr',
+  'x-forwarded',
+  'forwarded-for',
+  'client-ip',
+  'x-envoy-external-address',
+  'x-azure-clientip',
+  'x-appengine-user-ip',
+];
+
 function chainOf(header: string | string[]): string[] {
   return (Array.isArray(header) ? header.join(',') : header).split(',').map((s) => s.trim());
 }

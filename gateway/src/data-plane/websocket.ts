@@ -1,6 +1,6 @@
 // WebSocket upgrades: the same route, key and subscription policies run first; then http-proxy-middleware
 // splices the sockets. Refusals are written as ordinary problem+json responses on the raw socket.
-import type { IncomingMessage } from 'node:http';
+import type { Agent, IncomingMessage } from 'node:http';
 import { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyMiddleware } from 'http-proxy-middleware';
@@ -28,6 +28,8 @@ export interface WebSocketOptions {
   upstreams: Upstreams;
   trustProxyHops: number;
   logger: Logger;
+  /** Opens upstream sockets through the outbound guard (security/outbound.ts). */
+  agent?: Agent;
 }
 
 export function createUpgradeHandler(options: WebSocketOptions) {
@@ -39,6 +41,7 @@ export function createUpgradeHandler(options: WebSocketOptions) {
         target: origin,
         ws: true,
         changeOrigin: true,
+        ...(options.agent ? { agent: options.agent } : {}),
         logger: undefined,
         on: { error: (_err, _req, socket) => (socket as Duplex).destroy() },
       });

@@ -14,6 +14,11 @@ export const errorCatalogue = {
   upstream_timeout: { status: 504, title: 'Upstream timeout' },
   limits_unavailable: { status: 503, title: 'Limits store unavailable' },
   bad_request: { status: 400, title: 'Bad request' },
+  // Data plane, refused before routing (security/framing.ts, server.ts)
+  expectation_failed: { status: 417, title: 'Expectation failed' },
+  too_many_headers: { status: 431, title: 'Too many header fields' },
+  http_version_not_supported: { status: 505, title: 'HTTP version not supported' },
+  loop_detected: { status: 508, title: 'Loop detected' },
   // Data plane, AI (see docs/ai.md)
   model_not_found: { status: 404, title: 'Model not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

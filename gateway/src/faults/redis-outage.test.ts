@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Echo,
   json,
+  metricsText,
   type Seeded,
   seedKeyedApi,
   startEcho,
@@ -42,7 +43,7 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000
 }
 
 async function storeErrors(gw: TestGateway): Promise<number> {
-  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const text = await metricsText(gw);
   return Number(/^gateway_limits_store_errors_total (\d+)/m.exec(text)?.[1] ?? 0);
 }
 

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type Echo,
+  metricsText,
   type Seeded,
   seedKeyedApi,
   startEcho,
@@ -130,7 +131,7 @@ it('aggregates the same calls as usage', async () => {
 });
 
 it('exposes the metrics of API.md with bounded labels', async () => {
-  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const text = await metricsText(gw);
   const api = provider.apiId;
   const tenant = provider.tenantId;
   expect(text).toContain(`gateway_requests_total{tenant="${tenant}",api="${api}",code="200"} 2`);

@@ -148,7 +148,10 @@ describe('secrets', () => {
         headers: { authorization: `Bearer ${secrets.adminToken}` },
       }),
     ).toBe(200);
-    expect(await call(`${gw.url}/metrics`)).toBe(200);
+    expect(await call(`${gw.url}/metrics`)).toBe(401);
+    expect(
+      await call(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${secrets.adminToken}` } }),
+    ).toBe(200);
 
     // The call log as stored, every column.
     const db = new pg.Client({ connectionString: dbUrl });

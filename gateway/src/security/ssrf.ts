@@ -54,9 +54,8 @@ function familyOf(address: string): 'ipv4' | 'ipv6' {
   return isIP(address) === 6 ? 'ipv6' : 'ipv4';
 }
 
-/** Returns a checker: the reason a target URL is refused, or null when it may be used. */
 /** UPSTREAM_ALLOW split into host names and a block list of addresses and CIDRs. */
-function parseAllow(allow: readonly string[]): { allowedNames: Set<string>; allowed: BlockList } {
+export function parseAllow(allow: readonly string[]): { allowedNames: Set<string>; allowed: BlockList } {
   const allowedNames = new Set<string>();
   const allowed = new BlockList();
   for (const entry of allow) {
@@ -69,12 +68,44 @@ function parseAllow(allow: readonly string[]): { allowedNames: Set<string>; allo
   return { allowedNames, allowed };
 }
 
-export function createSsrfGuard(options: SsrfGuardOptions): (url: string) => string | null {
-  const { allowedNames, allowed } = parseAllow(options.allow);
-  // Every address of this host's interfaces reaches the gateway when it listens on all of them.
-  const own = new Set<string>([options.host.toLowerCase()]);
+/** Every address of this host's interfaces: each reaches the gateway when it listens on all of them. */
+export function ownAddresses(): Set<string> {
+  const own = new Set<string>();
   for (const list of Object.values(networkInterfaces()))
     for (const nic of list ?? []) own.add(nic.address.toLowerCase());
+  return own;
+}
+
+/** IPv4-mapped IPv6 (::ffff:a.b.c.d), as sockets report it, checked as the IPv4 address it is. */
+function unmapped(ip: string): string {
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return m ? m[1]! : ip;
+}
+
+/**
+ * Connect-time check of an address: a metadata address (unless UPSTREAM_ALLOW lists it), or this host on the
+ * gateway's own port (a loop: `self`). `selfPort` is -1 until the gateway listens.
+ */
+export function addressRefusal(
+  address: string,
+  port: number,
+  context: { allowed: BlockList; own: ReadonlySet<string>; selfPort: number },
+): { message: string; self: boolean } | null {
+  const ip = unmapped(address.toLowerCase());
+  if (!isIP(ip)) return null;
+  const family = familyOf(ip);
+  if (context.allowed.check(ip, family)) return null;
+  if (FORBIDDEN.check(ip, family)) return { message: METADATA, self: false };
+  if (port === context.selfPort && (LOCAL.check(ip, family) || context.own.has(ip)))
+    return { message: SELF, self: true };
+  return null;
+}
+
+/** Returns a checker: the reason a target URL is refused, or null when it may be used. */
+export function createSsrfGuard(options: SsrfGuardOptions): (url: string) => string | null {
+  const { allowedNames, allowed } = parseAllow(options.allow);
+  const own = ownAddresses();
+  own.add(options.host.toLowerCase());
 
   return function ssrfCheck(url: string): string | null {
     let parsed: URL;

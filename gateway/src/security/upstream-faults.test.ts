@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Echo,
   listen,
+  metricsText,
   seedKeyedApi,
   startEcho,
   startTestGateway,
@@ -204,7 +205,7 @@ describe('circuit breaker', () => {
         bodies.push((await res.text()) === 'revived' ? 'dead-target' : 'echo');
       }
       expect(bodies.filter((b) => b === 'dead-target').length).toBeGreaterThanOrEqual(2);
-      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      const metrics = await metricsText(gw);
       expect(metrics).toContain(`gateway_circuit_opened_total{target="${dead}"} 1`);
     } finally {
       revived.closeAllConnections();

@@ -158,6 +158,13 @@ export async function seedKeyedApi(admin: AdminClient, o: SeedOptions): Promise<
   };
 }
 
+/** /metrics as the scraper sees it: it needs METRICS_TOKEN or the admin token (docs/security.md). */
+export async function metricsText(gw: { url: string }, token = ADMIN_TOKEN): Promise<string> {
+  const res = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 200) throw new Error(`/metrics → ${res.status}`);
+  return res.text();
+}
+
 /** Response body as JSON, typed loosely: tests assert on the shape. */
 export async function json(res: Response): Promise<any> {
   return res.json();

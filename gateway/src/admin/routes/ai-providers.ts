@@ -17,6 +17,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import type { Store } from '../../store/db.js';
 import { newId, nowIso } from '../../store/ids.js';
 import { owningTenant } from '../access.js';
+import { assertUrlsAllowed } from '../outbound-urls.js';
 import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { id, idParams, listOf, name, timestamp } from '../schemas/common.js';
@@ -109,8 +110,10 @@ export const aiProviderRoutes: RouteDef[] = [
     body: providerCreate,
     response: { status: 201, description: 'The provider, keys shown by hint only', schema: providerView },
     errors: ['not_found', 'conflict'],
-    handler: ({ ctx, principal, body }) =>
-      write(
+    handler: ({ ctx, principal, body }) => {
+      // The gateway opens sockets to it: the same SSRF guard as an API's targets.
+      assertUrlsAllowed(ctx, [{ field: 'baseUrl', url: body.baseUrl }]);
+      return write(
         ctx,
         async (trx) => {
           const tenantId = await owningTenant(trx, principal, body.tenantId);
@@ -130,7 +133,8 @@ export const aiProviderRoutes: RouteDef[] = [
           return (await findProvider(trx, providerId))!;
         },
         NAME_TAKEN,
-      ),
+      );
+    },
   }),
   defineRoute({
     method: 'get',
@@ -167,8 +171,9 @@ export const aiProviderRoutes: RouteDef[] = [
     body: providerPatch,
     response: { status: 200, description: 'The provider', schema: providerView },
     errors: ['not_found', 'conflict'],
-    handler: ({ ctx, principal, params, body }) =>
-      write(
+    handler: ({ ctx, principal, params, body }) => {
+      if (body.baseUrl) assertUrlsAllowed(ctx, [{ field: 'baseUrl', url: body.baseUrl }]);
+      return write(
         ctx,
         async (trx) => {
           const current = await ownProvider(trx, principal, params.id);
@@ -190,7 +195,8 @@ export const aiProviderRoutes: RouteDef[] = [
           return (await findProvider(trx, current.id))!;
         },
         NAME_TAKEN,
-      ),
+      );
+    },
   }),
   defineRoute({
     method: 'delete',

@@ -14,11 +14,11 @@ import {
 import { routeKey } from '../../store/rows.js';
 import { ownApi, owningTenant } from '../access.js';
 import { checkSettings } from '../api-settings.js';
+import { assertUrlsAllowed } from '../outbound-urls.js';
 import { tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { apiCreate, apiPatch, apiView } from '../schemas/apis.js';
 import { idParams, listOf } from '../schemas/common.js';
-import { validationFailed } from '../validation.js';
 import { type Trx, write } from '../write.js';
 import { checkKindRules } from './ai-api-rules.js';
 
@@ -29,12 +29,11 @@ const routeTaken = (api: Pick<Api, 'host' | 'basePath'>) =>
 
 /** Targets the SSRF guard refuses (security/ssrf.ts) are a 400 naming each one. */
 function assertTargetsAllowed(ctx: GatewayContext, targets: readonly { url: string }[] | undefined): void {
-  if (!targets || !ctx.upstreamGuard) return;
-  const errors = targets.flatMap((t, i) => {
-    const reason = ctx.upstreamGuard!(t.url);
-    return reason ? [{ in: 'body' as const, field: `targets.${i}.url`, message: reason }] : [];
-  });
-  if (errors.length) throw validationFailed(errors);
+  if (targets)
+    assertUrlsAllowed(
+      ctx,
+      targets.map((t, i) => ({ field: `targets.${i}.url`, url: t.url })),
+    );
 }
 
 // Checked up front for a clear answer; the unique route_key column still decides when two writers race.

@@ -3,7 +3,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Call } from '../../data-plane/call.js';
 
-const HOP_BY_HOP = new Set([
+export const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -16,7 +16,7 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** Headers the client may not set for the upstream: ours to set, or the client's secret. */
-const GATEWAY_OWNED = new Set([
+export const GATEWAY_OWNED = new Set([
   'host',
   'x-api-key',
   'x-request-id',
@@ -29,7 +29,7 @@ const GATEWAY_OWNED = new Set([
   'forwarded',
   'x-real-ip',
 ]);
-const IDENTITY_PREFIX = 'x-gateway-';
+export const IDENTITY_PREFIX = 'x-gateway-';
 
 /** Names listed in a Connection header are hop-by-hop for this message too. */
 function connectionListed(value: string | string[] | undefined): Set<string> | null {

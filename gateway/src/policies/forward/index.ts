@@ -33,6 +33,38 @@ const TIMEOUT_ERRORS = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+// What undici refuses about the request itself (a header value, a path, a length it will not send): the client's
+// doing. Such a failure answers 400 and never counts against the upstream's circuit breaker, or any key holder
+// could open the breaker of an origin for every tenant on it.
+const CLIENT_CAUSED = new Set([
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+const LOOP = 'the upstream target leads back to this gateway';
+const UNFORWARDABLE = 'the request carries something that cannot be forwarded';
+
+// An answer undici or node cannot read or write on: too large a head, a wrong length, a bad header character.
+const BAD_ANSWER = new Set([
+  'UND_ERR_HEADERS_OVERFLOW',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_INFO',
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_INVALID_HTTP_TOKEN',
+]);
+
+/** Failures that are the upstream's: only these count against its breaker. */
+function upstreamFault(code: string): boolean {
+  return (
+    CONNECT_ERRORS.has(code) ||
+    RESET_ERRORS.has(code) ||
+    TIMEOUT_ERRORS.has(code) ||
+    BAD_ANSWER.has(code) ||
+    code.startsWith('HPE_')
+  );
+}
+
 export const errorKinds = {
   refused: 'upstream_refused',
   timeout: 'upstream_timeout',
@@ -98,7 +130,16 @@ export function forward(upstreams: Upstreams): Step {
           throw tooLarge(api.maxBodyBytes);
         }
         const code = codeOf(err);
-        upstreams.breakers.failed(target.breaker);
+        if (CLIENT_CAUSED.has(code)) {
+          call.errorKind = 'bad_request';
+          throw new GatewayError('bad_request', UNFORWARDABLE);
+        }
+        if (upstreamFault(code)) upstreams.breakers.failed(target.breaker);
+        // The outbound guard found the target is the gateway itself (security/outbound.ts).
+        if (code === 'EUPSTREAMLOOP') {
+          call.errorKind = 'loop_detected';
+          throw new GatewayError('loop_detected', LOOP);
+        }
         if (retryable && (CONNECT_ERRORS.has(code) || RESET_ERRORS.has(code)) && attempt < api.retries)
           continue;
         if (TIMEOUT_ERRORS.has(code)) {

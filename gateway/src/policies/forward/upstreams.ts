@@ -1,7 +1,6 @@
 // Connection pools per upstream origin (undici, keep-alive), smooth weighted round-robin over an API's targets,
 // and a circuit breaker per origin that takes a failing target out of the rotation for a while.
-import type { LookupFunction } from 'node:net';
-import { Pool } from 'undici';
+import { type buildConnector, Pool } from 'undici';
 import type { Api, Target } from '../../domain/types.js';
 import { type Breaker, type BreakerOptions, Breakers } from '../circuit-breaker/index.js';
 
@@ -26,8 +25,8 @@ export interface UpstreamOptions {
   keepAliveTimeoutMs: number;
   /** Circuit breakers; off when omitted. */
   breaker?: BreakerOptions;
-  /** DNS lookup for upstream sockets (the SSRF guard's, refusing metadata addresses at connect time). */
-  lookup?: LookupFunction;
+  /** Opens upstream sockets: the outbound guard's (security/outbound.ts), checking each address at connect time. */
+  connector?: buildConnector.connector;
 }
 
 export class Upstreams {
@@ -46,10 +45,7 @@ export class Upstreams {
     if (!pool) {
       pool = new Pool(origin, {
         connections: this.options.connections,
-        connect: {
-          timeout: this.options.connectTimeoutMs,
-          ...(this.options.lookup ? { lookup: this.options.lookup } : {}),
-        },
+        connect: this.options.connector ?? { timeout: this.options.connectTimeoutMs },
         keepAliveTimeout: this.options.keepAliveTimeoutMs,
         pipelining: 1,
       });

@@ -6,6 +6,7 @@ import {
   AdminClient,
   type Echo,
   json,
+  metricsText,
   seedKeyedApi,
   startEcho,
   startTestGateway,
@@ -134,7 +135,7 @@ describe('in-process limits', () => {
   });
 
   it('counts limited calls in gateway_rate_limited_total by reason', async () => {
-    const text = await (await fetch(`${gw.url}/metrics`)).text();
+    const text = await metricsText(gw);
     expect(text).toMatch(/gateway_rate_limited_total\{api="api_[^"]+",reason="quota_day"\} 1/);
     expect(text).toMatch(/gateway_rate_limited_total\{api="api_[^"]+",reason="rate"\} 2/);
     expect(text).toMatch(/gateway_rate_limited_total\{api="api_[^"]+",reason="tenant_quota_day"\} 1/);
