@@ -11,8 +11,8 @@ const METRICS_AUTH = 'metrics need METRICS_TOKEN (or the admin token) as a Beare
 
 /**
  * /metrics names tenants, APIs and targets in its labels: only METRICS_TOKEN (for the scraper) or the platform
- * admin token may read it. A dedicated listener (ADMIN_PORT, planned) would mount the router without this
- * check only where the network already restricts who connects; docs/security.md.
+ * admin token may read it. The check lives on the router, so a dedicated listener (ADMIN_PORT, planned) that
+ * serves this router keeps it; docs/security.md.
  */
 function metricsAccess(ctx: GatewayContext) {
   const accepted = [ctx.env.METRICS_TOKEN, ctx.env.ADMIN_TOKEN]
