@@ -12,7 +12,7 @@ import {
   settled,
   startLlmMock,
 } from '../test-support/ai-fixtures.js';
-import { startTestGateway, type TestGateway } from '../test-support/harness.js';
+import { metricsText, startTestGateway, type TestGateway } from '../test-support/harness.js';
 
 let mock: LlmMock;
 let gw: TestGateway;
@@ -40,7 +40,7 @@ async function release(): Promise<void> {
 
 /** Calls of a provider holding a connection or waiting for one, as /metrics shows them. */
 async function load(providerId: string): Promise<{ active: number; waiting: number }> {
-  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const text = await metricsText(gw);
   const value = (state: string) => {
     const line = text
       .split('\n')
