@@ -133,7 +133,7 @@ describe('connect time', () => {
       .set({ targets: JSON.stringify([{ url: `http://127.0.0.1:${gw.port}`, weight: 1 }]) })
       .where('id', '=', apiId)
       .execute();
-    await gw.ctx.configChanged();
+    await gw.snapshot.refresh(true);
     try {
       const res = await fetch(`${gw.url}/echo/loop`, { headers: { 'x-api-key': key } });
       expect(res.status).toBe(508);
@@ -145,7 +145,7 @@ describe('connect time', () => {
         .set({ targets: JSON.stringify([{ url: echo.url, weight: 1 }]) })
         .where('id', '=', apiId)
         .execute();
-      await gw.ctx.configChanged();
+      await gw.snapshot.refresh(true);
     }
   });
 });

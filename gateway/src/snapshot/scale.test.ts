@@ -8,6 +8,7 @@ import { newId, nowIso } from '../store/ids.js';
 import {
   type Echo,
   listen,
+  metricsText,
   type Seeded,
   seedKeyedApi,
   startEcho,
@@ -17,7 +18,7 @@ import {
 import { sqliteDatabase, type TestDatabase } from '../test-support/stores.js';
 
 async function rebuilds(gw: TestGateway): Promise<number> {
-  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const text = await metricsText(gw);
   let total = 0;
   for (const m of text.matchAll(/^gateway_snapshot_rebuilds_total\{mode="(\w+)"\} (\d+)$/gm))
     total += Number(m[2]);

@@ -75,7 +75,9 @@ async function cpuMs(pid: number): Promise<number> {
 }
 
 async function lagMaxMs(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } })
+  ).text();
   const match = /^nodejs_eventloop_lag_max_seconds ([0-9.e+-]+)$/m.exec(text);
   return match ? Math.round(Number(match[1]) * 1000) : Number.NaN;
 }
