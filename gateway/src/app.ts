@@ -22,7 +22,7 @@ import { throttledWarn } from './observability/throttled-log.js';
 import { opsRouter } from './ops.js';
 import { Upstreams } from './policies/forward/upstreams.js';
 import { OutboundGuard } from './security/outbound.js';
-import { createGatewayServer } from './server.js';
+import { closeUpgrades, createGatewayServer } from './server.js';
 import { SnapshotHolder } from './snapshot/holder.js';
 import { openStore } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -204,6 +204,8 @@ export async function startGateway(
       headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
       maxHeaders: env.MAX_REQUEST_HEADERS,
+      maxUpgrades: env.MAX_UPGRADES,
+      maxUpgradesPerIp: env.MAX_UPGRADES_PER_IP,
       underscores: env.DROP_UNDERSCORE_HEADERS,
       trustProxyHops: env.TRUST_PROXY_HOPS,
       hop: guard,
@@ -228,7 +230,11 @@ export async function startGateway(
         server.close(() => resolve());
         server.closeIdleConnections();
         const idle = setInterval(() => server.closeIdleConnections(), 100);
-        const grace = setTimeout(() => server.closeAllConnections(), env.SHUTDOWN_GRACE_MS);
+        // WebSocket tunnels are not HTTP connections to node: closeAllConnections leaves them open.
+        const grace = setTimeout(() => {
+          server.closeAllConnections();
+          closeUpgrades(server);
+        }, env.SHUTDOWN_GRACE_MS);
         grace.unref();
         server.once('close', () => {
           clearInterval(idle);

@@ -3,10 +3,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { securityHeaders } from './admin/headers.js';
+import { clientIpOf } from './data-plane/client-ip.js';
 import { GatewayError } from './errors/gateway-error.js';
 import { problemOf, sendProblem } from './errors/problem.js';
 import { refusalOf } from './security/framing.js';
 import { cleanRequestHeaders, type HeaderHygiene } from './security/header-hygiene.js';
+import { normalizeTarget } from './security/request-target.js';
 
 export interface ServerParts {
   /** /admin/*, /console/*, /healthz, /readyz, /metrics */
@@ -22,6 +24,9 @@ export interface ServerOptions extends HeaderHygiene {
   requestTimeoutMs: number;
   /** Header fields a request may carry (MAX_REQUEST_HEADERS). */
   maxHeaders: number;
+  /** WebSocket tunnels open at once: in all, and per client IP (MAX_UPGRADES, MAX_UPGRADES_PER_IP). */
+  maxUpgrades: number;
+  maxUpgradesPerIp: number;
   /** Loop detection (security/outbound.ts): the Via hop the gateway adds, and refuses to see again. */
   hop?: { via: string; looped(via: string | undefined): boolean };
 }
@@ -30,6 +35,8 @@ const DEFAULTS: ServerOptions = {
   headersTimeoutMs: 20_000,
   requestTimeoutMs: 120_000,
   maxHeaders: 100,
+  maxUpgrades: 10_000,
+  maxUpgradesPerIp: 100,
   underscores: 'all',
   trustProxyHops: 0,
 };
@@ -57,6 +64,8 @@ const TITLES: Record<number, string> = {
   408: 'Request Timeout',
   431: 'Request Header Fields Too Large',
 };
+const UPGRADES_FULL = 'the gateway holds as many WebSocket connections as it may; retry later';
+const UPGRADES_PER_IP = 'this client holds as many WebSocket connections as it may';
 const EXPECTATION = 'the only expectation supported is 100-continue';
 const LOOPED = 'this request already passed through this gateway: an upstream target leads back to it';
 
@@ -66,6 +75,14 @@ function endRaw(socket: Duplex, status: number, title: string, body: string, hea
     `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${headers}${SECURITY_LINES}connection: close\r\n\r\n${body}`,
   );
   setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** Upgraded sockets of each server, so shutdown can end them (node's closeAllConnections does not). */
+const upgradedSockets = new WeakMap<Server, Set<Duplex>>();
+
+/** Ends every WebSocket tunnel of the server: at shutdown, once the grace period is over. */
+export function closeUpgrades(server: Server): void {
+  for (const socket of upgradedSockets.get(server) ?? []) socket.destroy();
 }
 
 /**
@@ -113,6 +130,7 @@ export function createGatewayServer(parts: ServerParts, overrides: Partial<Serve
 
   /** What every accepted request gets before a handler sees it: clean headers, and this gateway's Via hop. */
   function prepare(req: IncomingMessage): void {
+    req.url = normalizeTarget(req.url ?? '/');
     cleanRequestHeaders(req, options);
     if (hop) req.headers.via = req.headers.via ? `${req.headers.via}, ${hop.via}` : hop.via;
   }
@@ -148,10 +166,34 @@ export function createGatewayServer(parts: ServerParts, overrides: Partial<Serve
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => handle(req, res, 'continue'));
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => handle(req, res, 'other'));
 
+  const upgraded = new Set<Duplex>();
+  upgradedSockets.set(server, upgraded);
+  const upgradesByIp = new Map<string, number>();
+
+  function upgradeRefusal(ip: string): GatewayError | null {
+    if (upgraded.size >= options.maxUpgrades) return new GatewayError('upgrades_unavailable', UPGRADES_FULL);
+    if ((upgradesByIp.get(ip) ?? 0) >= options.maxUpgradesPerIp)
+      return new GatewayError('too_many_upgrades', UPGRADES_PER_IP);
+    return null;
+  }
+
+  /** Counts the socket until it closes, whatever closes it. */
+  function track(socket: Duplex, ip: string): void {
+    upgraded.add(socket);
+    upgradesByIp.set(ip, (upgradesByIp.get(ip) ?? 0) + 1);
+    socket.once('close', () => {
+      upgraded.delete(socket);
+      const left = (upgradesByIp.get(ip) ?? 1) - 1;
+      if (left > 0) upgradesByIp.set(ip, left);
+      else upgradesByIp.delete(ip);
+    });
+  }
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (refusedSockets.has(socket)) return void socket.destroy();
-    const refusal = refusalFor(req);
+    const ip = clientIpOf(req, options.trustProxyHops);
+    const refusal = refusalFor(req) ?? upgradeRefusal(ip);
     if (refusal) {
       refusedSockets.add(socket);
       const extra = Object.entries(refusal.extra.headers ?? {})
@@ -159,6 +201,7 @@ export function createGatewayServer(parts: ServerParts, overrides: Partial<Serve
         .join('');
       return endRaw(socket, refusal.status, refusal.title, JSON.stringify(problemOf(refusal)), extra);
     }
+    track(socket, ip);
     prepare(req);
     parts.upgrade(req, socket, head);
   });

@@ -45,6 +45,9 @@ export const envSchema = z
     // with an underscore are dropped (`all`, as nginx does, or only spellings of the headers the gateway owns).
     MAX_REQUEST_HEADERS: positiveInt.max(1000).default(100),
     DROP_UNDERSCORE_HEADERS: z.enum(['all', 'owned']).default('all'),
+    // WebSocket tunnels open at once, in all and per client IP (beyond: 503 / 429 and closed).
+    MAX_UPGRADES: positiveInt.default(10_000),
+    MAX_UPGRADES_PER_IP: positiveInt.default(100),
     // Bearer token a Prometheus scraper presents on /metrics (the admin token is accepted too).
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })

@@ -32,6 +32,12 @@ export interface WebSocketOptions {
   agent?: Agent;
 }
 
+/** Ends the socket once written out, and destroys it if the peer does not take the bytes within a second. */
+function endSoon(socket: Duplex): void {
+  socket.end();
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
 export function createUpgradeHandler(options: WebSocketOptions) {
   const proxies = new Map<string, WsProxy>();
   const proxyFor = (origin: string): WsProxy => {
@@ -43,7 +49,15 @@ export function createUpgradeHandler(options: WebSocketOptions) {
         changeOrigin: true,
         ...(options.agent ? { agent: options.agent } : {}),
         logger: undefined,
-        on: { error: (_err, _req, socket) => (socket as Duplex).destroy() },
+        on: {
+          error: (_err, _req, socket) => (socket as Duplex).destroy(),
+          // A declined upgrade (no 101): http-proxy relays the answer and ends the socket, which a client that
+          // never closes its side would keep half-open forever. The socket goes when the answer is through.
+          proxyReqWs: (proxyReq, _req, socket) =>
+            proxyReq.on('response', (answer) => {
+              if (answer.statusCode !== 101) answer.once('close', () => endSoon(socket as Duplex));
+            }),
+        },
       });
       proxies.set(origin, proxy);
     }

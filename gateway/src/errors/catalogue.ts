@@ -19,6 +19,8 @@ export const errorCatalogue = {
   too_many_headers: { status: 431, title: 'Too many header fields' },
   http_version_not_supported: { status: 505, title: 'HTTP version not supported' },
   loop_detected: { status: 508, title: 'Loop detected' },
+  too_many_upgrades: { status: 429, title: 'Too many WebSocket connections' },
+  upgrades_unavailable: { status: 503, title: 'WebSocket capacity reached' },
   // Data plane, AI (see docs/ai.md)
   model_not_found: { status: 404, title: 'Model not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },

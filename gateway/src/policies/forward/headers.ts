@@ -2,6 +2,7 @@
 // headers are set, and what only the gateway should see (the API key, identity spoofing) never leaves it.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Call } from '../../data-plane/call.js';
+import { keyCarrier } from '../key-auth/index.js';
 
 export const HOP_BY_HOP = new Set([
   'connection',
@@ -102,8 +103,8 @@ export function upstreamHeadersOf(call: Call): Record<string, string | string[]>
     requestId: call.requestId,
     forwardedFor: call.forwardedFor,
     proto: 'http',
-    // The key came in Authorization when there was no x-api-key: it is the client's secret, not passed on.
-    dropAuthorization: api!.auth === 'key' && req.headers['x-api-key'] === undefined,
+    // The key came in Authorization (x-api-key absent or empty): it is the client's secret, not passed on.
+    dropAuthorization: api!.auth === 'key' && keyCarrier(req.headers) === 'authorization',
     identity:
       app && subscription ? { tenant: app.tenantId, app: app.id, subscription: subscription.id } : null,
   });

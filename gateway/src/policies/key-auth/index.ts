@@ -8,11 +8,23 @@ const MISSING = 'send the API key in x-api-key or Authorization: Bearer';
 const INVALID = 'the API key is not valid';
 const EXPIRED = 'the API key has expired';
 
-export function presentedKey(headers: Call['req']['headers']): string | null {
+/**
+ * Which header carries the key: `x-api-key` when it has a value, else `Authorization: Bearer`. The forwarder
+ * asks the same question (forward/headers.ts), so whatever authenticated the call is never passed on — an empty
+ * `x-api-key` next to a Bearer key included.
+ */
+export function keyCarrier(headers: Call['req']['headers']): 'x-api-key' | 'authorization' | null {
   const header = headers['x-api-key'];
-  if (typeof header === 'string' && header) return header;
+  if (typeof header === 'string' && header) return 'x-api-key';
   const auth = headers.authorization;
-  if (auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim();
+  if (auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return 'authorization';
+  return null;
+}
+
+export function presentedKey(headers: Call['req']['headers']): string | null {
+  const carrier = keyCarrier(headers);
+  if (carrier === 'x-api-key') return headers['x-api-key'] as string;
+  if (carrier === 'authorization') return headers.authorization!.slice(7).trim();
   return null;
 }
 

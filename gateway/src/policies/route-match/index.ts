@@ -7,6 +7,9 @@ import { GatewayError } from '../../errors/gateway-error.js';
 
 const NO_ROUTE = 'no API is published at this path';
 const DOT_SEGMENT = 'the path has a dot segment, an empty segment or an encoded slash';
+const PATH_PARAMETER = 'a ; path parameter here would route the call to another API';
+// `;params` in a segment: Java servlet containers strip them before routing, most other servers do not.
+const PARAMETERS = /;[^/]*/g;
 
 // A dot segment, raw or percent-encoded (`..;` too, which Tomcat reads as `..`), an empty segment (`//`) or an
 // encoded slash or backslash: an upstream that normalises it could serve a path outside the API's base path
@@ -38,12 +41,20 @@ export function hostOf(hostHeader: string | undefined): string {
 export function routeMatch(): Step {
   return function routeMatch(call: Call) {
     const header = call.req.headers.host?.toLowerCase();
+    const host = hostOf(header);
     // An API may name a host with its port (api.example.com:8443): that exact authority first, then the host.
-    const api = call.snapshot.routes.lookup(header, hostOf(header), call.path);
+    const api = call.snapshot.routes.lookup(header, host, call.path);
     // Known before the path is judged, so a refusal answers in the API's error shape (an AI API's, OpenAI's).
     call.api = api || null;
     if (UNSAFE_PATH.test(call.path) && !(api && encodedSlashAllowed(api, call.path)))
       throw new GatewayError('bad_request', DOT_SEGMENT);
     if (!api) throw new GatewayError('route_not_found', NO_ROUTE);
+    // `/o/secret;x/y` routes to an open `/o` as sent, but a Java upstream reads it as `/o/secret/y`: when the
+    // two readings pick different APIs the call is refused rather than routed on the less protected one.
+    if (
+      call.path.includes(';') &&
+      call.snapshot.routes.lookup(header, host, call.path.replace(PARAMETERS, '')) !== api
+    )
+      throw new GatewayError('bad_request', PATH_PARAMETER);
   };
 }
