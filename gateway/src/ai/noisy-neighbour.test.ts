@@ -183,6 +183,8 @@ describe('a full pool', () => {
       'upstream_queue_timeout',
     ]);
 
-    await releaseUntilDone([held.then(drain)]);
+    // The held stream is under the same 300 ms timeout: on a busy machine it may be cut before it is released,
+    // which is that call's own timeout at work, not this test's subject.
+    await releaseUntilDone([held.then(drain).catch(() => '')]);
   });
 });
