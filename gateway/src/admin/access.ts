@@ -38,6 +38,8 @@ export async function owningTenant(
   principal: Principal,
   requested: string | undefined,
 ): Promise<string> {
+  // Unreachable past the role check (a user without a tenant holds no tenant role), refused all the same.
+  if (principal.kind === 'user') throw notFound('tenant', requested ?? '-');
   if (principal.kind === 'tenant') {
     if (requested !== undefined && requested !== principal.tenantId) throw notFound('tenant', requested);
     return principal.tenantId;

@@ -19,18 +19,23 @@ export function requireAuth(authenticate: Authenticate): RequestHandler {
   };
 }
 
+/** Why a caller lacks a route's role, in words that say what to do about it. */
+function missingRole(route: RouteDef, principal: Principal): string {
+  if (route.role === 'self')
+    return 'this operation needs a signed-in user (a session or a personal access token)';
+  if (route.role === 'platform') return 'this operation needs the platform admin role';
+  if (principal.kind === 'user') {
+    return 'this operation needs a tenant: send X-Admin-Tenant with the id of one of your tenants';
+  }
+  const held = principal.kind === 'tenant' ? principal.role : 'platform';
+  return `this operation needs the ${route.role} role (the caller is ${held})`;
+}
+
 /** The route's least role, checked before the body is read; which tenant's resources is checked per resource. */
 function requireRole(route: RouteDef): RequestHandler {
   return function checkRole(_req, res, next) {
     const principal = res.locals.principal as Principal;
-    if (!hasRole(principal, route.role)) {
-      throw new GatewayError(
-        'forbidden',
-        route.role === 'platform'
-          ? 'this operation needs the platform admin role'
-          : `this operation needs the ${route.role} role (the caller is ${principal.kind === 'tenant' ? principal.role : 'platform'})`,
-      );
-    }
+    if (!hasRole(principal, route.role)) throw new GatewayError('forbidden', missingRole(route, principal));
     next();
   };
 }
@@ -53,6 +58,7 @@ export function mountRoutes(
       const input = {
         ctx,
         req,
+        res,
         principal: res.locals.principal as Principal,
         params: route.params ? parseOr400(route.params, req.params, 'params') : undefined,
         query: route.query ? parseOr400(route.query, req.query, 'query') : undefined,
@@ -74,6 +80,7 @@ export function mountRoutes(
           )
         : await route.handler(input as never);
       if (route.response.status === 204) res.status(204).end();
+      else if (route.response.status === 302) res.redirect(302, (result as { location: string }).location);
       else res.status(route.response.status).json(result);
     });
     app[route.method](ADMIN_PREFIX + route.path, ...chain);

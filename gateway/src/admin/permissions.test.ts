@@ -16,7 +16,8 @@ import type { RouteDef } from './route.js';
 import { adminRoutes } from './routes/index.js';
 
 const guarded = adminRoutes.filter((r) => r.role !== 'public');
-const writes = guarded.filter((r) => r.method !== 'get');
+// `self` routes act on the caller's own account (sessions, personal tokens): no tenant's data.
+const writes = guarded.filter((r) => r.method !== 'get' && r.role !== 'self');
 
 /** Smallest valid body per operation, so a 404 is not pre-empted by a 400 on the body. */
 const sampleBodies: Record<string, unknown> = {
@@ -27,6 +28,7 @@ const sampleBodies: Record<string, unknown> = {
   updateAiProvider: { name: 'taken over' },
   updateAiModel: { name: 'taken-over' },
   updateAiBudget: { usdPerDay: 1 },
+  setMemberRole: { role: 'owner' },
 };
 
 let gw: TestGateway;
@@ -50,12 +52,15 @@ function pathOf(route: RouteDef): string {
     providers: ids.provider!,
     models: ids.model!,
     budgets: ids.budget!,
+    me: 'tok_none',
+    users: ids.user!,
   };
   return (
     V1 +
     route.path
       .replace(':keyId', ids.key!)
       .replace(':tokenId', ids.token!)
+      .replace(':userId', ids.user!)
       .replace(':id', () => byCollection[first] ?? 'unmapped')
   );
 }
@@ -120,6 +125,13 @@ beforeAll(async () => {
       outputPricePer1k: 0,
     })
   ).id;
+  ids.user = (
+    await gw.admin.ok('POST', `${V1}/users`, {
+      email: 'perm@example.test',
+      displayName: 'Perm',
+      memberships: [{ tenantId: a.id, role: 'viewer' }],
+    })
+  ).user.id;
   ids.budget = (
     await owner.ok('POST', `${V1}/ai/budgets`, { scope: 'app', scopeId: ids.app, usdPerDay: 5 })
   ).id;
@@ -162,7 +174,7 @@ describe('roles on every admin route', () => {
     const b = as['b-maintainer']!;
     let checked = 0;
     for (const route of guarded) {
-      if (roleRank(route.role) > roleRank('maintainer')) {
+      if (route.role === 'self' || roleRank(route.role) > roleRank('maintainer')) {
         expect((await call(b, route)).status).toBe(403);
       } else if (route.path.includes(':')) {
         const reply = await call(b, route);

@@ -8,7 +8,9 @@ export const PERMISSIONS_END = '<!-- permissions:end -->';
 
 const holders = [...tenantRoles, 'platform'] as const;
 
+/** `self` routes are open to every signed-in user (their own account), whatever their role. */
 function allowed(role: RouteRole, holder: (typeof holders)[number]): boolean {
+  if (role === 'self') return true;
   return holder === 'platform' || (role !== 'platform' && roleRank(holder) >= roleRank(role));
 }
 

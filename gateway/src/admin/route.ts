@@ -1,18 +1,20 @@
 // The route-definition helper: each admin route's method, path, schemas and callers are declared once here
 // and feed both the express router (admin/mount.ts) and the OpenAPI document (admin/openapi.ts).
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { GatewayContext } from '../context.js';
 import type { ErrorCode } from '../errors/catalogue.js';
 import type { Principal, RouteRole } from './principal.js';
 
-export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface RouteInput<P, Q, B> {
   ctx: GatewayContext;
   req: Request;
+  /** For headers a route sets itself (a session cookie); the body is the handler's return value. */
+  res: Response;
   /** The authenticated caller. Not set on `public` routes, whose handlers must not read it. */
   principal: Principal;
   params: Parsed<P>;
@@ -40,7 +42,8 @@ export interface RouteDef<
   query?: Q;
   /** JSON body schema. An empty request body is validated as `{}`. */
   body?: B;
-  response: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  /** 302: the handler returns `{ location }` (the SSO redirects a browser follows). */
+  response: { status: 200 | 201 | 202 | 204 | 302; description: string; schema?: z.ZodType };
   /** Problem codes this route answers with besides the ones every route has (auth, validation, internal). */
   errors?: readonly ErrorCode[];
   /** Returns the response body (ignored for 204). Method syntax on purpose: it lets typed routes sit in one list. */

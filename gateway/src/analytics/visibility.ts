@@ -2,14 +2,17 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-export type Viewer = { kind: 'platform' } | { kind: 'tenant'; tenantId: string };
+/** `user`: a signed-in user who has not chosen a tenant sees nothing. */
+export type Viewer = { kind: 'platform' } | { kind: 'tenant'; tenantId: string } | { kind: 'user' };
 
 export function visibleTo(viewer: Viewer) {
   return (eb: ExpressionBuilder<Database, 'call_logs'>) =>
     viewer.kind === 'platform'
       ? eb.lit(true)
-      : eb.or([
-          eb('call_logs.tenant_id', '=', viewer.tenantId),
-          eb('call_logs.app_tenant_id', '=', viewer.tenantId),
-        ]);
+      : viewer.kind === 'user'
+        ? eb.lit(false)
+        : eb.or([
+            eb('call_logs.tenant_id', '=', viewer.tenantId),
+            eb('call_logs.app_tenant_id', '=', viewer.tenantId),
+          ]);
 }

@@ -50,6 +50,16 @@ export const envSchema = z
     MAX_UPGRADES_PER_IP: positiveInt.default(100),
     // Bearer token a Prometheus scraper presents on /metrics (the admin token is accepted too).
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    // People (docs/people.md): where the admin API is reached from browsers (links in mails, the CSRF origin),
+    // the mail transport for invitations and password resets (unset: the links are logged), session lifetimes.
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().min(3).default('gateway-kit <no-reply@localhost>'),
+    SESSION_IDLE_SECONDS: positiveInt.default(30 * 60),
+    SESSION_MAX_SECONDS: positiveInt.default(12 * 60 * 60),
   })
   .strip()
   // node:http refuses a headers timeout longer than the request timeout; say so in one line instead.

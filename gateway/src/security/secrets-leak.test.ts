@@ -30,6 +30,10 @@ const secrets = {
   providerKey: rand('sk-provider-'),
   tenantToken: '',
   apiKey: '',
+  password: rand('pw-'),
+  sessionId: '',
+  csrfToken: '',
+  personalToken: '',
 };
 const role = rand('gk_sec_');
 
@@ -140,6 +144,54 @@ describe('secrets', () => {
     expect(
       (await platform.request('POST', '/admin/v1/tenants', `{"name": "${secrets.adminToken}`)).status,
     ).toBe(400);
+    // People: a password, a session cookie and its CSRF token, a personal token — each used rightly and wrongly.
+    const user = await platform.request<{ user: { id: string }; link: string }>('POST', '/admin/v1/users', {
+      email: 'leak@example.test',
+      displayName: 'Leak',
+      memberships: [{ tenantId: rest.tenantId, role: 'owner' }],
+    });
+    const invite = user.body.link.split('#invite=')[1]!;
+    const json = { 'content-type': 'application/json' };
+    const accepted = await fetch(`${gw.url}/admin/v1/invitations/accept`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ token: invite, password: secrets.password }),
+    });
+    secrets.sessionId = /^gk_session=([^;]+)/.exec(accepted.headers.getSetCookie()[0]!)![1]!;
+    secrets.csrfToken = ((await accepted.json()) as { csrfToken: string }).csrfToken;
+    const login = (password: string) =>
+      call(`${gw.url}/admin/v1/session`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: 'leak@example.test', password }),
+      });
+    expect(await login(`${secrets.password}x`)).toBe(401);
+    const cookie = { cookie: `gk_session=${secrets.sessionId}` };
+    const session = { ...cookie, ...json, origin: gw.url, 'x-csrf-token': secrets.csrfToken };
+    expect(await call(`${gw.url}/admin/v1/me`, { headers: cookie })).toBe(200);
+    expect(
+      await call(`${gw.url}/admin/v1/me`, { headers: { cookie: `gk_session=${secrets.sessionId}x` } }),
+    ).toBe(401);
+    const forged = { ...session, 'x-csrf-token': `${secrets.csrfToken}x` };
+    expect(
+      await call(`${gw.url}/admin/v1/apps`, { method: 'POST', headers: forged, body: '{"name":"x"}' }),
+    ).toBe(403);
+    const pat = await fetch(`${gw.url}/admin/v1/me/tokens`, {
+      method: 'POST',
+      headers: session,
+      body: JSON.stringify({
+        tenantId: rest.tenantId,
+        role: 'viewer',
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    });
+    secrets.personalToken = ((await pat.json()) as { token: string }).token;
+    const bearer = (t: string) => ({ headers: { authorization: `Bearer ${t}` } });
+    expect(await call(`${gw.url}/admin/v1/apis`, bearer(secrets.personalToken))).toBe(200);
+    expect(await call(`${gw.url}/admin/v1/apis`, bearer(`${secrets.personalToken}x`))).toBe(401);
+    expect(await call(`${gw.url}/admin/v1/me/sessions`, { headers: cookie })).toBe(200);
+    expect(await call(`${gw.url}/admin/v1/session`, { method: 'DELETE', headers: session })).toBe(204);
+    expect(await call(`${gw.url}/admin/v1/audit?limit=200`, bearer(secrets.adminToken))).toBe(200);
     // An upstream failure with the provider key in play: the provider now refuses everything.
     await llm.close();
     expect(await call(`${gw.url}/ai-sec/chat/completions`, chat)).toBeGreaterThanOrEqual(500);
@@ -161,11 +213,17 @@ describe('secrets', () => {
         .poll(async () => Number((await db.query('SELECT count(*) AS n FROM call_logs')).rows[0].n))
         .toBeGreaterThanOrEqual(6);
       seen.push(JSON.stringify((await db.query('SELECT * FROM call_logs')).rows));
+      seen.push(JSON.stringify((await db.query('SELECT * FROM audit_log')).rows));
       // Issued secrets are stored as hashes only.
       const stored = JSON.stringify([
         (await db.query('SELECT * FROM api_keys')).rows,
         (await db.query('SELECT * FROM admin_tokens')).rows,
+        (await db.query('SELECT * FROM users')).rows,
+        (await db.query('SELECT * FROM sessions')).rows,
       ]);
+      expect(stored).not.toContain(secrets.password);
+      expect(stored).not.toContain(secrets.sessionId);
+      expect(stored).not.toContain(secrets.personalToken.split('.')[1]);
       expect(stored).not.toContain(secrets.apiKey.split('.')[1]);
       expect(stored).not.toContain(secrets.tenantToken.split('.')[1]);
     } finally {
@@ -180,6 +238,7 @@ describe('secrets', () => {
       ...secrets,
       apiKeySecret: secrets.apiKey.split('.')[1]!,
       tenantTokenSecret: secrets.tenantToken.split('.')[1]!,
+      personalTokenSecret: secrets.personalToken.split('.')[1]!,
     };
     for (const [name, value] of Object.entries(secretParts)) {
       expect(value.length, name).toBeGreaterThan(10);

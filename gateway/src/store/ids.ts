@@ -12,6 +12,9 @@ export const idPrefixes = {
   provider: 'prv',
   model: 'mdl',
   budget: 'bdg',
+  user: 'usr',
+  session: 'ses',
+  ssoProvider: 'sso',
 } as const;
 
 export function newId(kind: keyof typeof idPrefixes): string {

@@ -5,6 +5,7 @@ import * as ai from './migrations/002-ai.js';
 import * as tenantLimits from './migrations/003-tenant-limits.js';
 import * as audit from './migrations/004-audit.js';
 import * as people from './migrations/005-people.js';
+import * as users from './migrations/005b-users.js';
 import * as aiLimits from './migrations/006-ai-limits.js';
 import * as configChanges from './migrations/007-config-changes.js';
 import * as trackBudgets from './migrations/007b-track-budgets.js';
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '003-tenant-limits': tenantLimits,
   '004-audit': audit,
   '005-people': people,
+  '005b-users': users,
   '006-ai-limits': aiLimits,
   '007-config-changes': configChanges,
   '007b-track-budgets': trackBudgets,

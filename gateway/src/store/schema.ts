@@ -9,6 +9,75 @@ export interface TenantTable {
   limits: string | null;
 }
 
+export interface UserTable {
+  id: string;
+  /** Lower-cased. */
+  email: string;
+  display_name: string;
+  status: 'invited' | 'active' | 'disabled';
+  /** argon2id PHC string; null until the user sets a password (or for SSO-only users). */
+  password_hash: string | null;
+  platform_admin: number;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  tenant_id: string;
+  role: string;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** Public id (`ses_…`), to list and revoke; the cookie carries a separate secret stored as `hash`. */
+  id: string;
+  hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute expiry. */
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  via: 'password' | 'sso';
+  revoked_at: string | null;
+}
+
+export interface OneTimeLinkTable {
+  hash: string;
+  user_id: string;
+  purpose: 'invite' | 'reset';
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SsoProviderTable {
+  id: string;
+  /** null: platform-wide. */
+  tenant_id: string | null;
+  name: string;
+  issuer: string;
+  client_id: string;
+  /** Sealed (ai/secret-box.ts), bound to the row id. */
+  client_secret: string;
+  /** The ID token / userinfo claim whose values are mapped to roles. */
+  claim: string;
+  /** JSON: claim value → role. */
+  role_map: string;
+  created_at: string;
+}
+
+export interface SsoLoginTable {
+  /** SHA-256 of the state parameter. */
+  state: string;
+  provider_id: string;
+  code_verifier: string;
+  nonce: string;
+  expires_at: string;
+}
+
 /** Tenant tokens (user_id null) and personal access tokens (platform-wide when tenant_id is null). */
 export interface AdminTokenTable {
   id: string;
@@ -205,6 +274,12 @@ export interface AuditLogTable {
 export interface Database {
   tenants: TenantTable;
   admin_tokens: AdminTokenTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  one_time_links: OneTimeLinkTable;
+  sso_providers: SsoProviderTable;
+  sso_logins: SsoLoginTable;
   apis: ApiTable;
   plans: PlanTable;
   apps: AppTable;

@@ -1,4 +1,6 @@
 // Every admin route, in the order the OpenAPI document lists them.
+import { sessionRoutes } from '../../people/routes/session.js';
+import { userRoutes } from '../../people/routes/users.js';
 import type { RouteDef } from '../route.js';
 import { aiBudgetRoutes } from './ai-budgets.js';
 import { aiModelRoutes } from './ai-models.js';
@@ -14,6 +16,8 @@ import { subscriptionRoutes } from './subscriptions.js';
 import { tenantRoutes } from './tenants.js';
 
 export const adminRoutes: readonly RouteDef[] = [
+  ...sessionRoutes,
+  ...userRoutes,
   ...tenantRoutes,
   ...apiRoutes,
   ...planRoutes,
