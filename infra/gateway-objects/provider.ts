@@ -71,7 +71,11 @@ const BODY_FIELDS: Record<ObjectKind, readonly string[]> = {
   ],
 };
 
-const LIFECYCLE: Record<string, Record<string, Record<string, string[]>>> = {
+/**
+ * Actions from each status to each wanted one. A copy, because the provider is serialized without modules;
+ * cli/src/declarative/lifecycle.test.ts keeps it equal to the paths derived from the gateway's transitions.
+ */
+export const LIFECYCLE: Record<string, Record<string, Record<string, string[]>>> = {
   api: {
     draft: { published: ['publish'], deprecated: ['publish', 'deprecate'], retired: ['retire'] },
     published: { deprecated: ['deprecate'], retired: ['retire'] },

@@ -86,7 +86,7 @@ function inputsOf(kind: ObjectKind, args: Common & { status?: pulumi.Input<strin
   };
 }
 
-abstract class GatewayObject extends pulumi.dynamic.Resource {
+export abstract class GatewayObject extends pulumi.dynamic.Resource {
   /** The admin API's view of the object (ids, timestamps, status). */
   declare readonly view: pulumi.Output<Record<string, unknown>>;
 
@@ -102,38 +102,28 @@ abstract class GatewayObject extends pulumi.dynamic.Resource {
   }
 }
 
-export class Tenant extends GatewayObject {
-  constructor(name: string, args: TenantArgs, opts?: pulumi.CustomResourceOptions) {
-    super('Tenant', 'tenant', name, args, opts);
-  }
+/** One resource class per kind: `new Tenant(name, args)`, typed by its args. */
+function objectClass<Args extends Common & { status?: pulumi.Input<string> }>(
+  type: string,
+  kind: ObjectKind,
+  secretBody = false,
+): new (
+  name: string,
+  args: Args,
+  opts?: pulumi.CustomResourceOptions,
+) => GatewayObject {
+  return class extends GatewayObject {
+    constructor(name: string, args: Args, opts?: pulumi.CustomResourceOptions) {
+      super(type, kind, name, args, opts, secretBody);
+    }
+  };
 }
-export class Api extends GatewayObject {
-  constructor(name: string, args: ApiArgs, opts?: pulumi.CustomResourceOptions) {
-    super('Api', 'api', name, args, opts);
-  }
-}
-export class Plan extends GatewayObject {
-  constructor(name: string, args: PlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super('Plan', 'plan', name, args, opts);
-  }
-}
-export class App extends GatewayObject {
-  constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
-    super('App', 'app', name, args, opts);
-  }
-}
-export class Subscription extends GatewayObject {
-  constructor(name: string, args: SubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
-    super('Subscription', 'subscription', name, args, opts);
-  }
-}
-export class AiProvider extends GatewayObject {
-  constructor(name: string, args: AiProviderArgs, opts?: pulumi.CustomResourceOptions) {
-    super('AiProvider', 'aiProvider', name, args, opts, true);
-  }
-}
-export class AiModel extends GatewayObject {
-  constructor(name: string, args: AiModelArgs, opts?: pulumi.CustomResourceOptions) {
-    super('AiModel', 'aiModel', name, args, opts);
-  }
-}
+
+export const Tenant = objectClass<TenantArgs>('Tenant', 'tenant');
+export const Api = objectClass<ApiArgs>('Api', 'api');
+export const Plan = objectClass<PlanArgs>('Plan', 'plan');
+export const App = objectClass<AppArgs>('App', 'app');
+export const Subscription = objectClass<SubscriptionArgs>('Subscription', 'subscription');
+/** Its keys are secrets in the state. */
+export const AiProvider = objectClass<AiProviderArgs>('AiProvider', 'aiProvider', true);
+export const AiModel = objectClass<AiModelArgs>('AiModel', 'aiModel');

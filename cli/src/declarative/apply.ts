@@ -1,5 +1,6 @@
 // Carries out a plan through the admin API, in order, stopping at the first refusal; the result says exactly
 // which changes were applied, so a partial failure can be read and re-run (apply is idempotent).
+import { apiPaths, subscriptionPaths } from '../../../gateway/src/domain/lifecycle.js';
 import type { AdminApi } from '../client.js';
 import type { Desired } from './desired.js';
 import { type CurrentObject, fullKey, type GatewayObject } from './model.js';
@@ -9,17 +10,6 @@ export interface ApplyResult {
   applied: Change[];
   failed?: { change: Change; error: string };
 }
-
-const API_PATHS: Record<string, Record<string, string[]>> = {
-  draft: { published: ['publish'], deprecated: ['publish', 'deprecate'], retired: ['retire'] },
-  published: { deprecated: ['deprecate'], retired: ['retire'] },
-  deprecated: { published: ['publish'], retired: ['retire'] },
-};
-const SUBSCRIPTION_PATHS: Record<string, Record<string, string[]>> = {
-  pending: { approved: ['approve'], suspended: ['approve', 'suspend'] },
-  approved: { suspended: ['suspend'] },
-  suspended: { approved: ['resume'] },
-};
 
 export async function applyChanges(
   api: AdminApi,
@@ -66,7 +56,7 @@ async function create(api: AdminApi, o: GatewayObject, desired: Desired, id: IdO
     case 'api': {
       const { status, ...rest } = f;
       const created = await api.call<{ id: string }>('POST', '/apis', { ...rest, tenantId: tenantId() });
-      await walk(api, `/apis/${created.id}`, API_PATHS, 'draft', status as string);
+      await walk(api, `/apis/${created.id}`, apiPaths, 'draft', status as string);
       return created.id;
     }
     case 'plan':
@@ -76,7 +66,7 @@ async function create(api: AdminApi, o: GatewayObject, desired: Desired, id: IdO
     case 'subscription': {
       const body = subscriptionRefs(o, id);
       const created = await api.call<{ id: string; status: string }>('POST', '/subscriptions', body);
-      await walk(api, `/subscriptions/${created.id}`, SUBSCRIPTION_PATHS, created.status, f.status as string);
+      await walk(api, `/subscriptions/${created.id}`, subscriptionPaths, created.status, f.status as string);
       return created.id;
     }
   }
@@ -110,7 +100,7 @@ async function update(api: AdminApi, change: Change, desired: Desired, id: IdOf)
       await walk(
         api,
         `/apis/${current.id}`,
-        API_PATHS,
+        apiPaths,
         current.fields.status as string,
         o.fields.status as string,
       );
@@ -131,7 +121,7 @@ async function update(api: AdminApi, change: Change, desired: Desired, id: IdOf)
       await walk(
         api,
         `/subscriptions/${current.id}`,
-        SUBSCRIPTION_PATHS,
+        subscriptionPaths,
         current.fields.status as string,
         o.fields.status as string,
       );
@@ -154,7 +144,7 @@ async function remove(api: AdminApi, o: CurrentObject): Promise<void> {
 async function walk(
   api: AdminApi,
   path: string,
-  table: Record<string, Record<string, string[]>>,
+  table: Record<string, Partial<Record<string, string[]>>>,
   from: string,
   to: string,
 ): Promise<void> {

@@ -31,99 +31,48 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
   const modelName = new Map(models.map((m) => [m.id, m.name as string]));
 
   const out = new Map<string, CurrentObject>();
-  const put = (o: CurrentObject) => out.set(`${o.kind}:${o.key}`, o);
-  for (const t of tenants)
-    put({
-      kind: 'tenant',
-      key: t.name as string,
-      tenant: t.name as string,
-      id: t.id,
-      needs: [],
-      view: t,
-      fields: pick(t, configFields.tenant),
-    });
+  const put = (
+    kind: CurrentObject['kind'],
+    view: View,
+    key: string,
+    tenant: string,
+    fields: Record<string, unknown>,
+  ) => out.set(`${kind}:${key}`, { kind, key, tenant, id: view.id, needs: [], view, fields });
+  const ownerOf = (v: View) => tenantName.get(v.tenantId as string)!;
+
+  for (const t of tenants) put('tenant', t, t.name as string, t.name as string, pick(t, configFields.tenant));
   for (const p of providers) {
-    const tenant = tenantName.get(p.tenantId as string)!;
-    const keys = (p.keys as { hint: string; priority: number }[]).map((k) => ({
-      hint: k.hint,
-      priority: k.priority,
+    const keys = (p.keys as { hint: string; priority: number }[]).map(({ hint, priority }) => ({
+      hint,
+      priority,
     }));
-    put({
-      kind: 'aiProvider',
-      key: `${tenant}/${p.name}`,
-      tenant,
-      id: p.id,
-      needs: [],
-      view: p,
-      fields: { ...pick(p, configFields.aiProvider), keys: keys.sort(byHint) },
+    put('aiProvider', p, `${ownerOf(p)}/${p.name}`, ownerOf(p), {
+      ...pick(p, configFields.aiProvider),
+      keys: keys.sort(byHint),
     });
   }
-  for (const m of models) {
-    const tenant = tenantName.get(m.tenantId as string)!;
-    put({
-      kind: 'aiModel',
-      key: `${tenant}/${m.name}`,
-      tenant,
-      id: m.id,
-      needs: [],
-      view: m,
-      fields: {
-        ...pick(m, configFields.aiModel),
-        provider: providerName.get(m.providerId as string),
-        fallback: m.fallbackModelId ? modelName.get(m.fallbackModelId as string) : null,
-      },
+  for (const m of models)
+    put('aiModel', m, `${ownerOf(m)}/${m.name}`, ownerOf(m), {
+      ...pick(m, configFields.aiModel),
+      provider: providerName.get(m.providerId as string),
+      fallback: m.fallbackModelId ? modelName.get(m.fallbackModelId as string) : null,
     });
-  }
-  for (const a of apis) {
-    const tenant = tenantName.get(a.tenantId as string)!;
-    put({
-      kind: 'api',
-      key: apiKey.get(a.id)!,
-      tenant,
-      id: a.id,
-      needs: [],
-      view: a,
-      fields: pick(a, configFields.api),
-    });
-  }
+  for (const a of apis) put('api', a, apiKey.get(a.id)!, ownerOf(a), pick(a, configFields.api));
   for (const p of plans) {
     const key = apiKey.get(p.apiId as string)!;
-    put({
-      kind: 'plan',
-      key: `${key}/${p.name}`,
-      tenant: key.split('/')[0]!,
-      id: p.id,
-      needs: [],
-      view: p,
-      fields: pick(p, configFields.plan),
-    });
+    put('plan', p, `${key}/${p.name}`, key.split('/')[0]!, pick(p, configFields.plan));
   }
-  for (const a of apps) {
-    const tenant = tenantName.get(a.tenantId as string)!;
-    put({
-      kind: 'app',
-      key: appKey.get(a.id)!,
-      tenant,
-      id: a.id,
-      needs: [],
-      view: a,
-      fields: { name: a.name },
-    });
-  }
+  for (const a of apps) put('app', a, appKey.get(a.id)!, ownerOf(a), { name: a.name });
   for (const s of subscriptions) {
     if (!LIVE.has(s.status as string)) continue;
     const app = appKey.get(s.appId as string);
     const target = apiKey.get(s.apiId as string);
     // Another tenant's API this caller cannot list (a tenant token): not configuration it can manage.
     if (!app || !target) continue;
-    put({
-      kind: 'subscription',
-      key: `${app}->${target}`,
-      tenant: app.split('/')[0]!,
-      id: s.id,
-      needs: [],
-      view: s,
-      fields: { api: target, plan: planName.get(s.planId as string), status: s.status },
+    put('subscription', s, `${app}->${target}`, app.split('/')[0]!, {
+      api: target,
+      plan: planName.get(s.planId as string),
+      status: s.status,
     });
   }
   return out;

@@ -1,6 +1,7 @@
 // Compares the desired objects with the gateway's and lists the changes in the order they can be applied:
 // creates and updates parents first, deletes children first. Problems that would stop an apply half-way
 // (a missing reference, a lifecycle step that cannot be taken) are found here, before anything is sent.
+import { apiPaths, subscriptionPaths } from '../../../gateway/src/domain/lifecycle.js';
 import { CliError, exitCodes } from '../errors.js';
 import { type CurrentObject, changedFields, fullKey, type GatewayObject, type Kind, kinds } from './model.js';
 
@@ -19,19 +20,6 @@ export interface PlanOptions {
   /** Confine the plan to one tenant's objects. */
   tenant?: string;
 }
-
-/** Statuses an API or subscription can never be moved back to. */
-const API_REACHABLE: Record<string, readonly string[]> = {
-  draft: ['draft', 'published', 'deprecated', 'retired'],
-  published: ['published', 'deprecated', 'retired'],
-  deprecated: ['deprecated', 'published', 'retired'],
-  retired: ['retired'],
-};
-const SUBSCRIPTION_REACHABLE: Record<string, readonly string[]> = {
-  pending: ['pending', 'approved', 'suspended'],
-  approved: ['approved', 'suspended'],
-  suspended: ['suspended', 'approved'],
-};
 
 export function planChanges(
   want: Map<string, GatewayObject>,
@@ -98,12 +86,13 @@ function sorted(objects: Map<string, GatewayObject>, kind: Kind): GatewayObject[
 }
 
 function checkReachable(o: GatewayObject, current: CurrentObject, problems: string[]): void {
-  const table =
-    o.kind === 'api' ? API_REACHABLE : o.kind === 'subscription' ? SUBSCRIPTION_REACHABLE : undefined;
+  const table: Record<string, Partial<Record<string, string[]>>> | undefined =
+    o.kind === 'api' ? apiPaths : o.kind === 'subscription' ? subscriptionPaths : undefined;
   if (!table) return;
   const from = current.fields.status as string;
   const to = o.fields.status as string;
-  if (!table[from]?.includes(to)) problems.push(`${o.kind} ${o.key}: cannot go from ${from} to ${to}`);
+  // A status no action leads back to (retired, or draft once published) is refused at plan time.
+  if (from !== to && !table[from]?.[to]) problems.push(`${o.kind} ${o.key}: cannot go from ${from} to ${to}`);
   if (o.kind === 'api' && current.fields.kind !== o.fields.kind && from !== 'draft')
     problems.push(`api ${o.key}: its kind can change only while it is a draft`);
 }
