@@ -13,7 +13,8 @@ const AI_MD = 'docs/ai.md';
 const NOT_RUN: Record<string, string> = {
   'npm install && npm start': 'the demo tests run `npm start` (scripts/demo/demo.test.ts)',
   'npm install && npm test': 'CI runs exactly this (.ci/run)',
-  'docker compose up --build': 'scripts/compose/compose.test.ts runs compose.yaml with docker-compose',
+  'docker compose up --build        # or: docker-compose up --build (the standalone v1 client)':
+    'scripts/compose/compose.test.ts runs compose.yaml with docker-compose',
   [[
     'npx gateway-kit login --url http://localhost:8080 --token <the admin token the demo printed>',
     'npx gateway-kit export > gateway.yaml      # the state as a file, never a secret',
