@@ -27,8 +27,8 @@ function schemaKeys(): string[] {
   const keys = new Set<string>();
   for (const [top, schema] of Object.entries(objectShapes(stackConfigSchema(manifest))[0]!)) {
     keys.add(top);
+    // images.<name>: one key per image of the manifest, documented once as a pattern.
     for (const shape of objectShapes(schema))
-      // images.<name>: one key per image of the manifest, documented once as a pattern.
       for (const sub of Object.keys(shape))
         keys.add(top === 'images' && imageNames.has(sub) ? 'images.<name>' : `${top}.${sub}`);
   }
