@@ -1,37 +1,42 @@
-// Assembles a gateway: store, snapshot, data-plane chain, admin API and server; returns a handle to stop it.
-
+// Assembles a gateway: store, snapshot, policies, data plane, admin API and server; returns a handle to stop it.
+// Each part is wired by one small function below; startGateway reads as the order they start in.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Counter, Histogram } from 'prom-client';
 import { createAdminApp } from './admin/app.js';
-import { aiGateway, errorShapeOf } from './ai/index.js';
 import { type Env, envSchema } from './config/env.js';
 import type { GatewayContext } from './context.js';
-import { dataPlaneChain } from './data-plane/chain.js';
-import { createDataPlane } from './data-plane/handler.js';
+import { DataPlane } from './data-plane/handler.js';
+import { Pipelines } from './data-plane/pipeline.js';
 import { createUpgradeHandler } from './data-plane/websocket.js';
 import { memoryLimiterStore, redisLimiterStore } from './limits/limiter-store.js';
 import { Limits } from './limits/limits.js';
 import { CallLogQueue, callLogWriter } from './observability/call-log-queue.js';
 import type { CallRecorder } from './observability/call-record.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import { createMetrics } from './observability/metrics.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { scheduleRetention } from './observability/retention.js';
 import { throttledWarn } from './observability/throttled-log.js';
 import { opsRouter } from './ops.js';
-import { Upstreams } from './policies/forward/upstreams.js';
+import type { PolicyDefinition } from './policies/policy.js';
+import { defaultPolicies, PolicyRegistry } from './policies/registry.js';
 import { OutboundGuard } from './security/outbound.js';
 import { closeUpgrades, createGatewayServer } from './server.js';
+import type { ApiDelta } from './snapshot/apply.js';
 import { SnapshotHolder } from './snapshot/holder.js';
-import { openStore } from './store/db.js';
+import type { Snapshot } from './snapshot/snapshot.js';
+import { openStore, type Store } from './store/db.js';
 import { migrate } from './store/migrate.js';
+import { Upstreams } from './upstream/upstreams.js';
 import { consoleRouter } from './web-console/serve.js';
 
 export interface StartOptions {
   logger?: Logger;
   /** Extra call recorders (tests use one to see records as they are made). */
   recorders?: CallRecorder[];
+  /** The data-plane policies (policies/registry.ts `defaultPolicies` when omitted). */
+  policies?: readonly PolicyDefinition[];
 }
 
 export interface RunningGateway {
@@ -45,18 +50,8 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(
-  input: Partial<Env> & { ADMIN_TOKEN: string },
-  options: StartOptions = {},
-): Promise<RunningGateway> {
-  const env: Env = Object.freeze(
-    envSchema.parse({ HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'silent', ...input }),
-  );
-  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
-  const store = openStore(env.DATABASE_URL);
-  await migrate(store.db as never);
-
-  const metrics = createMetrics();
+/** Pools per upstream origin with their breakers; every socket opens through the outbound guard. */
+function wireUpstreams(env: Env, logger: Logger, metrics: Metrics) {
   const circuitOpened = new Counter({
     name: 'gateway_circuit_opened_total',
     help: 'Times the circuit breaker of an upstream target opened.',
@@ -85,6 +80,17 @@ export async function startGateway(
       },
     },
   });
+  return { upstreams, guard, connector };
+}
+
+/** The in-memory snapshot, kept fresh by polling; `onReload` re-syncs what is compiled from it. */
+async function wireSnapshot(
+  env: Env,
+  store: Store,
+  logger: Logger,
+  metrics: Metrics,
+  onReload: (s: Snapshot, delta: ApiDelta | null) => void,
+) {
   const rebuilds = new Counter({
     name: 'gateway_snapshot_rebuilds_total',
     help: 'Snapshot rebuilds: full (every table read) or incremental (the entries a config version changed).',
@@ -101,8 +107,7 @@ export async function startGateway(
   let loggedPollError = false;
   const snapshot = new SnapshotHolder(store.db, {
     onReload: (s, mode, delta, seconds) => {
-      if (delta) upstreams.update(delta);
-      else upstreams.sync(s.apis.values());
+      onReload(s, delta);
       rebuilds.inc({ mode });
       rebuildSeconds.observe({ mode }, seconds);
       loggedPollError = false;
@@ -117,24 +122,24 @@ export async function startGateway(
   });
   await snapshot.refresh(true);
   snapshot.startPolling(env.CONFIG_POLL_MS);
+  return snapshot;
+}
 
-  const limits = new Limits(env.REDIS_URL ? redisLimiterStore(env.REDIS_URL) : memoryLimiterStore());
-  const reportLimitsError = throttledWarn(logger, 'rate-limit store unavailable');
-  const callLogStore = callLogWriter(store);
+/** Call records leave the request path in batches (a worker thread for SQLite). */
+function wireCallLog(env: Env, store: Store, logger: Logger, metrics: Metrics) {
+  const writer = callLogWriter(store);
+  const warn = throttledWarn(logger, 'call-log write failed; records stay queued');
   const callLog = new CallLogQueue({
-    write: callLogStore.write,
+    write: writer.write,
     maxSize: env.CALL_LOG_QUEUE_SIZE,
     batchSize: env.CALL_LOG_BATCH_SIZE,
     flushMs: env.CALL_LOG_FLUSH_MS,
     onDepth: (n) => metrics.queueDepth.set(n),
     onDrop: (n) => metrics.queueDropped.inc(n),
-    onWriteError: (() => {
-      const warn = throttledWarn(logger, 'call-log write failed; records stay queued');
-      return (err: Error) => {
-        metrics.storeErrors.inc({ op: 'call_log' });
-        warn(err);
-      };
-    })(),
+    onWriteError: (err: Error) => {
+      metrics.storeErrors.inc({ op: 'call_log' });
+      warn(err);
+    },
   });
   callLog.start();
   const stopRetention = scheduleRetention(
@@ -142,6 +147,78 @@ export async function startGateway(
     env.LOG_RETENTION_DAYS,
     throttledWarn(logger, 'call-log purge failed'),
   );
+  return { callLog, writer, stopRetention };
+}
+
+/** Closes the server within the grace period, then everything behind it, once. */
+function stopper(
+  server: Server,
+  env: Env,
+  steps: { before: (() => void)[]; after: (() => unknown)[] },
+): () => Promise<void> {
+  let stopping: Promise<void> | null = null;
+  return () => {
+    stopping ??= (async () => {
+      for (const step of steps.before) step();
+      // Stop accepting, let in-flight calls finish within the grace period, then the rest in order.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        const idle = setInterval(() => server.closeIdleConnections(), 100);
+        // WebSocket tunnels are not HTTP connections to node: closeAllConnections leaves them open.
+        const grace = setTimeout(() => {
+          server.closeAllConnections();
+          closeUpgrades(server);
+        }, env.SHUTDOWN_GRACE_MS);
+        grace.unref();
+        server.once('close', () => {
+          clearInterval(idle);
+          clearTimeout(grace);
+        });
+      });
+      for (const step of steps.after) await step();
+    })();
+    return stopping;
+  };
+}
+
+export async function startGateway(
+  input: Partial<Env> & { ADMIN_TOKEN: string },
+  options: StartOptions = {},
+): Promise<RunningGateway> {
+  const env: Env = Object.freeze(
+    envSchema.parse({ HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'silent', ...input }),
+  );
+  const logger = options.logger ?? createLogger(env.LOG_LEVEL);
+  const registry = new PolicyRegistry(options.policies ?? defaultPolicies);
+  const store = openStore(env.DATABASE_URL);
+  await migrate(store.db as never);
+  const metrics = createMetrics();
+  const { upstreams, guard, connector } = wireUpstreams(env, logger, metrics);
+  const limits = new Limits(env.REDIS_URL ? redisLimiterStore(env.REDIS_URL) : memoryLimiterStore());
+  const reportLimitsError = throttledWarn(logger, 'rate-limit store unavailable');
+  const pipelines = new Pipelines(registry, {
+    logger,
+    upstreams,
+    limits,
+    onLimitsStoreError: env.LIMITS_ON_STORE_ERROR,
+    reportLimitsStoreError: (err: Error) => {
+      metrics.limitsStoreErrors.inc();
+      reportLimitsError(err);
+    },
+    connector,
+    via: guard.via,
+    // SECRET_KEY seals provider keys; without it ADMIN_TOKEN does (docs/ai.md explains the trade-off).
+    secret: env.SECRET_KEY ?? env.ADMIN_TOKEN,
+    registry: metrics.registry,
+  });
+  const snapshot = await wireSnapshot(env, store, logger, metrics, (s, delta) => {
+    if (delta) upstreams.update(delta);
+    else upstreams.sync(s.apis.values());
+    // Changed APIs are new objects: their pipelines compile now; removed ones fall out of the WeakMap.
+    pipelines.sync(delta ? delta.changed : s.apis.values());
+  });
+  const { callLog, writer, stopRetention } = wireCallLog(env, store, logger, metrics);
 
   const ctx: GatewayContext = {
     env,
@@ -150,56 +227,29 @@ export async function startGateway(
     logger,
     metrics,
     limits,
+    policies: registry,
     configChanged: () => snapshot.refresh(),
   };
-  const rateLimit = {
-    limits,
-    onStoreError: env.LIMITS_ON_STORE_ERROR,
-    reportStoreError: (err: Error) => {
-      metrics.limitsStoreErrors.inc();
-      reportLimitsError(err);
-    },
-  };
-  // SECRET_KEY seals provider keys; without it ADMIN_TOKEN does (docs/ai.md explains the trade-off).
-  const ai = aiGateway({
-    ...rateLimit,
-    secret: env.SECRET_KEY ?? env.ADMIN_TOKEN,
-    logger,
-    connector,
-    via: guard.via,
-    registry: metrics.registry,
-  });
-  const chain = dataPlaneChain({ upstreams, rateLimit, ai });
-  const data = createDataPlane({
+  const data = new DataPlane({
     snapshot,
-    steps: chain.all,
+    pipelines,
     // One record per call feeds all three: metrics now, the call log (and so usage) in batches.
     recorders: [metrics.recordCall, callLog.push, ...(options.recorders ?? [])],
     trustProxyHops: env.TRUST_PROXY_HOPS,
     logger,
-    errorShapeOf,
   });
   const upgrade = createUpgradeHandler({
-    snapshot,
-    steps: chain.access,
+    dataPlane: data,
     upstreams,
-    trustProxyHops: env.TRUST_PROXY_HOPS,
-    logger,
     agent: guard.httpAgent({ keepAlive: false }),
   });
-
   const control = express();
   control.disable('x-powered-by');
   control.use(opsRouter(ctx));
   control.use(consoleRouter());
   control.use(createAdminApp(ctx));
-
   const server = createGatewayServer(
-    {
-      control,
-      data,
-      upgrade: (req, socket, head) => void upgrade(req, socket, head),
-    },
+    { control, data: data.handle, upgrade: (req, socket, head) => void upgrade(req, socket, head) },
     {
       headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
@@ -220,37 +270,17 @@ export async function startGateway(
   ctx.upstreamGuard = (url) => guard.checkUrl(url);
   const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
 
-  let stopping: Promise<void> | null = null;
-  const stop = () => {
-    stopping ??= (async () => {
-      // Stop accepting, let in-flight calls finish within the grace period, then write every record left.
-      snapshot.stop();
-      stopRetention();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        const idle = setInterval(() => server.closeIdleConnections(), 100);
-        // WebSocket tunnels are not HTTP connections to node: closeAllConnections leaves them open.
-        const grace = setTimeout(() => {
-          server.closeAllConnections();
-          closeUpgrades(server);
-        }, env.SHUTDOWN_GRACE_MS);
-        grace.unref();
-        server.once('close', () => {
-          clearInterval(idle);
-          clearTimeout(grace);
-        });
-      });
-      callLog.stop();
-      await callLog.drain(Math.max(env.SHUTDOWN_GRACE_MS, 5000));
-      await callLogStore.close();
-      await upstreams.close();
-      await ai.close();
-      await limits.close();
-      await store.close();
-    })();
-    return stopping;
-  };
-
+  const stop = stopper(server, env, {
+    before: [() => snapshot.stop(), stopRetention],
+    after: [
+      () => callLog.stop(),
+      () => callLog.drain(Math.max(env.SHUTDOWN_GRACE_MS, 5000)),
+      () => writer.close(),
+      () => upstreams.close(),
+      () => pipelines.close(),
+      () => limits.close(),
+      () => store.close(),
+    ],
+  });
   return { url: `http://${host}:${port}`, port, server, ctx, store, snapshot, callLog, stop };
 }

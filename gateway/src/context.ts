@@ -3,6 +3,7 @@ import type { Env } from './config/env.js';
 import type { Limits } from './limits/limits.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import type { PolicyRegistry } from './policies/registry.js';
 import type { SnapshotHolder } from './snapshot/holder.js';
 import type { Store } from './store/db.js';
 
@@ -13,6 +14,8 @@ export interface GatewayContext {
   logger: Logger;
   metrics: Metrics;
   limits: Limits;
+  /** The data-plane policies: the admin API validates and documents an API's settings from them. */
+  policies: PolicyRegistry;
   /** Call after a control-plane write: bumps nothing itself, just reloads this replica's snapshot now. */
   configChanged(): Promise<void>;
   /** SSRF guard (security/ssrf.ts), set once the port is known: why a target URL is refused, or null. */

@@ -1,23 +1,23 @@
-// Checks an API's settings: `cors` and `anonymous` (any kind; policies/cors, policies/rate-limit) and the kind-specific rest, against the schema its
-// kind declares (the AI layer owns those).
+// Checks an API's settings: each member a policy of the registry owns (any kind; `cors`, `anonymous`…) against
+// that policy's schema, and the rest against the schema its kind declares (the AI layer owns those).
 import { settingsSchemaFor } from '../ai/settings.js';
 import type { ApiKind } from '../domain/types.js';
-import { corsSettings } from '../policies/cors/schema.js';
-import { anonymousLimitSettings } from '../policies/rate-limit/schema.js';
+import type { PolicyRegistry } from '../policies/registry.js';
 import { fieldErrors, validationFailed } from './validation.js';
 
-/** Settings any kind of API may carry, each owned by a policy. */
-const policySettings = { cors: corsSettings, anonymous: anonymousLimitSettings } as const;
-
-export function checkSettings(kind: ApiKind, settings: Record<string, unknown>): Record<string, unknown> {
-  const { cors, anonymous, ...rest } = settings;
+export function checkSettings(
+  registry: PolicyRegistry,
+  kind: ApiKind,
+  settings: Record<string, unknown>,
+): Record<string, unknown> {
+  const own: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(settings))
+    (registry.settings.has(name) ? own : rest)[name] = value;
   const checked = checkKindSettings(kind, rest);
-  for (const [name, value] of [
-    ['cors', cors],
-    ['anonymous', anonymous],
-  ] as const) {
+  for (const [name, value] of Object.entries(own)) {
     if (value === undefined) continue;
-    const parsed = policySettings[name].safeParse(value);
+    const parsed = registry.settings.get(name)!.safeParse(value);
     if (!parsed.success)
       throw validationFailed(
         fieldErrors('body', parsed.error).map((e) => ({

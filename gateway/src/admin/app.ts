@@ -8,6 +8,7 @@ import { mountRoutes, requireAuth } from './mount.js';
 import { buildOpenApi } from './openapi.js';
 import { defineRoute, type RouteDef } from './route.js';
 import { adminRoutes } from './routes/index.js';
+import { apiSettings } from './schemas/apis.js';
 
 export interface AdminAppOptions {
   auth?: AuthOptions;
@@ -37,7 +38,7 @@ export function createAdminApp(ctx: GatewayContext, options: AdminAppOptions = {
       handler: async () => document,
     }),
   ];
-  document = buildOpenApi(routes, ADMIN_API_VERSION);
+  document = buildOpenApi(routes, ADMIN_API_VERSION, new Map([[apiSettings, ctx.policies.settingsSchema()]]));
 
   app.use(adminHeaders());
   mountRoutes(app, routes, ctx, authenticate);

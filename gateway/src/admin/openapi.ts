@@ -7,8 +7,24 @@ import { problem } from './schemas/common.js';
 
 type Json = Record<string, unknown>;
 
+/**
+ * Schemas the document shows as others: a route declares `settings` as an open record, and the document
+ * shows the members the gateway's policy registry gives it.
+ */
+let replaced: ReadonlyMap<unknown, z.ZodType> = new Map();
+
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    override: (ctx) => {
+      const replacement = replaced.get(ctx.zodSchema);
+      if (!replacement) return;
+      const target = ctx.jsonSchema as Json;
+      for (const key of Object.keys(target)) delete target[key];
+      Object.assign(target, jsonSchema(replacement, io));
+    },
+  }) as Json;
   return rest;
 }
 
@@ -72,7 +88,12 @@ function operation(route: RouteDef): Json {
   };
 }
 
-export function buildOpenApi(routes: readonly RouteDef[], version: string): Json {
+export function buildOpenApi(
+  routes: readonly RouteDef[],
+  version: string,
+  replace: ReadonlyMap<unknown, z.ZodType> = new Map(),
+): Json {
+  replaced = replace;
   const paths: Record<string, Json> = {};
   for (const route of routes) {
     const path = openApiPath(route.path);

@@ -2,7 +2,8 @@
 // Every try is recorded on the call (call.attempts) so the call log shows the whole path.
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import type { Call } from '../data-plane/call.js';
+import { aiUsageOf, type Call } from '../data-plane/call.js';
+import type { ErrorKind } from '../errors/catalogue.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { AiAttempt } from '../observability/call-record.js';
 import type { ModelEntry } from './ai-config.js';
@@ -75,8 +76,9 @@ export async function answerWithFallback<T>(
   chain: ModelEntry[],
   plan: AttemptPlan<T>,
 ): Promise<Answered<T>> {
-  call.attempts ??= [];
-  const attempts = call.attempts;
+  const usage = aiUsageOf(call);
+  usage.attempts ??= [];
+  const attempts = usage.attempts;
   let last: AiAttempt | null = null;
   for (const [index, model] of chain.entries()) {
     let body: Record<string, unknown>;
@@ -116,7 +118,7 @@ export async function answerWithFallback<T>(
           requestId: call.requestId,
           timeoutMs: call.api!.timeoutMs,
           signal: call.abort.signal,
-          consumer: call.app?.tenantId ?? call.clientIp,
+          consumer: call.auth?.app.tenantId ?? call.clientIp,
         });
         attempt.status = response.statusCode;
         if (response.statusCode >= 200 && response.statusCode < 300) {
@@ -171,7 +173,8 @@ export async function answerWithFallback<T>(
     throw new GatewayError('ai_keys_cooling', COOLING, { headers: { 'retry-after': String(retryAfter) } });
   }
   const kind = last.error ?? 'upstream_reset';
-  call.errorKind = kind.startsWith('upstream_') ? kind : `upstream_${kind}`;
+  // An attempt's error is a network fault (already upstream_…), key_unreadable or http_<status>.
+  call.errorKind = (kind.startsWith('upstream_') ? kind : `upstream_${kind}`) as ErrorKind;
   if (last.error === networkFaults.timeout || last.error === networkFaults.queued)
     throw new GatewayError('upstream_timeout', ALL_FAILED(attempts.length));
   throw new GatewayError('upstream_unavailable', ALL_FAILED(attempts.length));

@@ -36,7 +36,7 @@ const micro = (usd: number | null) => (usd === null ? null : Math.round(usd * 1_
 
 /** The budget counters of the call's app and of its tenant, on the API owner's models. */
 export function budgetCounters(call: Call, now: number): Counter[] {
-  const app = call.app;
+  const app = call.auth?.app;
   const budgets = call.snapshot.ai.budgets;
   if (!app || budgets.size === 0) return [];
   const owner = call.api!.tenantId;

@@ -1,5 +1,5 @@
 // POST <ai api>/chat/completions: the OpenAI chat format in and out, whatever the model's provider speaks.
-import type { Call } from '../data-plane/call.js';
+import { aiUsageOf, type Call } from '../data-plane/call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ModelEntry } from './ai-config.js';
 import { type AttemptDeps, answerWithFallback, modelChain } from './attempts.js';
@@ -56,12 +56,7 @@ export async function completeOnce(
 export function sendJson(call: Call, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   call.bytesOut = Buffer.byteLength(text);
-  call.res.writeHead(status, {
-    ...call.responseHeaders,
-    'content-type': 'application/json',
-    'content-length': call.bytesOut,
-    'x-request-id': call.requestId,
-  });
+  call.writeHead(status, { 'content-type': 'application/json', 'content-length': call.bytesOut });
   call.res.end(text);
 }
 
@@ -70,7 +65,7 @@ export async function chatCompletions(call: Call, deps: AttemptDeps, meter: Toke
   if (!parsed.success) throw new GatewayError('bad_request', describeIssue(parsed.error));
   const req = withPlanCap(call, parsed.data);
   const first = findModel(call, req.model);
-  call.model = first.name;
+  aiUsageOf(call).model = first.name;
   await meter.reserve(reservationOf(req, first));
   if (req.stream === true) {
     await relayStream(call, deps, meter, req, first);

@@ -1,7 +1,7 @@
 // POST <ai api>/completions: OpenAI's legacy text-completion format, served as a chat completion of one user
 // message (the prompt) and answered back as `text_completion` objects, streamed or whole, over any provider.
 import { z } from 'zod';
-import type { Call } from '../data-plane/call.js';
+import { aiUsageOf, type Call } from '../data-plane/call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { AttemptDeps } from './attempts.js';
 import { completeOnce, sendJson } from './chat.js';
@@ -68,7 +68,7 @@ export async function legacyCompletions(call: Call, deps: AttemptDeps, meter: To
   };
   const req = withPlanCap(call, asked);
   const first = findModel(call, req.model);
-  call.model = first.name;
+  aiUsageOf(call).model = first.name;
   await meter.reserve(reservationOf(req, first));
   if (req.stream === true) return relayStream(call, deps, meter, req, first, toLegacyChunks);
   const done = await completeOnce(call, deps, req, first);

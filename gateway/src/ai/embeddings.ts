@@ -1,7 +1,7 @@
 // POST <ai api>/embeddings: OpenAI's format to OpenAI-type providers (Anthropic has no embeddings API), with
 // the same key and model fallbacks, limits and accounting as chat (prompt tokens only).
 import { z } from 'zod';
-import type { Call } from '../data-plane/call.js';
+import { aiUsageOf, type Call } from '../data-plane/call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { type AttemptDeps, answerWithFallback, modelChain } from './attempts.js';
 import { sendJson } from './chat.js';
@@ -39,7 +39,7 @@ export async function embeddings(call: Call, deps: AttemptDeps, meter: TokenMete
   if (!parsed.success) throw new GatewayError('bad_request', describeIssue(parsed.error));
   const req = parsed.data;
   const first = findModel(call, req.model);
-  call.model = first.name;
+  aiUsageOf(call).model = first.name;
   const promptEstimate = estimateInput(req.input);
   await meter.reserve({ model: first, promptTokens: promptEstimate, completionTokens: 0 });
   const { model, value } = await answerWithFallback(call, deps, modelChain(first, call.snapshot.ai.models), {

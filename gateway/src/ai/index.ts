@@ -3,7 +3,7 @@
 // run before it; it adds token quotas, provider fallback and token accounting. `rest` calls pass through.
 import { Gauge, type Registry } from 'prom-client';
 import type { buildConnector } from 'undici';
-import type { Call, Step } from '../data-plane/call.js';
+import type { Call, RoutedCall } from '../data-plane/call.js';
 import type { Api } from '../domain/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
@@ -40,7 +40,7 @@ export interface AiGatewayOptions extends TokenQuotaOptions {
   registry?: Registry;
 }
 
-export type AiGatewayStep = Step & { close(): Promise<void> };
+export type AiGatewayStep = ((call: RoutedCall) => Promise<void>) & { close(): Promise<void> };
 
 function modelName(encoded: string): string {
   try {
@@ -109,8 +109,7 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
       },
     });
 
-  async function aiGateway(call: Call): Promise<void> {
-    if (call.api!.kind === 'rest') return;
+  async function aiGateway(call: RoutedCall): Promise<void> {
     await serve(call);
   }
 

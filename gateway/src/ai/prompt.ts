@@ -1,6 +1,6 @@
 // POST <prompt api>: the caller sends the template's variables as a JSON object and gets `{output, usage}`;
 // the gateway renders the template and asks the API's model, with the same fallbacks as the chat endpoint.
-import type { Call } from '../data-plane/call.js';
+import { aiUsageOf, type Call } from '../data-plane/call.js';
 import type { Api } from '../domain/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { AttemptDeps } from './attempts.js';
@@ -40,7 +40,7 @@ export async function runPrompt(call: Call, deps: AttemptDeps, meter: TokenMeter
     throw new GatewayError('invalid_variables', describeProblems(problems), { fields: { ...problems } });
   }
   const model = findModel(call, settings.model);
-  call.model = model.name;
+  aiUsageOf(call).model = model.name;
   const asked: ChatRequest = {
     model: model.name,
     messages: [

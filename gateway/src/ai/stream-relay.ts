@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Dispatcher } from 'undici';
 import type { Call } from '../data-plane/call.js';
+import type { ErrorKind } from '../errors/catalogue.js';
 import type { ModelEntry } from './ai-config.js';
 import { type AttemptDeps, answerWithFallback, modelChain } from './attempts.js';
 import { providerBody } from './models.js';
@@ -57,7 +58,7 @@ export async function relayStream(
   const translator: StreamTranslator =
     model.provider.type === 'anthropic' ? anthropicStream(ctx) : openAiStream(ctx);
   const { res } = call;
-  res.writeHead(200, { ...call.responseHeaders, ...SSE_HEADERS, 'x-request-id': call.requestId });
+  call.writeHead(200, { ...SSE_HEADERS });
 
   const write = async (chat: string) => {
     if (!chat) return;
@@ -90,7 +91,7 @@ export async function relayStream(
     },
   });
   const decoder = new TextDecoder();
-  let failure: { kind: string; message: string } | null = null;
+  let failure: { kind: ErrorKind; message: string } | null = null;
   try {
     for await (const chunk of response.body) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }));

@@ -3,7 +3,7 @@
 // rates, the model's per-minute rates and the consumer's spend budgets; after it, the reservation is settled
 // to the provider's own count, which also goes onto the call (so the one call record feeds the log, metrics
 // and usage analytics). Reserving first bounds what concurrent calls can overshoot (docs/ai.md).
-import type { Call } from '../data-plane/call.js';
+import { aiUsageOf, type Call } from '../data-plane/call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import {
   type Counter,
@@ -172,10 +172,11 @@ export function openTokenMeter(call: Call, o: TokenQuotaOptions): TokenMeter {
   };
 
   const note = (model: ModelEntry, usage: Usage) => {
-    call.model = model.name;
-    call.promptTokens = usage.promptTokens;
-    call.completionTokens = usage.completionTokens;
-    call.costUsd = costOf(model, usage);
+    const slot = aiUsageOf(call);
+    slot.model = model.name;
+    slot.promptTokens = usage.promptTokens;
+    slot.completionTokens = usage.completionTokens;
+    slot.costUsd = costOf(model, usage);
   };
 
   return {
@@ -192,11 +193,11 @@ export function openTokenMeter(call: Call, o: TokenQuotaOptions): TokenMeter {
           throw new GatewayError('limits_unavailable', STORE_DOWN, { headers: { 'retry-after': '1' } });
         }
         if (outcome.state && g.unit !== 'spend')
-          Object.assign(call.responseHeaders, openAiHeaders(g.unit, outcome.state));
+          Object.assign(aiUsageOf(call).headers, openAiHeaders(g.unit, outcome.state));
         if (!outcome.allowed) {
           await giveBack(taken, null, null, true);
           taken = [];
-          call.errorKind = LIMITED_PREFIX + outcome.reason;
+          call.errorKind = `${LIMITED_PREFIX}${outcome.reason}`;
           throw refusal(outcome.reason, { 'retry-after': String(outcome.retryAfterSec) });
         }
         taken.push(g);

@@ -1,8 +1,44 @@
-// The state of one data-plane call as it moves down the policy chain.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// The state of one data-plane call: its core (request, timing, outcome) and one typed slot per policy that
+// leaves something for later policies or for the call record.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Api } from '../domain/types.js';
+import type { ErrorKind } from '../errors/catalogue.js';
+import type { LimitState } from '../limits/limits.js';
 import type { AiAttempt } from '../observability/call-record.js';
 import type { AppEntry, Snapshot, SubscriptionEntry } from '../snapshot/snapshot.js';
+
+/** The auth phase's slot: which method let the call in, and as which app. */
+export interface AuthResult {
+  /** The auth policy's method (`key`…): the call record says which one authenticated. */
+  readonly method: string;
+  readonly app: AppEntry;
+  /** The credential's id (an API key's id), when it has one. */
+  readonly credentialId: string | null;
+  /** Request headers that carried the credential: the upstream never sees them. */
+  readonly credentialHeaders: readonly string[];
+}
+
+/** The body-limit policy's slot: the request body as the serving policy must read it. */
+export interface RequestBody {
+  readonly stream: Readable;
+  /** Bytes read so far. */
+  readonly bytes: number;
+  /** Set when the body broke the limit: the serving policy answers with this. */
+  readonly failure: Error | null;
+}
+
+/** The AI layer's slot (ai/): what the call record says about models, tokens and provider attempts. */
+export interface AiUsage {
+  model: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  costUsd: number | null;
+  /** Provider attempts, in order; null until the first. */
+  attempts: AiAttempt[] | null;
+  /** Headers for the answer (OpenAI's x-ratelimit-*), added by the AI policy's response half. */
+  headers: Record<string, string>;
+}
 
 export interface Call {
   readonly req: IncomingMessage;
@@ -21,12 +57,17 @@ export interface Call {
   readonly path: string;
   /** `?…` or ''. */
   readonly search: string;
+  /** route-match's slot: the API, known before any policy runs. */
   api: Api | null;
-  app: AppEntry | null;
-  keyId: string | null;
+  /** The auth phase's slot; null for an anonymous API. */
+  auth: AuthResult | null;
+  /** The subscription policy's slot. */
   subscription: SubscriptionEntry | null;
-  /** Headers policies add to the response (RateLimit-*…), whatever the outcome. */
-  responseHeaders: Record<string, string>;
+  /** The rate-limit policy's slot: the tightest counter's state, for the RateLimit-* headers. */
+  limit: LimitState | null;
+  /** The body-limit policy's slot; null when the request has no body. */
+  body: RequestBody | null;
+  ai: AiUsage | null;
   /**
    * Aborted when the client goes away. Created on first use (most calls never need one: an AbortController
    * costs a signal and, when aborted, a DOMException), already aborted if the client left before that.
@@ -36,17 +77,33 @@ export interface Call {
   clientGone: boolean;
   /** Set by whoever holds an upstream exchange open, so a client leaving stops it at once. */
   onClientGone: (() => void) | null;
+  /** Request body bytes read (the body slot's count, or a tunnel's client-to-upstream bytes). */
   bytesIn: number;
   bytesOut: number;
   upstreamLatencyMs: number | null;
-  errorKind: string | null;
-  model: string | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  costUsd: number | null;
-  /** AI calls: provider attempts, in order (see ai/). */
-  attempts: AiAttempt[] | null;
+  errorKind: ErrorKind | null;
+  /**
+   * The one place a response head is written: the API's policies' response halves adjust `headers` first,
+   * then the head goes out with X-Request-Id.
+   */
+  writeHead(status: number, headers: OutgoingHttpHeaders): void;
 }
 
-/** A policy step: throws a GatewayError to answer early; the last step writes the response. */
+/** Route-match's shape (it runs before the API, and so its pipeline, is known). */
 export type Step = (call: Call) => void | Promise<void>;
+
+/** A call past route-match: what every policy sees. */
+export type RoutedCall = Call & { api: Api };
+
+/** The AI slot, made on first use. */
+export function aiUsageOf(call: Call): AiUsage {
+  call.ai ??= {
+    model: null,
+    promptTokens: null,
+    completionTokens: null,
+    costUsd: null,
+    attempts: null,
+    headers: {},
+  };
+  return call.ai;
+}

@@ -1,169 +1,98 @@
-// The data plane: a plain function chain over node's req/res (no express on the hot path, see DESIGN.md).
-import { randomUUID } from 'node:crypto';
+// The data plane: route-match, then the API's pipeline (data-plane/pipeline.ts), over node's req/res (no
+// express on the hot path, see DESIGN.md). WebSocket upgrades (websocket.ts) share the request phase.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
-import type { Api } from '../domain/types.js';
-import type { GatewayError } from '../errors/gateway-error.js';
-import { sendProblem, toGatewayError } from '../errors/problem.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { problemOf, toGatewayError } from '../errors/problem.js';
 import type { CallRecord, CallRecorder } from '../observability/call-record.js';
 import type { Logger } from '../observability/logger.js';
+import { routeMatch } from '../policies/route-match/index.js';
 import type { SnapshotHolder } from '../snapshot/holder.js';
-import type { Call, Step } from './call.js';
-import { clientIpOf, forwardedForOf } from './client-ip.js';
+import type { RoutedCall } from './call.js';
+import { CallState } from './call-state.js';
+import type { Pipelines } from './pipeline.js';
+import { recordOf } from './record.js';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** nginx's convention for "client closed the connection before the response". */
-export const CLIENT_CLOSED = 499;
+const NOTHING_SERVES = 'no policy serves this kind of API';
 
 export interface DataPlaneOptions {
   snapshot: SnapshotHolder;
-  steps: Step[];
+  pipelines: Pipelines;
   recorders: CallRecorder[];
   trustProxyHops: number;
   logger: Logger;
-  /** Per API kind, how its errors are shaped beyond problem+json (AI APIs add OpenAI's `error` member). */
-  errorShapeOf?: (kind: Api['kind']) => ((err: GatewayError) => GatewayError) | null;
 }
 
-/** One call's state; a class so V8 gives every call the same shape, and `abort` can be made on demand. */
-class CallState implements Call {
-  readonly requestId: string;
-  readonly ts = Date.now();
-  readonly startedAt = performance.now();
-  readonly clientIp: string;
-  readonly forwardedFor: string;
-  readonly path: string;
-  readonly search: string;
-  api: Call['api'] = null;
-  app: Call['app'] = null;
-  keyId: string | null = null;
-  subscription: Call['subscription'] = null;
-  responseHeaders: Record<string, string> = {};
-  clientGone = false;
-  onClientGone: (() => void) | null = null;
-  bytesIn = 0;
-  bytesOut = 0;
-  upstreamLatencyMs: number | null = null;
-  errorKind: string | null = null;
-  model: string | null = null;
-  promptTokens: number | null = null;
-  completionTokens: number | null = null;
-  costUsd: number | null = null;
-  attempts: Call['attempts'] = null;
-  #abort: AbortController | null = null;
+export class DataPlane {
+  readonly #route = routeMatch(); // 404 / 400: finds the API, and so the pipeline
+  readonly #recorders: CallRecorder[];
 
-  constructor(
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
-    readonly snapshot: Call['snapshot'],
-    trustProxyHops: number,
-  ) {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const incomingId = req.headers['x-request-id'];
-    this.requestId =
-      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    this.clientIp = clientIpOf(req, trustProxyHops);
-    this.forwardedFor = trustProxyHops === 0 ? this.clientIp : forwardedForOf(req, trustProxyHops);
-    this.path = q === -1 ? url : url.slice(0, q);
-    this.search = q === -1 ? '' : url.slice(q);
+  constructor(private readonly options: DataPlaneOptions) {
+    this.#recorders = options.recorders;
   }
 
-  get abort(): AbortController {
-    if (!this.#abort) {
-      this.#abort = new AbortController();
-      if (this.clientGone) this.#abort.abort();
+  newCall(req: IncomingMessage, res: ServerResponse): CallState {
+    return new CallState(req, res, this.options.snapshot.current, this.options.trustProxyHops);
+  }
+
+  /** Route-match and every request half but `serve`. False when a policy answered (a preflight) or the client left. */
+  async admit(call: CallState): Promise<boolean> {
+    this.#route(call);
+    const pipeline = this.options.pipelines.of(call.api!);
+    call.pipeline = pipeline;
+    for (const hook of pipeline.request) {
+      const pending = hook(call as RoutedCall);
+      if (pending) await pending;
+      if (call.res.headersSent || call.clientGone) return false;
     }
-    return this.#abort;
+    return true;
   }
 
-  /** The client left: stop whatever is in flight for it. */
-  gone(): void {
-    this.clientGone = true;
-    this.#abort?.abort();
-    this.onClientGone?.();
+  /** Answers with the problem document of `err` (through the API's error and response halves). */
+  refuse(call: CallState, err: unknown): void {
+    let error: GatewayError = toGatewayError(err);
+    if (error.status >= 500 && error.code === 'internal')
+      this.options.logger.error({ err, requestId: call.requestId }, 'data plane failure');
+    if (call.pipeline) for (const map of call.pipeline.error) error = map(call as RoutedCall, error);
+    call.errorKind ??= error.code;
+    const { res } = call;
+    // Headers already left: the only honest move is to cut the connection.
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = JSON.stringify(problemOf(error, call.requestId));
+    call.writeHead(error.status, {
+      ...error.extra.headers,
+      'content-type': 'application/problem+json',
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
   }
-}
 
-export function newCall(
-  req: IncomingMessage,
-  res: ServerResponse,
-  snapshot: Call['snapshot'],
-  trustProxyHops: number,
-): Call & { gone(): void } {
-  return new CallState(req, res, snapshot, trustProxyHops);
-}
-
-export function recordOf(call: Call): CallRecord {
-  const { res } = call;
-  const completed = res.writableFinished;
-  const status = completed
-    ? res.statusCode
-    : call.errorKind === 'client_abort' || !call.errorKind
-      ? CLIENT_CLOSED
-      : 502;
-  return {
-    ts: call.ts,
-    requestId: call.requestId,
-    tenantId: call.api?.tenantId ?? null,
-    apiId: call.api?.id ?? null,
-    appId: call.app?.id ?? null,
-    appTenantId: call.app?.tenantId ?? null,
-    subscriptionId: call.subscription?.id ?? null,
-    method: call.req.method ?? 'GET',
-    path: call.path,
-    status,
-    latencyMs: performance.now() - call.startedAt,
-    upstreamLatencyMs: call.upstreamLatencyMs,
-    bytesIn: call.bytesIn || Number(call.req.headers['content-length'] ?? 0) || 0,
-    bytesOut: call.bytesOut,
-    clientIp: call.clientIp,
-    errorKind: completed || call.errorKind ? call.errorKind : 'client_abort',
-    model: call.model,
-    promptTokens: call.promptTokens,
-    completionTokens: call.completionTokens,
-    costUsd: call.costUsd,
-    attempts: call.attempts,
-  };
-}
-
-export function createDataPlane(options: DataPlaneOptions) {
-  const { snapshot, steps, recorders, trustProxyHops, logger } = options;
-
-  function finish(call: Call): void {
-    const record = recordOf(call);
-    for (const recorder of recorders) {
+  /** The call's one record, to every recorder (metrics now, the call log in batches). */
+  record(call: CallState, record: CallRecord = recordOf(call)): void {
+    for (const recorder of this.#recorders) {
       try {
         recorder(record);
       } catch (err) {
-        logger.error({ err }, 'call recorder failed');
+        this.options.logger.error({ err }, 'call recorder failed');
       }
     }
   }
 
-  async function run(call: Call): Promise<void> {
-    for (const step of steps) {
-      const pending = step(call);
-      if (pending) await pending;
-      if (call.res.headersSent || call.clientGone) return;
-    }
+  async #run(call: CallState): Promise<void> {
+    if (!(await this.admit(call))) return;
+    const serve = call.pipeline!.serve;
+    if (!serve) throw new GatewayError('internal', NOTHING_SERVES);
+    await serve(call as RoutedCall);
   }
 
-  return function dataPlane(req: IncomingMessage, res: ServerResponse): void {
-    const call = newCall(req, res, snapshot.current, trustProxyHops);
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const call = this.newCall(req, res);
     res.on('close', () => {
       if (!res.writableFinished) call.gone();
-      finish(call);
+      this.record(call);
     });
-    run(call).catch((err: unknown) => {
-      const plain = toGatewayError(err);
-      const error = (call.api && options.errorShapeOf?.(call.api.kind)?.(plain)) || plain;
-      if (error.status >= 500 && error.code === 'internal')
-        logger.error({ err, requestId: call.requestId }, 'data plane failure');
-      call.errorKind ??= error.code;
-      for (const [name, value] of Object.entries(call.responseHeaders)) res.setHeader(name, value);
-      res.setHeader('x-request-id', call.requestId);
-      sendProblem(res, error, call.requestId);
-    });
+    this.#run(call).catch((err: unknown) => this.refuse(call, err));
   };
 }

@@ -5,14 +5,11 @@ import { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { GatewayError } from '../errors/gateway-error.js';
-import { sendProblem, toGatewayError } from '../errors/problem.js';
-import type { Logger } from '../observability/logger.js';
-import { upstreamHeadersOf } from '../policies/forward/headers.js';
-import { hasRequestBody, upstreamPath } from '../policies/forward/index.js';
-import type { Upstreams } from '../policies/forward/upstreams.js';
-import type { SnapshotHolder } from '../snapshot/holder.js';
-import type { Step } from './call.js';
-import { newCall } from './handler.js';
+import { upstreamHeadersOf } from '../upstream/headers.js';
+import { hasRequestBody, upstreamPath } from '../upstream/request.js';
+import type { Upstreams } from '../upstream/upstreams.js';
+import type { RoutedCall } from './call.js';
+import type { DataPlane } from './handler.js';
 
 const NOT_WEBSOCKET = 'only WebSocket upgrades are supported';
 const NOT_TUNNELLED = 'this API is served by the gateway itself and takes no WebSocket upgrade';
@@ -22,12 +19,9 @@ const NO_TARGET = 'this API has no upstream target';
 type WsProxy = ReturnType<typeof createProxyMiddleware>;
 
 export interface WebSocketOptions {
-  snapshot: SnapshotHolder;
-  /** The access policies only (route, key, subscription): forwarding is the proxy's job here. */
-  steps: Step[];
+  /** The request phase (route, auth, subscription, limits) is the data plane's: an upgrade is one call. */
+  dataPlane: DataPlane;
   upstreams: Upstreams;
-  trustProxyHops: number;
-  logger: Logger;
   /** Opens upstream sockets through the outbound guard (security/outbound.ts). */
   agent?: Agent;
 }
@@ -68,31 +62,28 @@ export function createUpgradeHandler(options: WebSocketOptions) {
     const res = new ServerResponse(req);
     res.assignSocket(socket as never);
     res.shouldKeepAlive = false;
-    const call = newCall(req, res, options.snapshot.current, options.trustProxyHops);
+    const call = options.dataPlane.newCall(req, res);
     try {
       if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
         throw new GatewayError('bad_request', NOT_WEBSOCKET);
       // Bytes after the head would be relayed into the tunnel unchecked (or, if the upstream declines the
       // upgrade, read by it as a second request nobody authorized): refuse the shape outright.
       if (hasRequestBody(req.headers)) throw new GatewayError('bad_request', UPGRADE_BODY);
-      for (const step of options.steps) await step(call);
+      if (!(await options.dataPlane.admit(call))) return;
       const api = call.api!;
       // AI and prompt APIs are answered by the gateway itself; there is no upstream to tunnel to.
       if (api.kind !== 'rest') throw new GatewayError('bad_request', NOT_TUNNELLED);
       const target = options.upstreams.pick(api);
       if (!target) throw new GatewayError('upstream_unavailable', NO_TARGET);
-      const headers = upstreamHeadersOf(call);
+      const headers = upstreamHeadersOf(call as RoutedCall);
       // The handshake needs its own hop-by-hop pair back; everything else is the cleaned set.
       req.headers = { ...headers, connection: 'Upgrade', upgrade: 'websocket' } as IncomingMessage['headers'];
-      req.url = upstreamPath(call, target);
+      req.url = upstreamPath(call as RoutedCall, target);
       res.detachSocket(socket as never);
       proxyFor(target.origin).upgrade(req, socket as never, head);
     } catch (err) {
-      const error = toGatewayError(err);
-      if (error.code === 'internal') options.logger.error({ err }, 'websocket upgrade failure');
-      res.setHeader('x-request-id', call.requestId);
       res.setHeader('connection', 'close');
-      sendProblem(res, error, call.requestId);
+      options.dataPlane.refuse(call, err);
       res.on('finish', () => socket.destroy());
     }
   };

@@ -1,13 +1,11 @@
 // Domain objects shared by the control plane (admin responses) and the data plane (snapshot).
 export const apiKinds = ['rest', 'ai', 'prompt'] as const;
-export const apiAuthModes = ['key', 'none'] as const;
 export const visibilities = ['private', 'public'] as const;
 export const approvalModes = ['manual', 'auto'] as const;
 export const apiStatuses = ['draft', 'published', 'deprecated', 'retired'] as const;
 export const subscriptionStatuses = ['pending', 'approved', 'rejected', 'suspended', 'revoked'] as const;
 
 export type ApiKind = (typeof apiKinds)[number];
-export type ApiAuthMode = (typeof apiAuthModes)[number];
 export type ApiStatus = (typeof apiStatuses)[number];
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
@@ -23,7 +21,8 @@ export interface Api {
   basePath: string;
   host: string | null;
   kind: ApiKind;
-  auth: ApiAuthMode;
+  /** `none` (anonymous) or the method of an auth policy (policies/registry.ts), e.g. `key`. */
+  auth: string;
   visibility: (typeof visibilities)[number];
   approval: (typeof approvalModes)[number];
   status: ApiStatus;

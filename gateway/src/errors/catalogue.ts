@@ -1,5 +1,7 @@
 // Every error the gateway answers with: a stable code, its HTTP status and title. docs/errors.md lists them;
 // a test keeps the two in step.
+import type { LimitReason } from '../limits/limits.js';
+
 export const errorCatalogue = {
   // Data plane
   route_not_found: { status: 404, title: 'No route' },
@@ -43,3 +45,28 @@ export const errorCatalogue = {
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
+
+/**
+ * What a call record's `errorKind` may say beyond a code: a finer kind of one code, so the call log and the
+ * metrics can tell a refused connection from a reset one while the client sees one problem type.
+ */
+export const refinedErrorKinds = {
+  client_abort: null, // the client left; nobody was answered
+  upstream_refused: 'upstream_unavailable',
+  upstream_reset: 'upstream_unavailable',
+  upstream_queue_timeout: 'upstream_timeout', // no connection of an AI provider's pool came free in time
+  upstream_circuit_open: 'upstream_unavailable',
+  upstream_no_key: 'upstream_unavailable',
+  upstream_error: 'upstream_unavailable', // an AI stream's error event
+  upstream_key_unreadable: 'upstream_unavailable',
+} as const satisfies Record<string, ErrorCode | null>;
+
+/** `limited_<reason>` (limits/limits.ts `limitReasons`): which limit refused the call. */
+export type LimitedKind = `limited_${LimitReason}`;
+
+export type ErrorKind =
+  | ErrorCode
+  | keyof typeof refinedErrorKinds
+  | LimitedKind
+  // An AI provider's last answer was this HTTP status (ai/attempts.ts).
+  | `upstream_http_${number}`;

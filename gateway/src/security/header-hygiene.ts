@@ -2,7 +2,7 @@
 // spellings an upstream would read as a header the gateway owns, and client-IP claims nobody trusted vetted.
 import type { IncomingMessage } from 'node:http';
 import { CLIENT_IP_HEADERS } from '../data-plane/client-ip.js';
-import { GATEWAY_OWNED, HOP_BY_HOP, IDENTITY_PREFIX } from '../policies/forward/headers.js';
+import { GATEWAY_OWNED, HOP_BY_HOP, IDENTITY_PREFIX } from '../upstream/headers.js';
 
 export type UnderscoreHeaders = 'all' | 'owned';
 

@@ -91,7 +91,7 @@ export const apiRoutes: RouteDef[] = [
             ...fields,
             status: 'draft',
             // Settings are checked when given; a prompt API may be created first and configured after.
-            settings: settings ? checkSettings(fields.kind, settings) : {},
+            settings: settings ? checkSettings(ctx.policies, fields.kind, settings) : {},
             createdAt: now,
             updatedAt: now,
           };
@@ -145,7 +145,8 @@ export const apiRoutes: RouteDef[] = [
           const current = await ownApi(trx, principal, params.id);
           const api: Api = { ...current, ...body, updatedAt: nowIso() };
           // Settings are checked against the API's kind after the patch, also when only the kind changed.
-          if (body.settings || body.kind !== undefined) api.settings = checkSettings(api.kind, api.settings);
+          if (body.settings || body.kind !== undefined)
+            api.settings = checkSettings(ctx.policies, api.kind, api.settings);
           checkKindRules(api);
           await assertRouteFree(trx, api);
           await updateApi(trx, api);

@@ -1,14 +1,24 @@
 // API bodies and views. Create applies the documented defaults; patch changes only what it names.
 import { z } from 'zod';
-import { apiAuthModes, apiKinds, apiStatuses, approvalModes, visibilities } from '../../domain/types.js';
+import { apiKinds, apiStatuses, approvalModes, visibilities } from '../../domain/types.js';
+import { defaultRegistry } from '../../policies/registry.js';
 import { basePath, host, id, name, target, timestamp } from './common.js';
+
+// `none`, then one value per auth policy of the registry.
+const authModes = defaultRegistry.authModes;
+
+/**
+ * An API's settings. The OpenAPI document replaces this schema with the registry's (admin/openapi.ts), which
+ * lists each policy's member; the admin API checks them per policy (admin/api-settings.ts).
+ */
+export const apiSettings = z.record(z.string(), z.unknown());
 
 const fields = {
   name,
   basePath,
   host: host.nullable(),
   kind: z.enum(apiKinds),
-  auth: z.enum(apiAuthModes),
+  auth: z.enum(authModes),
   visibility: z.enum(visibilities),
   approval: z.enum(approvalModes),
   // At least one for a rest API (routes/ai-api-rules.ts); kinds ai and prompt need none.
@@ -20,10 +30,7 @@ const fields = {
     .int()
     .min(0)
     .max(1024 ** 3),
-  settings: z.record(z.string(), z.unknown()).meta({
-    description:
-      "Kind-specific settings (a prompt API's model and template…), checked against the kind's schema.",
-  }),
+  settings: apiSettings,
 };
 
 export const apiCreate = z
@@ -54,7 +61,7 @@ export const apiView = z.object({
   basePath: z.string(),
   host: z.string().nullable(),
   kind: z.enum(apiKinds),
-  auth: z.enum(apiAuthModes),
+  auth: z.enum(authModes),
   visibility: z.enum(visibilities),
   approval: z.enum(approvalModes),
   status: z.enum(apiStatuses),
@@ -62,7 +69,7 @@ export const apiView = z.object({
   timeoutMs: z.number().int(),
   retries: z.number().int(),
   maxBodyBytes: z.number().int(),
-  settings: z.record(z.string(), z.unknown()),
+  settings: apiSettings,
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -1,38 +1,78 @@
-// Request body limit per API: a declared Content-Length over it is refused before anything is forwarded;
-// a chunked body is counted as it streams and the upstream request is cut at the limit.
-import { Transform, type TransformCallback } from 'node:stream';
-import type { Call, Step } from '../../data-plane/call.js';
+// Request body limit per API (`maxBodyBytes`), both halves of it: a declared Content-Length over the limit is
+// refused before anything else reads the body; a chunked body is counted as the serving policy streams it, and
+// cut (413) at the limit.
+import type { IncomingMessage } from 'node:http';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { RequestBody, RoutedCall } from '../../data-plane/call.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { hasRequestBody } from '../../upstream/request.js';
+import { definePolicy } from '../policy.js';
 
 const TOO_LARGE = (limit: number) => `the request body exceeds this API's limit of ${limit} bytes`;
 
-export class BodyLimitExceeded extends Error {
-  override name = 'BodyLimitExceeded';
-}
+// The rest of the body is never read: the connection cannot carry another request.
+const tooLarge = (limit: number) =>
+  new GatewayError('body_too_large', TOO_LARGE(limit), { headers: { connection: 'close' } });
 
-/** Counts bytes through; errors with BodyLimitExceeded past the limit. */
-export class LimitedBody extends Transform {
+/** Counts bytes through; fails with body_too_large past the limit. */
+class LimitedBody extends Transform {
   bytes = 0;
+  failure: GatewayError | null = null;
+
   constructor(private readonly limit: number) {
     super();
   }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.limit) done(new BodyLimitExceeded(TOO_LARGE(this.limit)));
-    else done(null, chunk);
+    if (this.bytes <= this.limit) {
+      done(null, chunk);
+      return;
+    }
+    this.failure = tooLarge(this.limit);
+    done(this.failure);
   }
 }
 
-export function bodyLimit(): Step {
-  return function bodyLimit(call: Call) {
-    const declared = call.req.headers['content-length'];
-    const limit = call.api!.maxBodyBytes;
-    if (declared !== undefined && Number(declared) > limit) {
-      throw new GatewayError('body_too_large', TOO_LARGE(limit), { headers: { connection: 'close' } });
+/** The body slot: the request is piped through the counter only when the serving policy reads it. */
+class LimitedRequestBody implements RequestBody {
+  #counter: LimitedBody | null = null;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly limit: number,
+  ) {}
+
+  get stream(): Readable {
+    if (!this.#counter) {
+      this.#counter = new LimitedBody(this.limit);
+      this.req.pipe(this.#counter);
     }
-  };
+    return this.#counter;
+  }
+
+  get bytes(): number {
+    return this.#counter?.bytes ?? 0;
+  }
+
+  get failure(): GatewayError | null {
+    return this.#counter?.failure ?? null;
+  }
 }
 
-export function tooLarge(limit: number): GatewayError {
-  return new GatewayError('body_too_large', TOO_LARGE(limit), { headers: { connection: 'close' } });
-}
+export const bodyLimit = definePolicy({
+  name: 'body-limit',
+  phase: 'limit',
+  create: () => ({
+    bind: (api) => {
+      const limit = api.maxBodyBytes;
+      return {
+        request(call: RoutedCall) {
+          const declared = call.req.headers['content-length'];
+          if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+          if (hasRequestBody(call.req.headers)) call.body = new LimitedRequestBody(call.req, limit);
+        },
+      };
+    },
+  }),
+});

@@ -2,12 +2,14 @@
 // to 502/504. A connect failure of a body-less idempotent request is retried on another target.
 
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { Call, Step } from '../../data-plane/call.js';
+import type { RoutedCall } from '../../data-plane/call.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { BodyLimitExceeded, LimitedBody, tooLarge } from '../body-limit/index.js';
-import { clientResponseHeaders, upstreamHeadersOf } from './headers.js';
-import type { ResolvedTarget, Upstreams } from './upstreams.js';
+import { clientResponseHeaders, upstreamHeadersOf } from '../../upstream/headers.js';
+import { hasRequestBody, upstreamPath } from '../../upstream/request.js';
+import type { ResolvedTarget, Upstreams } from '../../upstream/upstreams.js';
+import { definePolicy, type Hooks } from '../policy.js';
 
 const NO_TARGET = 'this API has no upstream target';
 const ALL_OPEN = 'every upstream target of this API is failing; calls resume after a cool-down';
@@ -65,102 +67,87 @@ function upstreamFault(code: string): boolean {
   );
 }
 
-export const errorKinds = {
-  refused: 'upstream_refused',
-  timeout: 'upstream_timeout',
-  reset: 'upstream_reset',
-  clientAbort: 'client_abort',
-  bodyTooLarge: 'body_too_large',
-  circuitOpen: 'upstream_circuit_open',
-} as const;
-
 function codeOf(err: unknown): string {
   const e = err as { code?: string; cause?: { code?: string } };
   return e?.code ?? e?.cause?.code ?? '';
 }
 
-export function hasRequestBody(headers: Call['req']['headers']): boolean {
-  const length = headers['content-length'];
-  if (length !== undefined) return length !== '0';
-  return headers['transfer-encoding'] !== undefined;
-}
+function forwardHooks(upstreams: Upstreams): Hooks {
+  return {
+    async request(call: RoutedCall) {
+      const { api, req } = call;
+      const method = req.method ?? 'GET';
+      const body = call.body;
+      // Without the body policy in the chain, the body goes as it comes.
+      const stream = body ? body.stream : hasRequestBody(req.headers) ? req : null;
+      const retryable = !stream && IDEMPOTENT.has(method);
+      const headers = upstreamHeadersOf(call);
 
-/** The upstream path: the target's own path, then what follows the API's base path, then the query. */
-export function upstreamPath(call: Call, target: ResolvedTarget): string {
-  const base = call.api!.basePath;
-  const rest = base === '/' ? call.path : call.path.slice(base.length);
-  const path = target.basePath + rest;
-  return (path === '' ? '/' : path) + call.search;
-}
-
-export function forward(upstreams: Upstreams): Step {
-  return async function forward(call: Call) {
-    const api = call.api!;
-    if (api.kind !== 'rest') return; // answered by the AI step (ai/)
-    const { req } = call;
-    const method = req.method ?? 'GET';
-    const withBody = hasRequestBody(req.headers);
-    let body: LimitedBody | null = null;
-    if (withBody) {
-      body = new LimitedBody(api.maxBodyBytes);
-      req.pipe(body);
-    }
-    const retryable = !withBody && IDEMPOTENT.has(method);
-    const headers = upstreamHeadersOf(call);
-
-    const tried = new Set<ResolvedTarget>();
-    for (let attempt = 0; ; attempt++) {
-      const target = upstreams.pick(api, tried);
-      if (!target) {
-        if (!upstreams.has(api)) throw new GatewayError('upstream_unavailable', NO_TARGET);
-        call.errorKind = errorKinds.circuitOpen;
-        throw new GatewayError('upstream_unavailable', ALL_OPEN);
+      const tried = new Set<ResolvedTarget>();
+      for (let attempt = 0; ; attempt++) {
+        const target = upstreams.pick(api, tried);
+        if (!target) {
+          if (!upstreams.has(api)) throw new GatewayError('upstream_unavailable', NO_TARGET);
+          call.errorKind = 'upstream_circuit_open';
+          throw new GatewayError('upstream_unavailable', ALL_OPEN);
+        }
+        tried.add(target);
+        let outcome: ExchangeOutcome;
+        try {
+          outcome = await exchange(call, target, {
+            method,
+            path: upstreamPath(call, target),
+            headers,
+            body: stream,
+          });
+        } catch (err) {
+          if (call.clientGone) {
+            call.errorKind = 'client_abort';
+            return;
+          }
+          // The body policy cut the request body: its answer, not an upstream fault.
+          if (body?.failure) throw body.failure;
+          const code = codeOf(err);
+          if (CLIENT_CAUSED.has(code)) {
+            call.errorKind = 'bad_request';
+            throw new GatewayError('bad_request', UNFORWARDABLE);
+          }
+          if (upstreamFault(code)) upstreams.breakers.failed(target.breaker);
+          // The outbound guard found the target is the gateway itself (security/outbound.ts).
+          if (code === 'EUPSTREAMLOOP') {
+            call.errorKind = 'loop_detected';
+            throw new GatewayError('loop_detected', LOOP);
+          }
+          if (retryable && (CONNECT_ERRORS.has(code) || RESET_ERRORS.has(code)) && attempt < api.retries)
+            continue;
+          if (TIMEOUT_ERRORS.has(code)) {
+            call.errorKind = 'upstream_timeout';
+            throw new GatewayError('upstream_timeout', TIMED_OUT(api.timeoutMs));
+          }
+          call.errorKind = CONNECT_ERRORS.has(code) ? 'upstream_refused' : 'upstream_reset';
+          throw new GatewayError('upstream_unavailable', REFUSED);
+        }
+        if (outcome === 'complete') upstreams.breakers.succeeded(target.breaker);
+        else if (outcome === 'client_gone') call.errorKind = 'client_abort';
+        else {
+          // Headers are gone; the client's socket was destroyed, so a cut body never looks complete.
+          call.errorKind = 'upstream_reset';
+          upstreams.breakers.failed(target.breaker);
+        }
+        return;
       }
-      tried.add(target);
-      let outcome: ExchangeOutcome;
-      try {
-        outcome = await exchange(call, target, { method, path: upstreamPath(call, target), headers, body });
-      } catch (err) {
-        if (call.clientGone) {
-          call.errorKind = errorKinds.clientAbort;
-          return;
-        }
-        if (err instanceof BodyLimitExceeded || (body && body.bytes > api.maxBodyBytes)) {
-          call.errorKind = errorKinds.bodyTooLarge;
-          throw tooLarge(api.maxBodyBytes);
-        }
-        const code = codeOf(err);
-        if (CLIENT_CAUSED.has(code)) {
-          call.errorKind = 'bad_request';
-          throw new GatewayError('bad_request', UNFORWARDABLE);
-        }
-        if (upstreamFault(code)) upstreams.breakers.failed(target.breaker);
-        // The outbound guard found the target is the gateway itself (security/outbound.ts).
-        if (code === 'EUPSTREAMLOOP') {
-          call.errorKind = 'loop_detected';
-          throw new GatewayError('loop_detected', LOOP);
-        }
-        if (retryable && (CONNECT_ERRORS.has(code) || RESET_ERRORS.has(code)) && attempt < api.retries)
-          continue;
-        if (TIMEOUT_ERRORS.has(code)) {
-          call.errorKind = errorKinds.timeout;
-          throw new GatewayError('upstream_timeout', TIMED_OUT(api.timeoutMs));
-        }
-        call.errorKind = CONNECT_ERRORS.has(code) ? errorKinds.refused : errorKinds.reset;
-        throw new GatewayError('upstream_unavailable', REFUSED);
-      }
-      if (body) call.bytesIn = body.bytes;
-      if (outcome === 'complete') upstreams.breakers.succeeded(target.breaker);
-      else if (outcome === 'client_gone') call.errorKind = errorKinds.clientAbort;
-      else {
-        // Headers are gone; the client's socket was destroyed, so a cut body never looks complete.
-        call.errorKind = errorKinds.reset;
-        upstreams.breakers.failed(target.breaker);
-      }
-      return;
-    }
+    },
   };
 }
+
+export const forward = definePolicy({
+  name: 'forward',
+  phase: 'serve',
+  create: ({ upstreams }) => {
+    const hooks = forwardHooks(upstreams);
+    return { bind: (api) => (api.kind === 'rest' ? hooks : null) };
+  },
+});
 
 type ExchangeOutcome = 'complete' | 'client_gone' | 'cut';
 
@@ -168,7 +155,7 @@ interface ExchangeRequest {
   method: string;
   path: string;
   headers: Record<string, string | string[]>;
-  body: LimitedBody | null;
+  body: Readable | null;
 }
 
 /**
@@ -177,8 +164,12 @@ interface ExchangeRequest {
  * Rejects when no response started (the caller may retry or answer 502/504); once headers went to the client,
  * resolves with how the body ended.
  */
-function exchange(call: Call, target: ResolvedTarget, request: ExchangeRequest): Promise<ExchangeOutcome> {
-  const api = call.api!;
+function exchange(
+  call: RoutedCall,
+  target: ResolvedTarget,
+  request: ExchangeRequest,
+): Promise<ExchangeOutcome> {
+  const { api } = call;
   return new Promise<ExchangeOutcome>((resolve, reject) => {
     target.pool.dispatch(
       {
@@ -200,7 +191,7 @@ function exchange(call: Call, target: ResolvedTarget, request: ExchangeRequest):
  * call is dropped when the exchange ends, so the call's objects die young instead of being promoted.
  */
 class ExchangeHandler implements Dispatcher.DispatchHandler {
-  #call: Call | null;
+  #call: RoutedCall | null;
   #resolve: ((outcome: ExchangeOutcome) => void) | null;
   #reject: ((err: Error) => void) | null;
   #controller: Dispatcher.DispatchController | null = null;
@@ -208,7 +199,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   readonly #sentAt = performance.now();
   readonly #resume = () => this.#controller?.resume();
 
-  constructor(call: Call, resolve: (outcome: ExchangeOutcome) => void, reject: (err: Error) => void) {
+  constructor(call: RoutedCall, resolve: (outcome: ExchangeOutcome) => void, reject: (err: Error) => void) {
     this.#call = call;
     this.#resolve = resolve;
     this.#reject = reject;
@@ -229,14 +220,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     if (!call || statusCode < 200) return; // 1xx: informational, the final answer follows
     call.upstreamLatencyMs = performance.now() - this.#sentAt;
     try {
-      call.res.writeHead(
-        statusCode,
-        clientResponseHeaders(
-          upstreamHeaders,
-          { ...call.responseHeaders, 'x-request-id': call.requestId },
-          call.api!.settings.cors !== undefined,
-        ),
-      );
+      call.writeHead(statusCode, clientResponseHeaders(upstreamHeaders));
     } catch (err) {
       // A header node refuses to write (bad characters): nothing was sent, answer 502.
       c.abort(err as Error);
@@ -276,7 +260,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     resolve(call.clientGone || err instanceof ClientGone ? 'client_gone' : 'cut');
   }
 
-  #release(call: Call): void {
+  #release(call: RoutedCall): void {
     call.onClientGone = null;
     call.res.off('drain', this.#resume);
     this.#call = null;

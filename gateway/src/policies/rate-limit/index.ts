@@ -1,18 +1,20 @@
 // Rate limit and request quotas of the call's plan (per subscription) and of the consumer tenant's cap. Sets the IETF RateLimit
 // header fields on every limited call; over a limit → 429 with Retry-After.
-import type { Call, Step } from '../../data-plane/call.js';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { RoutedCall } from '../../data-plane/call.js';
+import type { Api } from '../../domain/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import {
   type Counter,
   type LimitReason,
   type LimitState,
-  type Limits,
   limitReasons,
   rateCounter,
   requestQuotaCounters,
   tenantCounters,
 } from '../../limits/limits.js';
-import type { AnonymousLimitSettings } from './schema.js';
+import { ANONYMOUS, definePolicy, type Hooks, type PolicyDeps } from '../policy.js';
+import { type AnonymousLimitSettings, anonymousLimitSettings } from './schema.js';
 
 const OVER_RATE = 'the rate limit of this plan is exhausted; retry after the time given';
 const OVER_QUOTA = (window: string) =>
@@ -25,13 +27,6 @@ const STORE_DOWN = 'limits cannot be checked right now';
 
 export const LIMITED_PREFIX = 'limited_';
 
-export interface RateLimitOptions {
-  limits: Limits;
-  /** LIMITS_ON_STORE_ERROR: serve without limits (`open`) or refuse with 503 (`closed`). */
-  onStoreError: 'open' | 'closed';
-  reportStoreError(err: Error): void;
-}
-
 export function rateLimitHeaders(state: LimitState): Record<string, string> {
   return {
     'ratelimit-limit': String(state.limit),
@@ -40,40 +35,43 @@ export function rateLimitHeaders(state: LimitState): Record<string, string> {
   };
 }
 
-export function rateLimit(options: RateLimitOptions): Step {
-  const { limits, onStoreError, reportStoreError } = options;
-  return async function rateLimit(call: Call) {
-    const sub = call.subscription;
-    const counters = sub ? planCounters(call) : anonymousCounters(call);
-    if (counters === null) return;
-    if (counters.length === 0) return;
+type CountersOf = (call: RoutedCall) => Counter[];
 
-    const outcome = await limits.consume(counters);
-    if (outcome.allowed === null) {
-      reportStoreError(outcome.error);
-      if (onStoreError === 'closed') {
-        call.errorKind = 'limits_unavailable';
-        throw new GatewayError('limits_unavailable', STORE_DOWN, { headers: { 'retry-after': '1' } });
+function rateLimitHooks(deps: PolicyDeps, countersOf: CountersOf): Hooks {
+  const { limits, onLimitsStoreError, reportLimitsStoreError } = deps;
+  return {
+    async request(call: RoutedCall) {
+      const counters = countersOf(call);
+      if (counters.length === 0) return;
+      const outcome = await limits.consume(counters);
+      if (outcome.allowed === null) {
+        reportLimitsStoreError(outcome.error);
+        if (onLimitsStoreError === 'closed')
+          throw new GatewayError('limits_unavailable', STORE_DOWN, { headers: { 'retry-after': '1' } });
+        return;
       }
-      return;
-    }
-    if (outcome.state) Object.assign(call.responseHeaders, rateLimitHeaders(outcome.state));
-    if (outcome.allowed) return;
-
-    call.errorKind = LIMITED_PREFIX + outcome.reason;
-    const headers = { 'retry-after': String(outcome.retryAfterSec) };
-    throw refusal(outcome.reason, headers);
+      call.limit = outcome.state ?? null;
+      if (outcome.allowed) return;
+      call.errorKind = `${LIMITED_PREFIX}${outcome.reason}`;
+      throw refusal(outcome.reason, { 'retry-after': String(outcome.retryAfterSec) });
+    },
+    // Every answer of a limited call carries its state: the upstream's, a refusal, a 429.
+    response(call: RoutedCall, headers: OutgoingHttpHeaders) {
+      if (call.limit) Object.assign(headers, rateLimitHeaders(call.limit));
+    },
   };
 }
 
 /** The plan's limits, then the consumer tenant's cap across all its apps. */
-function planCounters(call: Call): Counter[] {
-  const sub = call.subscription!;
+function planCounters(call: RoutedCall): Counter[] {
+  const sub = call.subscription;
+  if (!sub) return [];
   const { rateLimit: rate, quota } = sub.plan;
   const counters = requestQuotaCounters(`sub:${sub.id}`, quota, call.ts);
   if (rate) counters.unshift(rateCounter(sub.id, rate));
-  const tenantLimits = call.app && call.snapshot.tenantLimits.get(call.app.tenantId);
-  if (tenantLimits) counters.push(...tenantCounters(call.app!.tenantId, tenantLimits, call.ts));
+  const tenantId = call.auth?.app.tenantId;
+  const tenantLimits = tenantId && call.snapshot.tenantLimits.get(tenantId);
+  if (tenantLimits) counters.push(...tenantCounters(tenantId, tenantLimits, call.ts));
   return counters;
 }
 
@@ -81,14 +79,31 @@ function planCounters(call: Call): Counter[] {
  * An anonymous API's `settings.anonymous`, counted per client IP (the socket peer, or what TRUST_PROXY_HOPS
  * allows: a client's own X-Forwarded-For never changes it).
  */
-function anonymousCounters(call: Call): Counter[] | null {
-  const limits = call.api!.settings.anonymous as AnonymousLimitSettings | undefined;
-  if (call.api!.auth !== 'none' || !limits) return null;
-  const scope = `anon:${call.api!.id}:${call.clientIp}`;
-  const counters = requestQuotaCounters(scope, limits.quota ?? null, call.ts);
-  if (limits.rateLimit) counters.unshift(rateCounter(scope, limits.rateLimit));
-  return counters;
+function anonymousCounters(api: Api, limits: AnonymousLimitSettings): CountersOf {
+  return (call) => {
+    const scope = `anon:${api.id}:${call.clientIp}`;
+    const counters = requestQuotaCounters(scope, limits.quota ?? null, call.ts);
+    if (limits.rateLimit) counters.unshift(rateCounter(scope, limits.rateLimit));
+    return counters;
+  };
 }
+
+export const rateLimit = definePolicy<AnonymousLimitSettings>({
+  name: 'rate-limit',
+  phase: 'limit',
+  settings: { key: 'anonymous', schema: anonymousLimitSettings },
+  create: (deps) => {
+    const planned = rateLimitHooks(deps, planCounters);
+    return {
+      bind: (api, anonymous) =>
+        api.auth !== ANONYMOUS
+          ? planned
+          : anonymous
+            ? rateLimitHooks(deps, anonymousCounters(api, anonymous))
+            : null,
+    };
+  },
+});
 
 function refusal(reason: LimitReason, headers: Record<string, string>): GatewayError {
   switch (reason) {

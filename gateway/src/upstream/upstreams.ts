@@ -1,8 +1,8 @@
 // Connection pools per upstream origin (undici, keep-alive), smooth weighted round-robin over an API's targets,
 // and a circuit breaker per origin that takes a failing target out of the rotation for a while.
 import { type buildConnector, Pool } from 'undici';
-import type { Api, Target } from '../../domain/types.js';
-import { type Breaker, type BreakerOptions, Breakers } from '../circuit-breaker/index.js';
+import type { Api, Target } from '../domain/types.js';
+import { type Breaker, type BreakerOptions, Breakers } from './breaker.js';
 
 export interface ResolvedTarget {
   pool: Pool;

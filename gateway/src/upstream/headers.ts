@@ -1,8 +1,7 @@
 // Header rewriting between client and upstream: hop-by-hop headers go (RFC 9110 §7.6.1), the gateway's own
 // headers are set, and what only the gateway should see (the API key, identity spoofing) never leaves it.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Call } from '../../data-plane/call.js';
-import { keyCarrier } from '../key-auth/index.js';
+import type { RoutedCall } from '../data-plane/call.js';
 
 export const HOP_BY_HOP = new Set([
   'connection',
@@ -30,6 +29,7 @@ export const GATEWAY_OWNED = new Set([
   'forwarded',
   'x-real-ip',
 ]);
+const NO_HEADERS: readonly string[] = [];
 export const IDENTITY_PREFIX = 'x-gateway-';
 
 /** Names listed in a Connection header are hop-by-hop for this message too. */
@@ -49,8 +49,8 @@ export interface ForwardedInfo {
   /** The whole X-Forwarded-For value (data-plane/client-ip.ts decides what of the client's chain is kept). */
   forwardedFor: string;
   proto: string;
-  /** The authorization header carried the API key, so it is not passed on. */
-  dropAuthorization: boolean;
+  /** Headers that carried the caller's credential (the auth slot's): the client's secret, not passed on. */
+  credentialHeaders: readonly string[];
   identity: { tenant: string; app: string; subscription: string } | null;
 }
 
@@ -63,7 +63,7 @@ export function upstreamRequestHeaders(
   for (const name in incoming) {
     if (HOP_BY_HOP.has(name) || GATEWAY_OWNED.has(name) || name.startsWith(IDENTITY_PREFIX)) continue;
     if (listed?.has(name)) continue;
-    if (name === 'authorization' && info.dropAuthorization) continue;
+    if (info.credentialHeaders.includes(name)) continue;
     const value = incoming[name];
     if (value !== undefined) out[name] = value;
   }
@@ -79,33 +79,30 @@ export function upstreamRequestHeaders(
   return out;
 }
 
-/** `gatewayCors`: the API has settings.cors, so the gateway's Access-Control-* replace the upstream's. */
+/** The upstream's response headers for the client: hop-by-hop ones go; policies' response halves do the rest. */
 export function clientResponseHeaders(
   upstream: Record<string, string | string[] | undefined>,
-  extra: Record<string, string>,
-  gatewayCors = false,
 ): OutgoingHttpHeaders {
   const listed = connectionListed(upstream.connection);
   const out: OutgoingHttpHeaders = {};
   for (const name in upstream) {
     if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
-    if (gatewayCors && name.startsWith('access-control-')) continue;
     out[name] = upstream[name];
   }
-  for (const name in extra) out[name] = extra[name];
   return out;
 }
 
 /** The upstream headers of a call, for forwarding and for WebSocket upgrades alike. */
-export function upstreamHeadersOf(call: Call): Record<string, string | string[]> {
-  const { req, api, app, subscription } = call;
+export function upstreamHeadersOf(call: RoutedCall): Record<string, string | string[]> {
+  const { req, auth, subscription } = call;
   return upstreamRequestHeaders(req.headers, {
     requestId: call.requestId,
     forwardedFor: call.forwardedFor,
     proto: 'http',
-    // The key came in Authorization (x-api-key absent or empty): it is the client's secret, not passed on.
-    dropAuthorization: api!.auth === 'key' && keyCarrier(req.headers) === 'authorization',
+    credentialHeaders: auth?.credentialHeaders ?? NO_HEADERS,
     identity:
-      app && subscription ? { tenant: app.tenantId, app: app.id, subscription: subscription.id } : null,
+      auth && subscription
+        ? { tenant: auth.app.tenantId, app: auth.app.id, subscription: subscription.id }
+        : null,
   });
 }

@@ -1,0 +1,73 @@
+// One call's state; a class so V8 gives every call the same shape, and `abort` can be made on demand.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Call, RoutedCall } from './call.js';
+import { clientIpOf, forwardedForOf } from './client-ip.js';
+import type { Pipeline } from './pipeline.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export class CallState implements Call {
+  readonly requestId: string;
+  readonly ts = Date.now();
+  readonly startedAt = performance.now();
+  readonly clientIp: string;
+  readonly forwardedFor: string;
+  readonly path: string;
+  readonly search: string;
+  api: Call['api'] = null;
+  auth: Call['auth'] = null;
+  subscription: Call['subscription'] = null;
+  limit: Call['limit'] = null;
+  body: Call['body'] = null;
+  ai: Call['ai'] = null;
+  clientGone = false;
+  onClientGone: (() => void) | null = null;
+  bytesIn = 0;
+  bytesOut = 0;
+  upstreamLatencyMs: number | null = null;
+  errorKind: Call['errorKind'] = null;
+  /** The API's pipeline, once route-match found the API. */
+  pipeline: Pipeline | null = null;
+  #abort: AbortController | null = null;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly snapshot: Call['snapshot'],
+    trustProxyHops: number,
+  ) {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const incomingId = req.headers['x-request-id'];
+    this.requestId =
+      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    this.clientIp = clientIpOf(req, trustProxyHops);
+    this.forwardedFor = trustProxyHops === 0 ? this.clientIp : forwardedForOf(req, trustProxyHops);
+    this.path = q === -1 ? url : url.slice(0, q);
+    this.search = q === -1 ? '' : url.slice(q);
+  }
+
+  get abort(): AbortController {
+    if (!this.#abort) {
+      this.#abort = new AbortController();
+      if (this.clientGone) this.#abort.abort();
+    }
+    return this.#abort;
+  }
+
+  writeHead(status: number, headers: OutgoingHttpHeaders): void {
+    const pipeline = this.pipeline;
+    if (pipeline) for (const hook of pipeline.response) hook(this as RoutedCall, headers);
+    headers['x-request-id'] = this.requestId;
+    this.res.writeHead(status, headers);
+  }
+
+  /** The client left: stop whatever is in flight for it. */
+  gone(): void {
+    this.clientGone = true;
+    this.#abort?.abort();
+    this.onClientGone?.();
+  }
+}

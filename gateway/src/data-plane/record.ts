@@ -1,0 +1,39 @@
+// The one record of a call, built when its response finishes (or its tunnel closes) from the call's slots.
+import { performance } from 'node:perf_hooks';
+import type { CallRecord } from '../observability/call-record.js';
+import type { Call } from './call.js';
+
+/** nginx's convention for "client closed the connection before the response". */
+export const CLIENT_CLOSED = 499;
+
+export function recordOf(call: Call, status = statusOf(call)): CallRecord {
+  const { auth, ai } = call;
+  return {
+    ts: call.ts,
+    requestId: call.requestId,
+    tenantId: call.api?.tenantId ?? null,
+    apiId: call.api?.id ?? null,
+    appId: auth?.app.id ?? null,
+    appTenantId: auth?.app.tenantId ?? null,
+    subscriptionId: call.subscription?.id ?? null,
+    method: call.req.method ?? 'GET',
+    path: call.path,
+    status,
+    latencyMs: performance.now() - call.startedAt,
+    upstreamLatencyMs: call.upstreamLatencyMs,
+    bytesIn: call.bytesIn || call.body?.bytes || Number(call.req.headers['content-length'] ?? 0) || 0,
+    bytesOut: call.bytesOut,
+    clientIp: call.clientIp,
+    errorKind: call.res.writableFinished || call.errorKind ? call.errorKind : 'client_abort',
+    model: ai?.model ?? null,
+    promptTokens: ai?.promptTokens ?? null,
+    completionTokens: ai?.completionTokens ?? null,
+    costUsd: ai?.costUsd ?? null,
+    attempts: ai?.attempts ?? null,
+  };
+}
+
+function statusOf(call: Call): number {
+  if (call.res.writableFinished) return call.res.statusCode;
+  return call.errorKind === 'client_abort' || !call.errorKind ? CLIENT_CLOSED : 502;
+}
