@@ -1,5 +1,6 @@
 // Assembles a gateway: store, snapshot, policies, data plane, admin API and server; returns a handle to stop it.
 // Each part is wired by one small function below; startGateway reads as the order they start in.
+import type { lookup as dnsLookup } from 'node:dns';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -35,6 +36,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Extra call recorders (tests use one to see records as they are made). */
   recorders?: CallRecorder[];
+  /** DNS behind the SSRF guard's lookup for upstream sockets (tests give it a zone of their own). */
+  resolve?: typeof dnsLookup;
   /** The data-plane policies (policies/registry.ts `defaultPolicies` when omitted). */
   policies?: readonly PolicyDefinition[];
 }
@@ -51,7 +54,7 @@ export interface RunningGateway {
 }
 
 /** Pools per upstream origin with their breakers; every socket opens through the outbound guard. */
-function wireUpstreams(env: Env, logger: Logger, metrics: Metrics) {
+function wireUpstreams(env: Env, logger: Logger, metrics: Metrics, resolve?: typeof dnsLookup) {
   const circuitOpened = new Counter({
     name: 'gateway_circuit_opened_total',
     help: 'Times the circuit breaker of an upstream target opened.',
@@ -64,10 +67,14 @@ function wireUpstreams(env: Env, logger: Logger, metrics: Metrics) {
     allow: env.UPSTREAM_ALLOW,
     host: env.HOST,
     secret: env.SECRET_KEY ?? env.ADMIN_TOKEN,
+    ...(resolve ? { resolve } : {}),
   });
   const connector = guard.connector(5000);
   const upstreams = new Upstreams({
     connector,
+    // Tunnels open their own sockets (upstream/tunnel.ts): through the same guard.
+    tunnelAgent: guard.httpAgent({ keepAlive: false }),
+    lookup: guard.lookup,
     connections: 256,
     connectTimeoutMs: 5000,
     keepAliveTimeoutMs: 30_000,
@@ -194,7 +201,7 @@ export async function startGateway(
   const store = openStore(env.DATABASE_URL);
   await migrate(store.db as never);
   const metrics = createMetrics();
-  const { upstreams, guard, connector } = wireUpstreams(env, logger, metrics);
+  const { upstreams, guard, connector } = wireUpstreams(env, logger, metrics, options.resolve);
   const limits = new Limits(env.REDIS_URL ? redisLimiterStore(env.REDIS_URL) : memoryLimiterStore());
   const reportLimitsError = throttledWarn(logger, 'rate-limit store unavailable');
   const pipelines = new Pipelines(registry, {
@@ -238,11 +245,7 @@ export async function startGateway(
     trustProxyHops: env.TRUST_PROXY_HOPS,
     logger,
   });
-  const upgrade = createUpgradeHandler({
-    dataPlane: data,
-    upstreams,
-    agent: guard.httpAgent({ keepAlive: false }),
-  });
+  const upgrade = createUpgradeHandler({ dataPlane: data, upstreams });
   const control = express();
   control.disable('x-powered-by');
   control.use(opsRouter(ctx));

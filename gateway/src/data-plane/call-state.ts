@@ -58,10 +58,15 @@ export class CallState implements Call {
   }
 
   writeHead(status: number, headers: OutgoingHttpHeaders): void {
+    this.res.writeHead(status, this.responseHead(headers));
+  }
+
+  /** The API's response halves, last policy first, then X-Request-Id. A tunnel's 101 goes through it too. */
+  responseHead(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
     const pipeline = this.pipeline;
     if (pipeline) for (const hook of pipeline.response) hook(this as RoutedCall, headers);
     headers['x-request-id'] = this.requestId;
-    this.res.writeHead(status, headers);
+    return headers;
   }
 
   /** The client left: stop whatever is in flight for it. */

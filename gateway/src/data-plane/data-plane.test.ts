@@ -1,9 +1,9 @@
 // The data plane over real sockets: every outcome of API.md against the real echo backend.
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { seedAiApi } from '../test-support/ai-fixtures.js';
+import { freePort } from '../test-support/free-port.js';
 import {
   type Echo,
   json,
@@ -17,15 +17,6 @@ import {
 let echo: Echo;
 let gw: TestGateway;
 let seeded: Seeded;
-
-/** A port nothing listens on: bind, read the number, close. */
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   echo = await startEcho();
@@ -253,7 +244,7 @@ describe('refusals, each a problem document', () => {
 
   it('502 when the upstream refuses connections', async () => {
     const dead = await seedKeyedApi(gw.admin, {
-      targets: [{ url: `http://127.0.0.1:${await deadPort()}` }],
+      targets: [{ url: `http://127.0.0.1:${await freePort()}` }],
       basePath: '/dead',
     });
     await expectProblem(
@@ -289,7 +280,7 @@ describe('targets', () => {
   it('retries a body-less GET on the next target after a connect failure, never a POST', async () => {
     const s = await seedKeyedApi(gw.admin, {
       targets: [
-        { url: `http://127.0.0.1:${await deadPort()}`, weight: 1 },
+        { url: `http://127.0.0.1:${await freePort()}`, weight: 1 },
         { url: echo.url, weight: 1 },
       ],
       basePath: '/retry',

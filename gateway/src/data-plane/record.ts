@@ -6,7 +6,10 @@ import type { Call } from './call.js';
 /** nginx's convention for "client closed the connection before the response". */
 export const CLIENT_CLOSED = 499;
 
-export function recordOf(call: Call, status = statusOf(call)): CallRecord {
+/** `status` is given for a tunnel, whose response never "finishes": its 101 stands, with the end it had. */
+export function recordOf(call: Call, tunnelStatus?: number): CallRecord {
+  const status = tunnelStatus ?? statusOf(call);
+  const settled = tunnelStatus !== undefined || call.res.writableFinished;
   const { auth, ai } = call;
   return {
     ts: call.ts,
@@ -24,7 +27,7 @@ export function recordOf(call: Call, status = statusOf(call)): CallRecord {
     bytesIn: call.bytesIn || call.body?.bytes || Number(call.req.headers['content-length'] ?? 0) || 0,
     bytesOut: call.bytesOut,
     clientIp: call.clientIp,
-    errorKind: call.res.writableFinished || call.errorKind ? call.errorKind : 'client_abort',
+    errorKind: settled || call.errorKind ? call.errorKind : 'client_abort',
     model: ai?.model ?? null,
     promptTokens: ai?.promptTokens ?? null,
     completionTokens: ai?.completionTokens ?? null,

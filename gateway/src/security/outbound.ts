@@ -4,6 +4,7 @@
 // Loops the address cannot reveal (a name for this host behind a proxy, another replica) are caught by the
 // Via hop the gateway adds and refuses to see again (508). See docs/decisions/0004-ssrf-guard.md.
 import { createHmac } from 'node:crypto';
+import type { lookup as dnsLookup } from 'node:dns';
 import { type AgentOptions, Agent as HttpAgent } from 'node:http';
 import { isIP, type NetConnectOpts, createConnection as netConnect, Socket } from 'node:net';
 import { buildConnector } from 'undici';
@@ -36,6 +37,8 @@ export interface OutboundGuardOptions {
   host: string;
   /** Makes the deployment's Via pseudonym: replicas sharing it share the pseudonym, so loops between them show. */
   secret: string;
+  /** The DNS behind the guarded lookup (tests give it a zone of their own). */
+  resolve?: typeof dnsLookup;
 }
 
 export class OutboundGuard {
@@ -56,7 +59,7 @@ export class OutboundGuard {
     this.#allow = allowList(options.allow);
     this.#host = options.host;
     this.#allowed = parseAllow(this.#allow).allowed;
-    this.lookup = guardedLookup(this.#allow);
+    this.lookup = guardedLookup(this.#allow, options.resolve);
     const id = createHmac('sha256', options.secret).update('gateway-kit via').digest('hex').slice(0, 12);
     this.#pseudonym = `gateway-kit-${id}`;
     this.via = `1.1 ${this.#pseudonym}`;

@@ -3,6 +3,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../test-support/free-port.js';
 import {
   type Echo,
   listen,
@@ -27,14 +28,6 @@ afterAll(async () => {
   await gw?.stop();
   await echo?.close();
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A raw TCP server; `sockets` lets the test close what it accepted. */
 async function rawServer(

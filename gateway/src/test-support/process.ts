@@ -1,7 +1,7 @@
 // Runs the gateway as a real child process (as operators do), for replica, signal and fault tests.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startChild } from './child-process.js';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
@@ -15,49 +15,33 @@ export interface GatewayProcess {
 }
 
 export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const logs: Record<string, unknown>[] = [];
+  let url = '';
+  const started = await startChild(process.execPath, ['--import', 'tsx', MAIN], {
     // info at least: the "gateway listening" line is how we learn the port.
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // If the test process dies (a timeout, a crash), take the gateway with it rather than leave an orphan.
-  const reap = () => child.kill('SIGKILL');
-  process.once('exit', reap);
-  child.once('exit', () => process.off('exit', reap));
-  const logs: Record<string, unknown>[] = [];
-  const stderr: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    stderr.push(d);
-    if (process.env.GK_DEBUG) process.stderr.write(d);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      buffer += d;
-      let nl = buffer.indexOf('\n');
-      while (nl !== -1) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (entry.msg === 'gateway listening') resolve(entry.url as string);
-        } catch {}
-        nl = buffer.indexOf('\n');
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${stderr.join('')}`)));
-  });
-  return {
-    url,
-    child,
-    logs,
-    stderr,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill(signal);
-      const [code] = await once(child, 'exit');
-      return code as number | null;
+    ready: (line) => {
+      const entry = parse(line);
+      if (entry?.msg === 'gateway listening') url = entry.url as string;
+      return url !== '';
     },
-  };
+  });
+  // Lines keep coming after start-up; `logs` follows them.
+  for (const line of started.lines) pushParsed(logs, line);
+  started.child.stdout!.on('data', () => {
+    while (logs.length < started.lines.length) pushParsed(logs, started.lines[logs.length]!);
+  });
+  return { url, child: started.child, logs, stderr: started.stderr, stop: started.stop };
+}
+
+function parse(line: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function pushParsed(logs: Record<string, unknown>[], line: string): void {
+  logs.push(parse(line) ?? { raw: line });
 }

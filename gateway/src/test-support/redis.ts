@@ -1,17 +1,8 @@
 // A private redis-server per test that needs to stop and restart it; the shared one is TEST_REDIS_URL.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { startChild, type TestChild } from './child-process.js';
+import { freePort } from './free-port.js';
 
 export const sharedRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 export interface RedisServer {
   url: string;
@@ -22,29 +13,19 @@ export interface RedisServer {
 
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
-  let child: ChildProcess | null = null;
+  let running: TestChild | null = null;
+  const alive = () =>
+    running !== null && running.child.exitCode === null && running.child.signalCode === null;
   const start = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) return;
-    child = spawn(
+    if (alive()) return;
+    running = await startChild(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      { ready: (line) => line.includes('Ready to accept connections') },
     );
-    await new Promise<void>((resolve, reject) => {
-      child!.once('error', reject);
-      child!.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-      child!.stdout!.setEncoding('utf8').on('data', (d: string) => {
-        if (d.includes('Ready to accept connections')) resolve();
-      });
-    });
   };
   const stop = async () => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const c = child;
-    c.kill('SIGKILL');
-    await once(c, 'exit');
+    if (alive()) await running!.stop('SIGKILL');
   };
   await start();
   return { url: `redis://127.0.0.1:${port}`, port, start, stop };

@@ -1,5 +1,7 @@
 // Connection pools per upstream origin (undici, keep-alive), smooth weighted round-robin over an API's targets,
 // and a circuit breaker per origin that takes a failing target out of the rotation for a while.
+import type { Agent } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import { type buildConnector, Pool } from 'undici';
 import type { Api, Target } from '../domain/types.js';
 import { type Breaker, type BreakerOptions, Breakers } from './breaker.js';
@@ -27,6 +29,9 @@ export interface UpstreamOptions {
   breaker?: BreakerOptions;
   /** Opens upstream sockets: the outbound guard's (security/outbound.ts), checking each address at connect time. */
   connector?: buildConnector.connector;
+  /** The same guard for the sockets tunnels open themselves (upstream/tunnel.ts): an http agent, a lookup. */
+  tunnelAgent?: Agent;
+  lookup?: LookupFunction;
 }
 
 export class Upstreams {
@@ -148,6 +153,12 @@ export class Upstreams {
     if (best === -1 || !this.breakers.admits(r.targets[best]!.breaker)) return null;
     r.current[best]! -= r.total;
     return r.targets[best]!;
+  }
+
+  /** How a socket of this gateway connects upstream: for tunnels, which open their own (upstream/tunnel.ts). */
+  get connect(): { agent?: Agent; lookup?: LookupFunction; timeoutMs: number } {
+    const { tunnelAgent, lookup, connectTimeoutMs } = this.options;
+    return { agent: tunnelAgent, lookup, timeoutMs: connectTimeoutMs };
   }
 
   /** Whether the API has targets at all (to tell "none configured" from "all failing"). */

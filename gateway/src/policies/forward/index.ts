@@ -5,72 +5,14 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { RoutedCall } from '../../data-plane/call.js';
-import { GatewayError } from '../../errors/gateway-error.js';
+import { pickTarget, retryable, upstreamFailure, upstreamFault } from '../../upstream/faults.js';
 import { clientResponseHeaders, upstreamHeadersOf } from '../../upstream/headers.js';
 import { hasRequestBody, upstreamPath } from '../../upstream/request.js';
 import type { ResolvedTarget, Upstreams } from '../../upstream/upstreams.js';
 import { definePolicy, type Hooks } from '../policy.js';
 
-const NO_TARGET = 'this API has no upstream target';
-const ALL_OPEN = 'every upstream target of this API is failing; calls resume after a cool-down';
-const REFUSED = 'the upstream refused or dropped the connection';
-const TIMED_OUT = (ms: number) => `the upstream did not answer within ${ms} ms`;
-
 // RFC 9110 §9.2.2: these can be repeated without changing the outcome.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-const CONNECT_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-// A reused keep-alive socket the upstream closed as we wrote to it: nothing was processed, so an idempotent,
-// body-less request may go again (RFC 9110 §9.2.2).
-const RESET_ERRORS = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
-const TIMEOUT_ERRORS = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-// What undici refuses about the request itself (a header value, a path, a length it will not send): the client's
-// doing. Such a failure answers 400 and never counts against the upstream's circuit breaker, or any key holder
-// could open the breaker of an origin for every tenant on it.
-const CLIENT_CAUSED = new Set([
-  'UND_ERR_INVALID_ARG',
-  'UND_ERR_NOT_SUPPORTED',
-  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-]);
-const LOOP = 'the upstream target leads back to this gateway';
-const UNFORWARDABLE = 'the request carries something that cannot be forwarded';
-
-// An answer undici or node cannot read or write on: too large a head, a wrong length, a bad header character.
-const BAD_ANSWER = new Set([
-  'UND_ERR_HEADERS_OVERFLOW',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_INFO',
-  'ERR_INVALID_CHAR',
-  'ERR_HTTP_INVALID_HEADER_VALUE',
-  'ERR_INVALID_HTTP_TOKEN',
-]);
-
-/** Failures that are the upstream's: only these count against its breaker. */
-function upstreamFault(code: string): boolean {
-  return (
-    CONNECT_ERRORS.has(code) ||
-    RESET_ERRORS.has(code) ||
-    TIMEOUT_ERRORS.has(code) ||
-    BAD_ANSWER.has(code) ||
-    code.startsWith('HPE_')
-  );
-}
-
-function codeOf(err: unknown): string {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code ?? e?.cause?.code ?? '';
-}
 
 function forwardHooks(upstreams: Upstreams): Hooks {
   return {
@@ -80,17 +22,12 @@ function forwardHooks(upstreams: Upstreams): Hooks {
       const body = call.body;
       // Without the body policy in the chain, the body goes as it comes.
       const stream = body ? body.stream : hasRequestBody(req.headers) ? req : null;
-      const retryable = !stream && IDEMPOTENT.has(method);
+      const canRetry = !stream && IDEMPOTENT.has(method);
       const headers = upstreamHeadersOf(call);
 
       const tried = new Set<ResolvedTarget>();
       for (let attempt = 0; ; attempt++) {
-        const target = upstreams.pick(api, tried);
-        if (!target) {
-          if (!upstreams.has(api)) throw new GatewayError('upstream_unavailable', NO_TARGET);
-          call.errorKind = 'upstream_circuit_open';
-          throw new GatewayError('upstream_unavailable', ALL_OPEN);
-        }
+        const target = pickTarget(upstreams, call, tried);
         tried.add(target);
         let outcome: ExchangeOutcome;
         try {
@@ -107,25 +44,9 @@ function forwardHooks(upstreams: Upstreams): Hooks {
           }
           // The body policy cut the request body: its answer, not an upstream fault.
           if (body?.failure) throw body.failure;
-          const code = codeOf(err);
-          if (CLIENT_CAUSED.has(code)) {
-            call.errorKind = 'bad_request';
-            throw new GatewayError('bad_request', UNFORWARDABLE);
-          }
-          if (upstreamFault(code)) upstreams.breakers.failed(target.breaker);
-          // The outbound guard found the target is the gateway itself (security/outbound.ts).
-          if (code === 'EUPSTREAMLOOP') {
-            call.errorKind = 'loop_detected';
-            throw new GatewayError('loop_detected', LOOP);
-          }
-          if (retryable && (CONNECT_ERRORS.has(code) || RESET_ERRORS.has(code)) && attempt < api.retries)
-            continue;
-          if (TIMEOUT_ERRORS.has(code)) {
-            call.errorKind = 'upstream_timeout';
-            throw new GatewayError('upstream_timeout', TIMED_OUT(api.timeoutMs));
-          }
-          call.errorKind = CONNECT_ERRORS.has(code) ? 'upstream_refused' : 'upstream_reset';
-          throw new GatewayError('upstream_unavailable', REFUSED);
+          if (upstreamFault(err)) upstreams.breakers.failed(target.breaker);
+          if (canRetry && retryable(err) && attempt < api.retries) continue;
+          throw upstreamFailure(call, err);
         }
         if (outcome === 'complete') upstreams.breakers.succeeded(target.breaker);
         else if (outcome === 'client_gone') call.errorKind = 'client_abort';
