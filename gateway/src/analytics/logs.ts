@@ -39,6 +39,7 @@ export async function listCallLogs(
     appId: r.app_id,
     appTenantId: r.app_tenant_id,
     subscriptionId: r.subscription_id,
+    authMethod: r.auth_method,
     method: r.method,
     path: r.path,
     status: r.status,

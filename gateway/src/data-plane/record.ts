@@ -19,6 +19,7 @@ export function recordOf(call: Call, tunnelStatus?: number): CallRecord {
     appId: auth?.app.id ?? null,
     appTenantId: auth?.app.tenantId ?? null,
     subscriptionId: call.subscription?.id ?? null,
+    authMethod: auth?.method ?? null,
     method: call.req.method ?? 'GET',
     path: call.path,
     status,

@@ -110,6 +110,7 @@ describe('a WebSocket upgrade is one call', () => {
       apiId: s.apiId,
       appId: s.appId,
       subscriptionId: s.subscriptionId,
+      authMethod: 'key',
       errorKind: null,
       // Client frames are masked (2 + 4 + payload), the echo's are not (2 + payload):
       // "hello" (11 in, 7 out) and the close handshake with code 1000 (8 in, 4 out).

@@ -41,6 +41,7 @@ export function toRow(r: CallRecord) {
     completion_tokens: r.completionTokens,
     cost_usd: r.costUsd,
     attempts: r.attempts ? JSON.stringify(r.attempts) : null,
+    auth_method: r.authMethod,
   };
 }
 

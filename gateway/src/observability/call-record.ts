@@ -7,6 +7,8 @@ export interface CallRecord {
   appId: string | null;
   appTenantId: string | null;
   subscriptionId: string | null;
+  /** The auth method that let the call in (`key`…); null for anonymous and refused calls. */
+  authMethod: string | null;
   method: string;
   path: string;
   status: number;
@@ -47,6 +49,7 @@ export const blankRecord: Readonly<CallRecord> = Object.freeze({
   appId: null,
   appTenantId: null,
   subscriptionId: null,
+  authMethod: null,
   method: 'GET',
   path: '/',
   status: 0,

@@ -9,6 +9,7 @@ import * as users from './migrations/005b-users.js';
 import * as aiLimits from './migrations/006-ai-limits.js';
 import * as configChanges from './migrations/007-config-changes.js';
 import * as trackBudgets from './migrations/007b-track-budgets.js';
+import * as callAuth from './migrations/009-call-auth.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
 export const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '006-ai-limits': aiLimits,
   '007-config-changes': configChanges,
   '007b-track-budgets': trackBudgets,
+  '009-call-auth': callAuth,
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

@@ -195,6 +195,8 @@ export interface CallLogTable {
   cost_usd: number | null;
   /** JSON: the provider attempts of an AI call, or null. */
   attempts: string | null;
+  /** The auth method that let the call in; null for anonymous and refused calls. */
+  auth_method: string | null;
 }
 
 export interface AiProviderTable {

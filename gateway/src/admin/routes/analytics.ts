@@ -39,6 +39,9 @@ const logView = z.object({
   appId: z.string().nullable(),
   appTenantId: z.string().nullable(),
   subscriptionId: z.string().nullable(),
+  authMethod: z.string().nullable().meta({
+    description: 'The auth method that let the call in (`key`…); null for anonymous and refused calls',
+  }),
   method: z.string(),
   path: z.string(),
   status: z.number(),
