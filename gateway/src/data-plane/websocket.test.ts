@@ -1,6 +1,7 @@
 // WebSocket upgrades are calls: the whole request phase (limits included), the same upstream selection,
 // breaker and guarded DNS lookup as HTTP, and one call record when the tunnel closes.
 import type { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -8,6 +9,7 @@ import type { CallRecord } from '../observability/call-record.js';
 import { freePort } from '../test-support/free-port.js';
 import {
   type Echo,
+  listen,
   seedKeyedApi,
   startEcho,
   startTestGateway,
@@ -122,6 +124,30 @@ describe('a WebSocket upgrade is one call', () => {
 });
 
 describe('the upstream of an upgrade', () => {
+  it('declining: its answer is relayed as the answer of the call, recorded, and its socket closed', async () => {
+    const declining = createHttpServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'text/plain' });
+      res.end('no tunnels here');
+    });
+    const url = await listen(declining);
+    try {
+      const s = await seedKeyedApi(gw.admin, { targets: [{ url }], basePath: '/ws-declined' });
+      const refused = await open('/ws-declined/ws', { 'x-api-key': s.key, 'x-request-id': 'ws-declined-1' });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toBe('no tunnels here');
+      expect(refused.headers!['x-request-id']).toBe('ws-declined-1');
+      const [record] = await recordOf('ws-declined-1');
+      expect(record).toMatchObject({ status: 403, errorKind: null, bytesOut: 15, authMethod: 'key' });
+      // The handshake asked to keep the connection for a tunnel; with none, nothing may hold it open.
+      const connections = () => new Promise<number>((r) => declining.getConnections((_e, n) => r(n)));
+      for (let i = 0; i < 200 && (await connections()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await connections()).toBe(0);
+    } finally {
+      declining.closeAllConnections();
+      await new Promise((r) => declining.close(r));
+    }
+  });
+
   it('resolves through the guarded lookup: a name for a metadata address is refused when connecting', async () => {
     const port = new URL(echo.url).port;
     const good = await seedKeyedApi(gw.admin, {

@@ -80,6 +80,8 @@ export function createUpgradeHandler(options: WebSocketOptions) {
   /** The upstream declined the upgrade: its answer is the call's, through the API's response halves. */
   function relay(call: CallState, answer: IncomingMessage): void {
     answer.once('error', () => call.res.destroy());
+    // A client leaving mid-answer stops the upstream's too (its socket is the call's alone: agent: false).
+    call.res.once('close', () => answer.destroy());
     answer.on('data', (chunk: Buffer) => (call.bytesOut += chunk.length));
     call.writeHead(answer.statusCode ?? 502, clientResponseHeaders(answer.headers));
     answer.pipe(call.res);
