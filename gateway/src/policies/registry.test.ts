@@ -119,7 +119,7 @@ describe('PolicyRegistry', () => {
     );
   });
 
-  it('lists `none` and each auth method as the values of an API’s auth', () => {
-    expect(new PolicyRegistry().authModes).toEqual(['none', 'key']);
+  it('lists each auth method and `none` as the values of an API’s auth', () => {
+    expect(new PolicyRegistry().authModes).toEqual(['key', 'none']);
   });
 });

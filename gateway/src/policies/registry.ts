@@ -27,13 +27,13 @@ export class PolicyRegistry {
   readonly definitions: readonly PolicyDefinition[];
   /** Settings members owned by a policy, by key. */
   readonly settings: ReadonlyMap<string, z.ZodType>;
-  /** The values an API's `auth` field may take: `none`, then each auth policy's method. */
+  /** The values an API's `auth` field may take: each auth policy's method, then `none`. */
   readonly authModes: readonly [string, ...string[]];
 
   constructor(definitions: readonly PolicyDefinition[] = defaultPolicies) {
     const names = new Set<string>();
     const settings = new Map<string, z.ZodType>();
-    const authModes: [string, ...string[]] = [ANONYMOUS];
+    const authModes: string[] = [];
     for (const d of definitions) {
       if (names.has(d.name)) throw new Error(`policy ${d.name} is registered twice`);
       names.add(d.name);
@@ -44,14 +44,17 @@ export class PolicyRegistry {
       if ((d.phase === 'auth') !== (d.authMethod !== undefined))
         throw new Error(`policy ${d.name}: an auth-phase policy, and only one, names its authMethod`);
       if (d.authMethod !== undefined) {
-        if (authModes.includes(d.authMethod)) throw new Error(`auth method ${d.authMethod} is taken`);
+        if (authModes.includes(d.authMethod) || d.authMethod === ANONYMOUS)
+          throw new Error(`auth method ${d.authMethod} is taken`);
         authModes.push(d.authMethod);
       }
     }
     const rank = (d: PolicyDefinition) => phases.indexOf(d.phase);
     this.definitions = Object.freeze([...definitions].sort((a, b) => rank(a) - rank(b)));
     this.settings = settings;
-    this.authModes = Object.freeze(authModes) as unknown as readonly [string, ...string[]];
+    const modes: [string, ...string[]] = [ANONYMOUS];
+    modes.unshift(...authModes);
+    this.authModes = Object.freeze(modes);
   }
 
   /** The policy-owned members of `settings`, each optional, for the OpenAPI document. */

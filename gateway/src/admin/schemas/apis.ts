@@ -4,14 +4,17 @@ import { apiKinds, apiStatuses, approvalModes, visibilities } from '../../domain
 import { defaultRegistry } from '../../policies/registry.js';
 import { basePath, host, id, name, target, timestamp } from './common.js';
 
-// `none`, then one value per auth policy of the registry.
+// One value per auth policy of the registry, then `none`.
 const authModes = defaultRegistry.authModes;
 
 /**
  * An API's settings. The OpenAPI document replaces this schema with the registry's (admin/openapi.ts), which
  * lists each policy's member; the admin API checks them per policy (admin/api-settings.ts).
  */
-export const apiSettings = z.record(z.string(), z.unknown());
+export const apiSettings = z.record(z.string(), z.unknown()).meta({
+  description:
+    "Kind-specific settings (a prompt API's model and template…), checked against the kind's schema.",
+});
 
 const fields = {
   name,
