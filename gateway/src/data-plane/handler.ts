@@ -52,6 +52,8 @@ export class DataPlane {
     let error: GatewayError = toGatewayError(err);
     if (error.status >= 500 && error.code === 'internal')
       this.options.logger.error({ err, requestId: call.requestId }, 'data plane failure');
+    // Route-match may refuse a path after finding its API (an encoded slash): the API's halves still apply.
+    if (!call.pipeline && call.api) call.pipeline = this.options.pipelines.of(call.api);
     if (call.pipeline) for (const map of call.pipeline.error) error = map(call as RoutedCall, error);
     call.errorKind ??= error.code;
     const { res } = call;
