@@ -1,5 +1,5 @@
 // What a policy is: a name, a phase, an optional settings member (zod) and a factory. docs/policies.md walks
-// through writing one; docs/decisions/0005-policy-pipeline.md says why hooks rather than (call, next).
+// through writing one; docs/decisions/0006-policy-pipeline.md says why hooks rather than (call, next).
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { buildConnector } from 'undici';
