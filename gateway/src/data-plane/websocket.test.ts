@@ -10,6 +10,7 @@ import { freePort } from '../test-support/free-port.js';
 import {
   type Echo,
   listen,
+  metricsText,
   seedKeyedApi,
   startEcho,
   startTestGateway,
@@ -192,7 +193,7 @@ describe('the upstream of an upgrade', () => {
         expect(res.status).toBe(200); // retried on the echo
         await res.arrayBuffer();
       }
-      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      const metrics = await metricsText(gw);
       expect(metrics).toContain(`gateway_circuit_opened_total{target="http://127.0.0.1:${port}"} 1`);
       const before = accepted.length;
       for (let i = 0; i < 4; i++) {
