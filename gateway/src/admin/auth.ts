@@ -26,7 +26,7 @@ export type Authenticate = (req: Request) => Promise<Principal>;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The origin browsers use for the admin API: PUBLIC_URL's, or the one this request was addressed to. */
-function ownOrigin(req: Request, publicUrl: string | undefined): string {
+export function ownOrigin(req: Request, publicUrl: string | undefined): string {
   return publicUrl ? new URL(publicUrl).origin : `${req.protocol}://${req.get('host')}`;
 }
 

@@ -1,5 +1,6 @@
 // Process configuration: parsed once from the environment, frozen, and the only place env is read.
 import { z } from 'zod';
+import { oidcProvidersSchema } from './oidc.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -60,6 +61,8 @@ export const envSchema = z
     MAIL_FROM: z.string().min(3).default('gateway-kit <no-reply@localhost>'),
     SESSION_IDLE_SECONDS: positiveInt.default(30 * 60),
     SESSION_MAX_SECONDS: positiveInt.default(12 * 60 * 60),
+    // Single sign-on (docs/people.md): OIDC providers as a JSON list; client secrets only as ${env:NAME}.
+    OIDC_PROVIDERS: oidcProvidersSchema,
   })
   .strip()
   // node:http refuses a headers timeout longer than the request timeout; say so in one line instead.
@@ -82,9 +85,14 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
+    // Inside a structured variable (OIDC_PROVIDERS), name the element too: OIDC_PROVIDERS[0].issuer.
+    const within = issue.path
+      .slice(1)
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('');
     const message =
       issue.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : issue.message;
-    throw new ConfigError(`invalid configuration: ${name} ${message}`);
+    throw new ConfigError(`invalid configuration: ${name}${within} ${message}`);
   }
   return Object.freeze(parsed.data);
 }

@@ -32,39 +32,40 @@ export function csrfMatches(secret: string, presented: string | undefined): bool
   return presented !== undefined && safeEqual(csrfTokenOf(secret), presented);
 }
 
-/** The session secret in the request's cookie, if any. */
-export function sessionSecretOf(req: Request): string | undefined {
+/** A cookie's value in the request, if any. */
+export function cookieOf(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim() || undefined;
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
   }
   return undefined;
 }
 
-/** Secure when the browser reached us over TLS (directly, through a trusted proxy, or per PUBLIC_URL). */
-function secure(req: Request, env: Env): boolean {
-  return req.secure || (env.PUBLIC_URL?.startsWith('https:') ?? false);
+/** The session secret in the request's cookie, if any. */
+export function sessionSecretOf(req: Request): string | undefined {
+  return cookieOf(req, SESSION_COOKIE);
+}
+
+/**
+ * The flags of every cookie the admin API sets: HttpOnly, SameSite=Lax, and Secure when the browser reached us
+ * over TLS (directly, through a trusted proxy, or per PUBLIC_URL).
+ */
+export function cookieFlags(req: Request, env: Env, path: string) {
+  const secure = req.secure || (env.PUBLIC_URL?.startsWith('https:') ?? false);
+  return { httpOnly: true, secure, sameSite: 'lax', path } as const;
 }
 
 export function setSessionCookie(req: Request, res: Response, env: Env, secret: string): void {
   res.cookie(SESSION_COOKIE, secret, {
-    httpOnly: true,
-    secure: secure(req, env),
-    sameSite: 'lax',
-    path: COOKIE_PATH,
+    ...cookieFlags(req, env, COOKIE_PATH),
     maxAge: env.SESSION_MAX_SECONDS * 1000,
   });
 }
 
 export function clearSessionCookie(req: Request, res: Response, env: Env): void {
-  res.clearCookie(SESSION_COOKIE, {
-    httpOnly: true,
-    secure: secure(req, env),
-    sameSite: 'lax',
-    path: COOKIE_PATH,
-  });
+  res.clearCookie(SESSION_COOKIE, cookieFlags(req, env, COOKIE_PATH));
 }
 
 /** A new session (never one the client named: no fixation); the secret goes in the cookie only. */

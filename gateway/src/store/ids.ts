@@ -14,7 +14,6 @@ export const idPrefixes = {
   budget: 'bdg',
   user: 'usr',
   session: 'ses',
-  ssoProvider: 'sso',
 } as const;
 
 export function newId(kind: keyof typeof idPrefixes): string {

@@ -10,6 +10,7 @@ import * as aiLimits from './migrations/006-ai-limits.js';
 import * as configChanges from './migrations/007-config-changes.js';
 import * as trackBudgets from './migrations/007b-track-budgets.js';
 import * as callAuth from './migrations/009-call-auth.js';
+import * as sso from './migrations/011-sso.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
 export const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '007-config-changes': configChanges,
   '007b-track-budgets': trackBudgets,
   '009-call-auth': callAuth,
+  '011-sso': sso,
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

@@ -53,29 +53,25 @@ export interface OneTimeLinkTable {
   used_at: string | null;
 }
 
-export interface SsoProviderTable {
-  id: string;
-  /** null: platform-wide. */
-  tenant_id: string | null;
-  name: string;
-  issuer: string;
-  client_id: string;
-  /** Sealed (ai/secret-box.ts), bound to the row id. */
-  client_secret: string;
-  /** The ID token / userinfo claim whose values are mapped to roles. */
-  claim: string;
-  /** JSON: claim value → role. */
-  role_map: string;
-  created_at: string;
-}
-
 export interface SsoLoginTable {
-  /** SHA-256 of the state parameter. */
-  state: string;
+  /** SHA-256 of the state parameter (the browser holds the state itself, in a short-lived cookie). */
+  state_hash: string;
   provider_id: string;
   code_verifier: string;
   nonce: string;
+  redirect_uri: string;
+  /** Where the browser goes once signed in: a path on this site. */
+  return_to: string;
   expires_at: string;
+}
+
+/** A provider's subject linked to a user: found by (provider, sub) on every later sign-in. */
+export interface SsoIdentityTable {
+  provider_id: string;
+  subject: string;
+  user_id: string;
+  created_at: string;
+  last_login_at: string;
 }
 
 /** Tenant tokens (user_id null) and personal access tokens (platform-wide when tenant_id is null). */
@@ -280,8 +276,8 @@ export interface Database {
   memberships: MembershipTable;
   sessions: SessionTable;
   one_time_links: OneTimeLinkTable;
-  sso_providers: SsoProviderTable;
   sso_logins: SsoLoginTable;
+  sso_identities: SsoIdentityTable;
   apis: ApiTable;
   plans: PlanTable;
   apps: AppTable;

@@ -1,5 +1,6 @@
 // Every admin route, in the order the OpenAPI document lists them.
 import { sessionRoutes } from '../../people/routes/session.js';
+import { ssoRoutes } from '../../people/routes/sso.js';
 import { userRoutes } from '../../people/routes/users.js';
 import type { RouteDef } from '../route.js';
 import { aiBudgetRoutes } from './ai-budgets.js';
@@ -17,6 +18,7 @@ import { tenantRoutes } from './tenants.js';
 
 export const adminRoutes: readonly RouteDef[] = [
   ...sessionRoutes,
+  ...ssoRoutes,
   ...userRoutes,
   ...tenantRoutes,
   ...apiRoutes,
