@@ -130,7 +130,7 @@ const gateway = z.strictObject({
   }),
   serviceType: z.enum(['LoadBalancer', 'ClusterIP']).default('LoadBalancer'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-  configPollMs: z.number().int().min(100).max(60_000).default(1000),
+  configPollMs: z.number().int().min(100).max(60_000).default(500),
   /** TRUST_PROXY_HOPS: proxies in front (a load balancer that appends X-Forwarded-For) whose entries are believed. */
   trustProxyHops: z.number().int().min(0).max(16).default(0),
   /** UPSTREAM_ALLOW: host names, IPs or CIDRs exempt from the gateway's SSRF guard. */

@@ -42,7 +42,7 @@ describe('defaults', () => {
       autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 },
       serviceType: 'LoadBalancer',
       logLevel: 'info',
-      configPollMs: 1000,
+      configPollMs: 500,
       trustProxyHops: 0,
       upstreamAllow: [],
       limitsOnStoreError: 'open',
