@@ -1,5 +1,5 @@
 // The stack config schema: every key of the `gateway-kit` namespace, parsed once, unknown keys rejected.
-import { Platform } from '@pulumi/docker-build';
+import { NetworkMode, Platform } from '@pulumi/docker-build';
 import { z } from 'zod';
 import type { ImageManifest } from './image-manifest.js';
 import { sampleServiceNames } from './image-manifest.js';
@@ -67,6 +67,11 @@ const inStackImages = z.strictObject({
     .min(1)
     .default(['linux/amd64']),
   buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  /**
+   * The network of RUN steps. Unset, the builder's default (Docker's bridge); `host` for a Docker daemon
+   * without a bridge network (dockerd --bridge=none, as on some CI runners), where `npm ci` has no network.
+   */
+  network: z.enum(Object.values(NetworkMode) as [NetworkMode, ...NetworkMode[]]).optional(),
   /** Registry build cache (`<repo>:buildcache`), read and written by every build. */
   cache: z.boolean().default(true),
   /** The tag pushed beside the digest (deployments use the digest, never this tag). */

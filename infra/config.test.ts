@@ -62,6 +62,17 @@ describe('defaults', () => {
     });
   });
 
+  test('inStack takes a RUN network from the builder unless one is named', () => {
+    const images = { mode: 'inStack', registry: 'r.example.com' } as const;
+    expect(parse({ ...base, images }).images).not.toHaveProperty('network');
+    expect(parse({ ...base, images: { ...images, network: 'host' } }).images).toMatchObject({
+      network: 'host',
+    });
+    expect(problem({ ...base, images: { ...images, network: 'bridge' } })).toBe(
+      'gateway-kit:images.network: Invalid option: expected one of "default"|"host"|"none"',
+    );
+  });
+
   test('inStack builds for linux/amd64 with the registry cache on', () => {
     const config = parse({
       ...base,

@@ -47,6 +47,11 @@ describe('imageBuildArgs', () => {
     expect(args({ cache: false }).cacheFrom).toEqual([]);
     expect(args({ cache: false }).cacheTo).toEqual([]);
   });
+
+  test('the RUN steps network is passed only when set (host: a daemon without a bridge network)', () => {
+    expect(args()).not.toHaveProperty('network');
+    expect(args({ network: 'host' }).network).toBe('host');
+  });
 });
 
 test('registryHost keeps host and port', () => {

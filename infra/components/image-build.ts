@@ -59,6 +59,8 @@ export function imageBuildArgs(input: ImageBuildInput): dockerbuild.ImageArgs {
     cacheTo: images.cache
       ? [{ registry: { ref: cacheRef, mode: CacheMode.Max, imageManifest: true, ociMediaTypes: true } }]
       : [],
+    // Only when set: an input the stack never had would show as a diff on every existing stack.
+    ...(images.network ? { network: images.network } : {}),
     registries: input.registry ? [input.registry] : [],
     labels: { 'org.opencontainers.image.title': entry.name },
   };

@@ -2,10 +2,11 @@
 // Tier 1 (API server, no node): program loading, config, and server-side dry-run of every object.
 // Tier 2 (a node): images, `pulumi up` with every Deployment ready, a call through the gateway, a
 // no-op second `pulumi up`, and `pulumi destroy` leaving nothing. See docs/deploy.md.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNodeBaseImage } from '../images/testing/node-base-image.js';
 import {
   apiGet,
   type ControlPlane,
@@ -14,6 +15,7 @@ import {
   startEtcd,
   startNode,
 } from './cluster.js';
+import { newRelease, type Pulumi, stateSize, timedUp } from './figures.js';
 import { exec, freePort, PhaseError, Run, waitFor } from './run.js';
 import { createBridge, deleteBridge, startStore, storeUrls } from './store.js';
 
@@ -26,8 +28,6 @@ const workDir = process.env.E2E_WORK_DIR ?? join(cache, 'run');
 const registry = process.env.E2E_REGISTRY ?? '127.0.0.1:5000';
 const stack = 'e2e';
 const fakeDigest = (n: number) => `sha256:${String(n).repeat(64)}`;
-
-type Pulumi = (args: string[], input?: string) => Promise<string>;
 
 /**
  * The project lives in the work dir with `main` pointing at infra/, so the stack's config file (and the
@@ -68,7 +68,9 @@ function pulumiCli(run: Run, plane: ControlPlane): Pulumi {
 }
 
 /** Commands that operate on the e2e stack. */
-const needsStack = (args: string[]) => ['config', 'preview', 'up', 'destroy', 'refresh'].includes(args[0]!);
+const needsStack = (args: string[]) =>
+  ['config', 'preview', 'up', 'destroy', 'refresh'].includes(args[0]!) ||
+  (args[0] === 'stack' && ['export', 'output'].includes(args[1]!));
 
 async function configure(
   pulumi: Pulumi,
@@ -134,6 +136,8 @@ async function main(): Promise<number> {
       'llm-mock': `${registry}/gateway-kit/llm-mock@${fakeDigest(3)}`,
     };
     await run.phase('pulumi login (file backend) and stack config', async () => {
+      // The file backend refuses a directory that does not exist ("unable to open bucket … no such file").
+      mkdirSync(join(workDir, 'state'), { recursive: true });
       await pulumi(['login', `file://${join(workDir, 'state')}`]);
       await configure(pulumi, placeholder, storeUrls);
     });
@@ -187,13 +191,27 @@ async function buildPause(run: Run, image: string): Promise<void> {
 async function tierTwo(run: Run, plane: ControlPlane, pulumi: Pulumi): Promise<void> {
   const lock = join(workDir, 'images.lock.json');
   const images = await run.phase('images: npm run images -- build --push (local registry)', async () => {
+    // No Docker Hub here: the base image is the pipeline tests' local stand-in for node:22-bookworm-slim
+    // (or E2E_BASE_IMAGE), and npm inside the build may need this machine's CA bundle.
+    const base = process.env.E2E_BASE_IMAGE ?? (await ensureNodeBaseImage('docker'));
+    const ca = '/etc/ssl/certs/ca-certificates.crt';
     await exec(
       'npm',
-      ['run', 'images', '--', 'build', '--push', '--registry', registry, '--lock-file', lock],
-      {
-        cwd: repo,
-        log: run.logFile('images'),
-      },
+      [
+        'run',
+        'images',
+        '--',
+        'build',
+        '--push',
+        '--registry',
+        registry,
+        '--lock-file',
+        lock,
+        '--base-image',
+        base,
+        ...(existsSync(ca) ? ['--secret', `id=ca_certs,src=${ca}`] : []),
+      ],
+      { cwd: repo, log: run.logFile('images') },
     );
     // On disk the lock file is name → { repository, digest, … } (scripts/images/lock-file.ts).
     const parsed = JSON.parse(readFileSync(lock, 'utf8')) as Record<
@@ -204,17 +222,33 @@ async function tierTwo(run: Run, plane: ControlPlane, pulumi: Pulumi): Promise<v
       Object.entries(parsed).map(([name, e]) => [name, `${e.repository}@${e.digest}`]),
     );
   });
-  await run.phase('pulumi up (images.mode=ci): every Deployment ready', async () => {
+  await run.phase('pulumi up (images.mode=ci, cold): every Deployment ready', async () => {
     for (const [name, ref] of Object.entries(images))
       await pulumi(['config', 'set', '--path', `images.${name}`, ref]);
-    await pulumi(['up', '--yes', '--skip-preview']);
+    await timedUp(run, pulumi, 'ci: cold pulumi up');
   });
   await run.phase('a call through the gateway Service returns 200 from echo', () =>
     callThroughGateway(run, plane),
   );
   await run.phase('second pulumi up is a no-op', async () => {
-    await pulumi(['up', '--yes', '--expect-no-changes']);
+    await timedUp(run, pulumi, 'ci: no-change pulumi up', ['--expect-no-changes']);
   });
+  await run.phase('one-service change: a new echo digest rolls only echo', async () => {
+    const release = await newRelease(run, workDir, images.echo!);
+    await pulumi(['config', 'set', '--path', 'images.echo', release]);
+    const counts = await timedUp(run, pulumi, 'ci: one-service change (echo) pulumi up');
+    if (counts.updated !== 1 || counts.created || counts.deleted || counts.replaced)
+      throw new PhaseError(
+        `expected exactly one update (the echo Deployment), got ${JSON.stringify(counts)}`,
+        [run.logFile('pulumi')],
+      );
+    const deployment = JSON.parse(
+      await apiGet(run, plane, '/apis/apps/v1/namespaces/gateway-kit/deployments/echo'),
+    ) as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    const image = deployment.spec.template.spec.containers[0]?.image;
+    if (image !== release) throw new PhaseError(`echo runs ${image}, expected ${release}`);
+  });
+  await run.phase('state size', () => stateSize(run, pulumi, 'ci: state (pulumi stack export)'));
   await run.phase('pulumi destroy leaves nothing', async () => {
     await pulumi(['destroy', '--yes']);
     const namespaces = JSON.parse(await apiGet(run, plane, '/api/v1/namespaces')) as {

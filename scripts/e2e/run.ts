@@ -23,6 +23,8 @@ export class PhaseError extends Error {
 
 export class Run {
   readonly results: PhaseResult[] = [];
+  /** Measured figures (docs/integrated-vs-decoupled.md), printed after the phases. */
+  readonly figures: [what: string, value: string][] = [];
   private readonly children: { name: string; child: ChildProcess }[] = [];
 
   constructor(readonly logDir: string) {}
@@ -85,14 +87,19 @@ export class Run {
     }
   }
 
+  figure(what: string, value: string): void {
+    this.figures.push([what, value]);
+    process.stdout.write(`  figure: ${what} = ${value}\n`);
+  }
+
   summary(): string {
     const width = Math.max(...this.results.map((r) => r.name.length));
-    return this.results
-      .map((r) => {
-        const time = r.outcome === 'skipped' ? '' : `${r.seconds.toFixed(1).padStart(7)} s`;
-        return `${r.outcome.padEnd(7)} ${r.name.padEnd(width)} ${time}${r.note ? `  ${r.note}` : ''}`;
-      })
-      .join('\n');
+    const phases = this.results.map((r) => {
+      const time = r.outcome === 'skipped' ? '' : `${r.seconds.toFixed(1).padStart(7)} s`;
+      return `${r.outcome.padEnd(7)} ${r.name.padEnd(width)} ${time}${r.note ? `  ${r.note}` : ''}`;
+    });
+    const figures = this.figures.map(([what, value]) => `  ${what}: ${value}`);
+    return [...phases, ...(figures.length > 0 ? ['figures:', ...figures] : [])].join('\n');
   }
 }
 
