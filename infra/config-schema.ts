@@ -20,11 +20,43 @@ const registry = z
   .string()
   .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, 'must be host[:port][/path], without scheme or tag');
 
-const resources = z.strictObject({
-  requests: z.strictObject({ cpu: quantity, memory: quantity }),
-  // No CPU limit by default: CFS throttling adds tail latency to a proxy; memory is limited.
-  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity }),
-});
+const quantityUnits: Record<string, number> = {
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+/** A quantity the `quantity` schema accepted, as a number (for comparing requests with limits). */
+export function quantityValue(text: string): number {
+  const [, number, unit] = /^([\d.]+)(\D*)$/.exec(text)!;
+  return Number(number) * quantityUnits[unit!]!;
+}
+
+const resources = z
+  .strictObject({
+    requests: z.strictObject({ cpu: quantity, memory: quantity }),
+    // No CPU limit by default: CFS throttling adds tail latency to a proxy; memory is limited.
+    limits: z.strictObject({ cpu: quantity.optional(), memory: quantity }),
+  })
+  // The API server refuses a request above its limit, but only once the Deployment reaches it: a
+  // preview of a new stack (no namespace yet, so no server-side dry-run) would not say so.
+  .superRefine((r, ctx) => {
+    for (const kind of ['cpu', 'memory'] as const) {
+      const limit = r.limits[kind];
+      if (limit !== undefined && quantityValue(r.requests[kind]) > quantityValue(limit))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requests', kind],
+          message: `${r.requests[kind]} must be less than or equal to limits.${kind} (${limit})`,
+        });
+    }
+  });
 
 const existingCluster = z.strictObject({ mode: z.literal('existing') });
 

@@ -62,6 +62,11 @@ describe('defaults', () => {
     });
   });
 
+  test('requests may equal their limits in other units (1Gi = 1024Mi, 1 = 1000m)', () => {
+    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1000m', memory: '1024Mi' } };
+    expect(parse({ ...base, gateway: { resources } }).gateway.resources).toEqual(resources);
+  });
+
   test('inStack takes a RUN network from the builder unless one is named', () => {
     const images = { mode: 'inStack', registry: 'r.example.com' } as const;
     expect(parse({ ...base, images }).images).not.toHaveProperty('network');
@@ -119,6 +124,22 @@ describe('each error names its key', () => {
         gateway: { resources: { requests: { cpu: 'lots', memory: '1Gi' }, limits: { memory: '1Gi' } } },
       },
       'gateway-kit:gateway.resources.requests.cpu: must be a quantity such as 250m or 512Mi',
+    ],
+    [
+      {
+        ...base,
+        gateway: { resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '512Mi' } } },
+      },
+      'gateway-kit:gateway.resources.requests.memory: 1Gi must be less than or equal to limits.memory (512Mi)',
+    ],
+    [
+      {
+        ...base,
+        gateway: {
+          resources: { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '1500m', memory: '1Gi' } },
+        },
+      },
+      'gateway-kit:gateway.resources.requests.cpu: 2 must be less than or equal to limits.cpu (1500m)',
     ],
     [{ ...base, gateway: { serviceType: 'NodePort' } }, 'gateway-kit:gateway.serviceType: '],
     [{ ...base, services: ['echo', 'echo'] }, 'gateway-kit:services: lists a service twice'],

@@ -2,7 +2,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { expect, test } from 'vitest';
 
-test('index.ts reads the stack config and exports the stack outputs', async () => {
+test('index.ts reads the stack config and exports the stack outputs, kubeconfig only for EKS', async () => {
   const registered: string[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -32,7 +32,7 @@ test('index.ts reads the stack config and exports the stack outputs', async () =
     },
     ['gateway-kit:adminToken', 'gateway-kit:databasePassword'],
   );
-  const program = await import('./index.js');
+  const program = (await import('./index.js')).default;
   await pulumi.runtime.disconnect();
 
   const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
@@ -43,7 +43,13 @@ test('index.ts reads the stack config and exports the stack outputs', async () =
     'llm-mock': digest('llm-mock'),
   });
   expect(await pulumi.isSecret(program.adminToken)).toBe(true);
-  expect(program.kubeconfig).toBeUndefined();
+  expect(Object.keys(program).sort()).toEqual([
+    'adminToken',
+    'gatewayUrl',
+    'images',
+    'namespace',
+    'sampleUrls',
+  ]);
   expect(registered).toContain('kubernetes:apps/v1:Deployment');
   expect(registered).not.toContain('docker-build:index:Image');
 });

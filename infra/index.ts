@@ -4,11 +4,8 @@ import { readImageManifest, repoRoot } from './image-manifest.js';
 import { deployGatewayKit } from './stack.js';
 
 const manifest = readImageManifest();
-const outputs = deployGatewayKit(loadStackConfig(manifest), manifest, repoRoot);
+const { kubeconfig, ...outputs } = deployGatewayKit(loadStackConfig(manifest), manifest, repoRoot);
 
-export const gatewayUrl = outputs.gatewayUrl;
-export const images = outputs.images;
-export const adminToken = outputs.adminToken;
-export const namespace = outputs.namespace;
-export const sampleUrls = outputs.sampleUrls;
-export const kubeconfig = outputs.kubeconfig;
+// A default export rather than named ones: `kubeconfig` exists only for EKS, and a named export left
+// undefined makes every real `pulumi up` warn "Undefined value (kubeconfig) will not show as a stack output".
+export default { ...outputs, ...(kubeconfig ? { kubeconfig } : {}) };

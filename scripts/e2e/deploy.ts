@@ -18,6 +18,7 @@ import {
 import { newRelease, type Pulumi, stateSize, timedUp } from './figures.js';
 import { exec, freePort, PhaseError, Run, waitFor } from './run.js';
 import { createBridge, deleteBridge, startStore, storeUrls } from './store.js';
+import { tierOne } from './tier-one.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cache =
@@ -141,14 +142,7 @@ async function main(): Promise<number> {
       await pulumi(['login', `file://${join(workDir, 'state')}`]);
       await configure(pulumi, placeholder, storeUrls);
     });
-    await run.phase(
-      'tier 1: pulumi preview against the API server (server-side dry-run of every object)',
-      async () => {
-        const out = await pulumi(['preview', '--diff']);
-        const creates = /(\d+) to create/.exec(out)?.[1];
-        process.stdout.write(`  preview: ${creates ?? '?'} to create\n`);
-      },
-    );
+    await tierOne(run, pulumi);
 
     let nodeReady = false;
     try {
