@@ -1,12 +1,15 @@
 // Roles across every admin route, table-driven from the route declarations themselves: a tenant viewer gets
 // 403 on every write, a developer on every provider-side route (approving among them), a maintainer of tenant
-// B gets 404 on everything of tenant A; and docs/admin-api.md's permission table is the generated one.
+// B gets 404 on everything of tenant A; and docs/admin-api.md's permission table is the generated one. Each
+// holds twice: for tenant tokens (automation) and for people signed in with a session cookie (the console),
+// whose writes carry a valid Origin and CSRF token so that the role, not the CSRF check, is what refuses.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, restApi, storeState, V1 } from '../test-support/admin-fixtures.js';
 import {
   ADMIN_TOKEN,
   type AdminClient,
+  type Reply,
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
@@ -31,13 +34,63 @@ const sampleBodies: Record<string, unknown> = {
   setMemberRole: { role: 'owner' },
 };
 
+/** Whoever calls: a tenant token's AdminClient, or a signed-in person's browser. */
+interface Caller {
+  request(method: string, path: string, body?: unknown): Promise<Reply>;
+}
+
+/** A person signed in with the session cookie, sending what the console sends on writes. */
+class SessionCaller implements Caller {
+  constructor(
+    readonly cookie: string,
+    readonly csrf: string,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown): Promise<Reply> {
+    const res = await fetch(gw.url + path, {
+      method,
+      headers: {
+        cookie: `gk_session=${this.cookie}`,
+        origin: gw.url,
+        'x-csrf-token': this.csrf,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+  }
+}
+
+type Kind = 'token' | 'session';
 let gw: TestGateway;
 const ids: Record<string, string> = {};
-const as: Partial<Record<`${'a' | 'b'}-${TenantRole}`, AdminClient>> = {};
+const callers: Record<Kind, Partial<Record<`${'a' | 'b'}-${TenantRole}`, Caller>>> = {
+  token: {},
+  session: {},
+};
+let as = callers.token;
 
-async function tokenFor(tenantId: string, role: TenantRole): Promise<{ id: string; client: AdminClient }> {
+async function tokenFor(tenantId: string, role: TenantRole) {
   const issued = await gw.admin.ok('POST', `${V1}/tenants/${tenantId}/tokens`, { name: role, role });
-  return { id: issued.id, client: gw.admin.as(issued.token) };
+  return { id: issued.id as string, client: gw.admin.as(issued.token) };
+}
+
+/** A user with `role` in the tenant, invited, who sets a password and so holds a session. */
+async function sessionFor(tenantId: string, role: TenantRole, name: string): Promise<Caller> {
+  const created = await gw.admin.ok('POST', `${V1}/users`, {
+    email: `${name}@perm.example.test`,
+    displayName: name,
+    memberships: [{ tenantId, role }],
+  });
+  const res = await fetch(`${gw.url}${V1}/invitations/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: created.link.split('#invite=')[1], password: 'permissions-test-password' }),
+  });
+  expect(res.status).toBe(201);
+  const cookie = /^gk_session=([^;]+)/.exec(res.headers.getSetCookie()[0]!)![1]!;
+  return new SessionCaller(cookie, ((await res.json()) as { csrfToken: string }).csrfToken);
 }
 
 /** The route's path with tenant A's resources filled in. */
@@ -65,7 +118,7 @@ function pathOf(route: RouteDef): string {
   );
 }
 
-const call = (client: AdminClient, route: RouteDef) =>
+const call = (client: Caller, route: RouteDef) =>
   client.request(
     route.method.toUpperCase(),
     pathOf(route),
@@ -95,11 +148,15 @@ beforeAll(async () => {
   ids.tenant = a.id;
   for (const role of ['viewer', 'developer', 'maintainer', 'owner'] as const) {
     const t = await tokenFor(a.id, role);
-    as[`a-${role}`] = t.client;
+    callers.token[`a-${role}`] = t.client;
     if (role === 'viewer') ids.token = t.id;
   }
-  as['b-maintainer'] = (await tokenFor(b.id, 'maintainer')).client;
-  const owner = as['a-owner']!;
+  callers.token['b-maintainer'] = (await tokenFor(b.id, 'maintainer')).client;
+  for (const role of ['viewer', 'developer'] as const) {
+    callers.session[`a-${role}`] = await sessionFor(a.id, role, `a-${role}`);
+  }
+  callers.session['b-maintainer'] = await sessionFor(b.id, 'maintainer', 'b-maintainer');
+  const owner = callers.token['a-owner'] as AdminClient;
   ids.api = (await owner.ok('POST', `${V1}/apis`, restApi({ basePath: '/perm', approval: 'manual' }))).id;
   await owner.ok('POST', `${V1}/apis/${ids.api}/publish`);
   ids.plan = (await owner.ok('POST', `${V1}/apis/${ids.api}/plans`, { name: 'basic' })).id;
@@ -149,7 +206,11 @@ describe('route declarations', () => {
   });
 });
 
-describe('roles on every admin route', () => {
+describe.each(['token', 'session'] as const)('roles on every admin route, as a %s', (kind) => {
+  beforeAll(() => {
+    as = callers[kind];
+  });
+
   it('answers a tenant viewer 403 on every write, and changes nothing', async () => {
     await expectRefusedAll(writes, 'viewer');
   });
@@ -174,6 +235,8 @@ describe('roles on every admin route', () => {
     const b = as['b-maintainer']!;
     let checked = 0;
     for (const route of guarded) {
+      // A person's own account (sessions, personal tokens) is theirs to use: people/session.test.ts.
+      if (route.role === 'self' && kind === 'session') continue;
       if (route.role === 'self' || roleRank(route.role) > roleRank('maintainer')) {
         expect((await call(b, route)).status).toBe(403);
       } else if (route.path.includes(':')) {
@@ -195,8 +258,10 @@ describe('roles on every admin route', () => {
     expect(guarded.map(pathOf).filter((p) => p.includes('unmapped') || p.includes(':'))).toEqual([]);
     expect(await storeState(gw.store)).toEqual(before);
   });
+});
 
-  it('lets the platform token through every role check', async () => {
+describe('the platform token', () => {
+  it('passes every role check', async () => {
     expect(ADMIN_TOKEN.length).toBeGreaterThan(0);
     const reply = await gw.admin.request('GET', `${V1}/tenants/${ids.tenant}/tokens`);
     expect(reply.status).toBe(200);

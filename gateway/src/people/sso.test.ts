@@ -10,7 +10,7 @@ import type { OidcProvider } from '../config/oidc.js';
 import { expectProblem } from '../test-support/admin-fixtures.js';
 import { Browser, formOf, type Page, redirectOf } from '../test-support/browser.js';
 import { type Reply, startTestGateway, type TestGateway } from '../test-support/harness.js';
-import { startIdp, type TestIdp } from '../test-support/oidc-idp.js';
+import { throughIdp as idpFlow, startIdp, type TestIdp } from '../test-support/oidc-idp.js';
 
 const V1 = '/admin/v1';
 const secretVar = `GK_TEST_OIDC_SECRET_${randomBytes(4).toString('hex')}`;
@@ -21,20 +21,8 @@ let dir: string;
 const tenants: Record<'a' | 'b', string> = { a: '', b: '' };
 
 const isCallback = (url: string) => url.startsWith(`${gw.url}${V1}/sso/`) && url.includes('/callback?');
-
-/** Through the provider's login (any password) and consent pages, up to its redirect back to the gateway. */
-async function throughIdp(browser: Browser, provider: string, login: string, returnTo?: string) {
-  const query = returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(returnTo)}`;
-  const start = await browser.request(`${gw.url}${V1}/sso/${provider}/start${query}`);
-  expect(start.status).toBe(302);
-  let page = await browser.follow(redirectOf(start)!, isCallback);
-  while (!isCallback(redirectOf(page) ?? '')) {
-    const form = formOf(page);
-    const fields = form.fields.prompt === 'login' ? { ...form.fields, login, password: 'x' } : form.fields;
-    page = await browser.follow(form.action, isCallback, { form: fields });
-  }
-  return { start, callback: redirectOf(page)! };
-}
+const throughIdp = (browser: Browser, provider: string, login: string, returnTo?: string) =>
+  idpFlow(browser, gw.url, provider, login, returnTo);
 
 /** A whole sign-in: the gateway's answer to the callback. */
 async function ssoSignIn(browser: Browser, provider: string, login: string, returnTo?: string) {

@@ -1,5 +1,6 @@
 // No secret leaves the gateway where it should not: after a run that uses the admin token, a tenant token, an
-// API key, an AI provider key, SECRET_KEY and a database password, none appears in a log line, a call-log
+// API key, an AI provider key, SECRET_KEY, a database password, a user's password, session and tokens, and an
+// OIDC client secret with the codes of a sign-in, none appears in a log line, a call-log record, an audit
 // record, an error body, an admin answer (other than the one that issues it) or /metrics.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -11,6 +12,7 @@ import {
   seedProvider,
   startLlmMock,
 } from '../test-support/ai-fixtures.js';
+import { Browser, type Page } from '../test-support/browser.js';
 import {
   AdminClient,
   type Echo,
@@ -19,6 +21,7 @@ import {
   startEcho,
   type TestGateway,
 } from '../test-support/harness.js';
+import { startIdp, type TestIdp, throughIdp } from '../test-support/oidc-idp.js';
 import { type GatewayProcess, spawnGateway } from '../test-support/process.js';
 import { postgresAdminUrl } from '../test-support/stores.js';
 
@@ -34,6 +37,11 @@ const secrets = {
   sessionId: '',
   csrfToken: '',
   personalToken: '',
+  oidcClientSecret: rand('oidc-client-'),
+  oidcCode: '',
+  oidcState: '',
+  oidcRefusedCode: '',
+  ssoSessionId: '',
 };
 const role = rand('gk_sec_');
 
@@ -68,6 +76,7 @@ let admin: pg.Client;
 let gw: GatewayProcess;
 let echo: Echo;
 let llm: LlmMock;
+let idp: TestIdp;
 let dbUrl: string;
 
 beforeAll(async () => {
@@ -77,12 +86,38 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${role} OWNER ${role}`);
   const base = new URL(postgresAdminUrl);
   dbUrl = `postgres://${role}:${secrets.dbPassword}@${base.host}/${role}`;
-  [echo, llm] = await Promise.all([startEcho(), startLlmMock({ apiKeys: [secrets.providerKey] })]);
+  [echo, llm, idp] = await Promise.all([
+    startEcho(),
+    startLlmMock({ apiKeys: [secrets.providerKey] }),
+    startIdp(),
+  ]);
+  const sso = {
+    id: 'corp',
+    name: 'Corp',
+    issuer: idp.issuer,
+    clientId: 'gateway',
+    clientSecret: '$' + '{env:GK_OIDC_SECRET}',
+    scopes: 'openid email profile groups',
+    roles: [{ value: 'gk-admins', role: 'platform' }],
+  };
   gw = await spawnGateway({
     ADMIN_TOKEN: secrets.adminToken,
     SECRET_KEY: secrets.secretKey,
     DATABASE_URL: dbUrl,
     CALL_LOG_FLUSH_MS: '50',
+    OIDC_PROVIDERS: JSON.stringify([sso]),
+    GK_OIDC_SECRET: secrets.oidcClientSecret,
+  });
+  idp.register({
+    clientId: 'gateway',
+    clientSecret: secrets.oidcClientSecret,
+    redirectUris: [`${gw.url}/admin/v1/sso/corp/callback`],
+  });
+  idp.accounts.set('sso-user', {
+    sub: 'sso-user',
+    email: 'sso@example.test',
+    email_verified: true,
+    groups: ['gk-admins'],
   });
 });
 
@@ -90,6 +125,7 @@ afterAll(async () => {
   await gw?.stop();
   await echo?.close();
   await llm?.close();
+  await idp?.close();
   await admin.query(`DROP DATABASE IF EXISTS ${role} WITH (FORCE)`).catch(() => {});
   await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
   await admin.end();
@@ -191,6 +227,30 @@ describe('secrets', () => {
     expect(await call(`${gw.url}/admin/v1/apis`, bearer(`${secrets.personalToken}x`))).toBe(401);
     expect(await call(`${gw.url}/admin/v1/me/sessions`, { headers: cookie })).toBe(200);
     expect(await call(`${gw.url}/admin/v1/session`, { method: 'DELETE', headers: session })).toBe(204);
+    // Single sign-on: the client secret goes to the provider only, the code and state come back in a URL and go
+    // no further, the session they open is like any other. One sign-in succeeds, one has its code tampered with.
+    const browser = new Browser();
+    const record = (page: Page) => seen.push(`${page.status} ${page.body}`); // headers set the cookie, by design
+    const flow = await throughIdp(browser, gw.url, 'corp', 'sso-user');
+    const answer = new URL(flow.callback).searchParams;
+    secrets.oidcCode = answer.get('code')!;
+    secrets.oidcState = answer.get('state')!;
+    const signedIn = await browser.request(flow.callback);
+    record(signedIn);
+    expect(signedIn.status).toBe(302);
+    secrets.ssoSessionId = browser.jar(gw.url).get('gk_session')!;
+    expect(
+      await call(`${gw.url}/admin/v1/session`, { headers: { cookie: `gk_session=${secrets.ssoSessionId}` } }),
+    ).toBe(200);
+    expect(
+      await call(`${gw.url}/admin/v1/me`, { headers: { cookie: `gk_session=${secrets.ssoSessionId}x` } }),
+    ).toBe(401);
+    const tampered = new URL((await throughIdp(browser, gw.url, 'corp', 'sso-user')).callback);
+    secrets.oidcRefusedCode = tampered.searchParams.get('code')!;
+    tampered.searchParams.set('code', `${secrets.oidcRefusedCode.slice(0, -2)}xx`);
+    const refused = await browser.request(tampered.href);
+    record(refused);
+    expect(refused.status).toBe(401);
     expect(await call(`${gw.url}/admin/v1/audit?limit=200`, bearer(secrets.adminToken))).toBe(200);
     // An upstream failure with the provider key in play: the provider now refuses everything.
     await llm.close();
@@ -220,7 +280,12 @@ describe('secrets', () => {
         (await db.query('SELECT * FROM admin_tokens')).rows,
         (await db.query('SELECT * FROM users')).rows,
         (await db.query('SELECT * FROM sessions')).rows,
+        (await db.query('SELECT * FROM sso_logins')).rows,
+        (await db.query('SELECT * FROM sso_identities')).rows,
       ]);
+      expect(stored).not.toContain(secrets.ssoSessionId);
+      expect(stored).not.toContain(secrets.oidcState);
+      expect(stored).not.toContain(secrets.oidcClientSecret);
       expect(stored).not.toContain(secrets.password);
       expect(stored).not.toContain(secrets.sessionId);
       expect(stored).not.toContain(secrets.personalToken.split('.')[1]);

@@ -3,6 +3,7 @@
 // `accounts` (login name → claims); any password is accepted, as the provider's dev pages do.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Provider from 'oidc-provider';
+import { type Browser, formOf, type Page, redirectOf } from './browser.js';
 import { listen } from './harness.js';
 
 export interface IdpAccount {
@@ -75,4 +76,29 @@ export async function startIdp(): Promise<TestIdp> {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * A browser's way through a sign-in: the gateway's start, the provider's login (any password) and consent pages,
+ * up to the provider's redirect back to the gateway's callback, which is returned unrequested.
+ */
+export async function throughIdp(
+  browser: Browser,
+  gatewayUrl: string,
+  provider: string,
+  login: string,
+  returnTo?: string,
+): Promise<{ start: Page; callback: string }> {
+  const isCallback = (url: string) =>
+    url.startsWith(`${gatewayUrl}/admin/v1/sso/`) && url.includes('/callback?');
+  const query = returnTo === undefined ? '' : `?returnTo=${encodeURIComponent(returnTo)}`;
+  const start = await browser.request(`${gatewayUrl}/admin/v1/sso/${provider}/start${query}`);
+  if (start.status !== 302) throw new Error(`sign-in start → ${start.status} ${start.body}`);
+  let page = await browser.follow(redirectOf(start)!, isCallback);
+  while (!isCallback(redirectOf(page) ?? '')) {
+    const form = formOf(page);
+    const fields = form.fields.prompt === 'login' ? { ...form.fields, login, password: 'x' } : form.fields;
+    page = await browser.follow(form.action, isCallback, { form: fields });
+  }
+  return { start, callback: redirectOf(page)! };
 }
