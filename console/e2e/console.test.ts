@@ -1,5 +1,8 @@
-// The console in a real Chromium against a real gateway: sign in, create and publish an API, approve a
-// developer's subscription in the queue, see the developer's call in the call log; axe-core on every page.
+// The console and the developer portal in a real Chromium against a real gateway: the owner signs in,
+// creates and publishes an API with a plan, issues a developer token; the developer signs in to the portal,
+// creates an app and a key, subscribes; the owner rejects one application with a reason and bulk-approves
+// the other; the developer calls the API from try-it with the key; the call shows in the log explorer and
+// its drawer, and the dashboard's request count moves. axe-core on every page.
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -19,20 +22,33 @@ const consoleRoot = new URL('..', import.meta.url).pathname;
 const shots = process.env.UPDATE_SCREENSHOTS
   ? new URL('../../docs/console/', import.meta.url).pathname
   : null;
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 let gw: TestGateway;
 let echo: Echo;
 let browser: Browser;
-let page: Page;
+let owner: Page;
+let dev: Page;
 
+/** Serious and critical accessibility violations on the page as it is now (none expected). */
 async function axe(p: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page: p }).analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help}`);
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
-async function shot(name: string) {
-  if (shots) await page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
+/** axe on the page, then its screenshot into docs/console/ when UPDATE_SCREENSHOTS is set. */
+async function check(p: Page, name: string) {
+  expect(await axe(p)).toEqual([]);
+  if (shots) await p.screenshot({ path: `${shots}${name}.png`, fullPage: true });
 }
+const newPage = async () =>
+  (
+    await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    })
+  ).newPage();
 
 beforeAll(async () => {
   // The real build, as `npm run build -w console` makes it (vite; the typed client is type-checked by npm test).
@@ -55,62 +71,75 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+  [owner, dev] = await Promise.all([newPage(), newPage()]);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
   await Promise.all([gw?.stop(), echo?.close()]);
 });
 
-it('serves the console under a strict CSP, and every page of it', async () => {
-  const res = await fetch(`${gw.url}/console/approvals`);
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-  expect(res.headers.get('cache-control')).toBe('no-cache');
-  expect(res.headers.get('content-security-policy')).toBe(
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  );
-  const html = await res.text();
-  const asset = /src="(\/console\/assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
-  expect(asset).toBeDefined();
-  const js = await fetch(gw.url + asset);
-  expect(js.status).toBe(200);
-  expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-  // An API may not take a base path the console answers.
+it('serves the console and the portal under a strict CSP', async () => {
+  for (const [path, entry] of [
+    ['/console/approvals', 'console'],
+    ['/portal/apis/x', 'portal'],
+  ] as const) {
+    const res = await fetch(gw.url + path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('content-security-policy')).toBe(CSP);
+    const asset = new RegExp(`src="(/console/assets/${entry}-[\\w-]+\\.js)"`).exec(await res.text())?.[1];
+    expect(asset).toBeDefined();
+    const js = await fetch(gw.url + asset);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  }
+  // An API may not take a base path a front end answers.
   const t = await gw.admin.ok('POST', '/admin/v1/tenants', { name: 'shadow' });
-  const taken = await gw.admin.request('POST', '/admin/v1/apis', {
-    tenantId: t.id,
-    name: 'x',
-    basePath: '/console',
-    targets: [{ url: echo.url }],
-  });
-  expect(taken.status).toBe(400);
+  for (const basePath of ['/console', '/portal']) {
+    const taken = await gw.admin.request('POST', '/admin/v1/apis', {
+      tenantId: t.id,
+      name: 'x',
+      basePath,
+      targets: [{ url: echo.url }],
+    });
+    expect(taken.status).toBe(400);
+  }
 });
 
-it('an owner publishes an API, approves a developer, and sees the developer’s call', async () => {
+it('owner publishes, developer subscribes from the portal, owner decides, the call is seen', async () => {
   const tenant = await gw.admin.ok('POST', '/admin/v1/tenants', { name: 'orders-team' });
-  await page.goto(`${gw.url}/console/`);
-  await expect(page.getByRole('heading', { name: 'Sign in to gateway-kit' }).isVisible()).resolves.toBe(true);
-  expect(await axe(page)).toEqual([]);
-  await shot('sign-in');
-  await page.getByLabel('Admin token').fill('not-the-token-0123456789');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('alert').filter({ hasText: 'That token is not valid.' }).waitFor();
-  await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 
-  await page.getByRole('heading', { name: 'APIs' }).waitFor();
-  await page.getByLabel('Tenant').selectOption({ label: 'orders-team' });
-  await page.getByLabel('Name').fill('Orders');
-  await page.getByLabel('Base path').fill('/orders');
-  await page.getByLabel('Upstream URL').fill(echo.url);
-  await page.getByLabel('Visibility').selectOption('public');
-  await page.getByRole('button', { name: 'Create' }).click();
-  await page.getByRole('status').filter({ hasText: 'Created Orders as a draft.' }).waitFor();
-  await page.getByRole('button', { name: 'publish Orders' }).click();
-  await page.getByRole('button', { name: 'deprecate Orders' }).waitFor();
-  expect(await axe(page)).toEqual([]);
-  await shot('apis');
+  // The owner signs in (a wrong token first) and lands on the dashboard: no calls yet.
+  await owner.goto(`${gw.url}/console/`);
+  await owner.getByRole('heading', { name: 'Sign in to gateway-kit' }).waitFor();
+  await check(owner, 'sign-in');
+  await owner.getByLabel('Admin token').fill('not-the-token-0123456789');
+  await owner.getByRole('button', { name: 'Sign in' }).click();
+  await owner.getByRole('alert').filter({ hasText: 'That token is not valid.' }).waitFor();
+  await owner.getByLabel('Admin token').fill(ADMIN_TOKEN);
+  await owner.getByRole('button', { name: 'Sign in' }).click();
+  await owner.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await expect(owner.getByTestId('total-requests').textContent()).resolves.toBe('0');
+
+  // Create and publish an API, then give it a plan.
+  await owner.getByRole('link', { name: 'APIs' }).click();
+  await owner.getByRole('heading', { name: 'APIs' }).waitFor();
+  const create = owner.getByRole('form', { name: 'Create an API' });
+  await create.getByLabel('Tenant').selectOption({ label: 'orders-team' });
+  await create.getByLabel('Name', { exact: true }).fill('Orders');
+  await create.getByLabel('Base path').fill('/orders');
+  await create.getByLabel('Upstream URL').fill(echo.url);
+  await create.getByLabel('Visibility').selectOption('public');
+  await create.getByRole('button', { name: 'Create' }).click();
+  await owner.getByRole('status').filter({ hasText: 'Created Orders as a draft.' }).waitFor();
+  await owner.getByRole('button', { name: 'publish Orders' }).click();
+  await owner.getByRole('button', { name: 'deprecate Orders' }).waitFor();
+  await owner.getByRole('button', { name: 'edit Orders' }).click();
+  await owner.getByRole('dialog', { name: 'Edit Orders' }).waitFor();
+  await check(owner, 'api-edit');
+  await owner.getByRole('button', { name: 'Close' }).click();
+  await check(owner, 'apis');
   const api = (
     (await gw.admin.ok('GET', '/admin/v1/apis')).items as {
       id: string;
@@ -121,43 +150,156 @@ it('an owner publishes an API, approves a developer, and sees the developer’s 
   ).find((a) => a.name === 'Orders')!;
   expect(api).toMatchObject({ status: 'published', tenantId: tenant.id });
 
-  // A developer of another tenant applies (the portal's part, through the admin API here).
-  const plan = await gw.admin.ok('POST', `/admin/v1/apis/${api.id}/plans`, { name: 'basic' });
-  const devTenant = await gw.admin.ok('POST', '/admin/v1/tenants', { name: 'shop' });
-  const app = await gw.admin.ok('POST', '/admin/v1/apps', { tenantId: devTenant.id, name: 'storefront' });
-  const sub = await gw.admin.ok('POST', '/admin/v1/subscriptions', {
-    appId: app.id,
+  await owner.getByRole('link', { name: 'Plans' }).click();
+  await owner.getByLabel('Plan name').fill('basic');
+  await owner.getByLabel('Requests per second').fill('50');
+  await owner.getByRole('button', { name: 'Create plan' }).click();
+  await owner.getByRole('cell', { name: 'basic', exact: true }).waitFor();
+  await check(owner, 'plans');
+
+  // A consumer tenant and a developer token for it, shown once on the Tenants page.
+  await owner.getByRole('link', { name: 'Tenants' }).click();
+  await owner.getByLabel('Tenant name').fill('shop');
+  await owner.getByRole('button', { name: 'Create tenant' }).click();
+  await owner.getByRole('heading', { name: 'shop: tokens' }).waitFor();
+  await owner.getByLabel('Token name').fill('dev');
+  await owner.getByLabel('Role').selectOption('developer');
+  await owner.getByRole('button', { name: 'Issue token' }).click();
+  const devToken = (await owner.getByTestId('secret').textContent())!;
+  expect(devToken.length).toBeGreaterThan(16);
+  await check(owner, 'tenants');
+
+  // The developer: portal sign-in, an app and a key, the catalog, a subscription.
+  await dev.goto(`${gw.url}/portal/`);
+  await dev.getByRole('heading', { name: 'Sign in to the developer portal' }).waitFor();
+  await dev.getByLabel('Your token').fill(devToken);
+  await dev.getByRole('button', { name: 'Sign in' }).click();
+  await dev.getByRole('heading', { name: 'API catalog' }).waitFor();
+  await dev.getByLabel('Search').fill('ord');
+  await dev.getByRole('link', { name: 'Orders' }).waitFor();
+  await dev.getByLabel('Search').fill('nothing-like-it');
+  await dev.getByText('No API matches.').waitFor();
+  await dev.getByLabel('Search').fill('');
+  await check(dev, 'portal-catalog');
+  await dev.getByRole('link', { name: 'My apps and keys' }).click();
+  await dev.getByLabel('App name').fill('storefront');
+  await dev.getByRole('button', { name: 'Create app' }).click();
+  await dev.getByRole('heading', { name: 'storefront: keys' }).waitFor();
+  await dev.getByLabel('Key name').fill('web');
+  await dev.getByRole('button', { name: 'Issue a key' }).click();
+  const key = (await dev.getByTestId('secret').textContent())!;
+  await dev.getByRole('button', { name: /^Copy New key web/ }).click();
+  await expect(dev.evaluate(() => navigator.clipboard.readText())).resolves.toBe(key);
+  await check(dev, 'portal-apps');
+  await dev.getByRole('link', { name: 'Catalog' }).click();
+  await dev.getByRole('link', { name: 'Orders' }).click();
+  await dev.getByRole('heading', { name: 'Orders' }).waitFor();
+  await dev.getByLabel('Why you need it').fill('checkout page');
+  await dev.getByRole('button', { name: 'Subscribe' }).click();
+  await dev.getByRole('status').filter({ hasText: 'Subscription pending' }).waitFor();
+  await dev.getByRole('list', { name: 'My subscriptions' }).getByText('pending').waitFor();
+  await check(dev, 'portal-api');
+
+  // Another app of the shop applies too (through the API); the owner rejects it with a reason.
+  const app = (await gw.admin.ok('GET', '/admin/v1/apps')).items.find(
+    (a: { name: string }) => a.name === 'storefront',
+  );
+  const plan = (await gw.admin.ok('GET', `/admin/v1/apis/${api.id}/plans`)).items[0];
+  const bot = await gw.admin.ok('POST', '/admin/v1/apps', { tenantId: app.tenantId, name: 'scraper' });
+  const botSub = await gw.admin.ok('POST', '/admin/v1/subscriptions', {
+    appId: bot.id,
     apiId: api.id,
     planId: plan.id,
-    reason: 'checkout page',
-  });
-  expect(sub.status).toBe('pending');
-
-  await page.getByRole('link', { name: 'Approvals' }).click();
-  const approve = page.getByRole('button', { name: `Approve ${app.id} for Orders` });
-  await approve.waitFor();
-  expect(await page.getByRole('cell', { name: 'checkout page' }).isVisible()).toBe(true);
-  expect(await axe(page)).toEqual([]);
-  await shot('approvals');
-  await page.getByLabel('Comment sent with the decision').fill('welcome');
-  await approve.click();
-  await page.getByText('No subscription is waiting for approval.').waitFor();
-  expect(await gw.admin.ok('GET', `/admin/v1/subscriptions/${sub.id}`)).toMatchObject({
-    status: 'approved',
-    comment: 'welcome',
   });
 
-  const key = await gw.admin.ok('POST', `/admin/v1/apps/${app.id}/keys`, { name: 'web' });
-  const call = await fetch(`${gw.url}/orders/hello?from=console-test`, { headers: { 'x-api-key': key.key } });
-  expect(call.status).toBe(200);
-  const requestId = call.headers.get('x-request-id')!;
+  await owner.getByRole('link', { name: 'Approvals' }).click();
+  await owner.getByRole('button', { name: 'Approve storefront for Orders' }).waitFor();
+  expect(await owner.getByRole('cell', { name: 'checkout page', exact: true }).isVisible()).toBe(true);
+  await check(owner, 'approvals');
+  await owner.getByRole('button', { name: 'Reject scraper for Orders' }).click();
+  await owner.getByLabel('Reason (the applicant sees it)').fill('no scraping');
+  await check(owner, 'approvals-reject');
+  await owner.getByRole('dialog').getByRole('button', { name: 'Reject' }).click();
+  await owner.getByRole('button', { name: 'Reject scraper for Orders' }).waitFor({ state: 'detached' });
+  await owner.getByRole('checkbox', { name: 'Select storefront for Orders' }).check();
+  await owner.getByRole('button', { name: 'Approve selected (1)' }).click();
+  await owner.getByText('No subscription is waiting for approval.').waitFor();
+  const subs = (await gw.admin.ok('GET', `/admin/v1/subscriptions?apiId=${api.id}`)).items;
+  expect(
+    subs
+      .map((s: { appName: string; status: string; comment: string | null }) => [
+        s.appName,
+        s.status,
+        s.comment,
+      ])
+      .sort(),
+  ).toEqual([
+    ['scraper', 'rejected', 'no scraping'],
+    ['storefront', 'approved', null],
+  ]);
+  expect(botSub.status).toBe('pending');
 
-  await page.getByRole('link', { name: 'Call log' }).click();
-  await page.getByRole('cell', { name: requestId }).waitFor({ timeout: 20_000 });
-  await page.getByLabel('Status').selectOption('5xx');
-  await page.getByRole('cell', { name: requestId }).waitFor({ state: 'detached' });
-  await page.getByLabel('Status').selectOption('2xx');
-  await page.getByRole('cell', { name: requestId }).waitFor();
-  expect(await axe(page)).toEqual([]);
-  await shot('call-log');
-}, 120_000);
+  // The developer sees the approval and calls the API from try-it with the key.
+  await dev.reload();
+  await dev.getByRole('list', { name: 'My subscriptions' }).getByText('approved').waitFor();
+  const tryIt = dev.getByRole('form', { name: 'Try it' });
+  await tryIt.getByLabel('Path after /orders').fill('/hello?from=portal');
+  await tryIt.getByLabel('API key').fill(key);
+  await tryIt.getByRole('button', { name: 'Send' }).click();
+  const answer = dev.getByRole('status').filter({ hasText: 'request id' });
+  await answer.waitFor();
+  const answerText = (await answer.textContent())!;
+  expect(answerText).toMatch(/^200 in \d+ ms · request id /);
+  const requestId = (await answer.locator('code').textContent())!;
+  expect(answerText).toContain('"path":"/hello"');
+  await check(dev, 'portal-try-it');
+  await dev.getByRole('link', { name: 'My usage' }).click();
+  await dev.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await check(dev, 'portal-usage');
+
+  // The owner finds the call in the log explorer, by request id too, and opens its drawer.
+  await owner.getByRole('link', { name: 'Call log' }).click();
+  const row = owner.getByRole('button', { name: requestId });
+  await row.waitFor({ timeout: 20_000 });
+  await owner.getByLabel('Status').selectOption('5xx');
+  await row.waitFor({ state: 'detached' });
+  await owner.getByLabel('Status').selectOption('2xx');
+  await row.waitFor();
+  await owner.getByLabel('Request id').fill(requestId);
+  await owner.getByRole('button', { name: 'Apply filters' }).click();
+  await row.waitFor();
+  await expect(owner.locator('tbody tr').count()).resolves.toBe(1);
+  await check(owner, 'call-log');
+  await row.click();
+  const drawer = owner.getByRole('dialog', { name: `Call ${requestId}` });
+  await drawer.getByText('GET /orders/hello', { exact: true }).waitFor();
+  expect(await drawer.getByText('storefront', { exact: true }).isVisible()).toBe(true);
+  await check(owner, 'call-detail');
+  await drawer.getByRole('button', { name: 'Close' }).click();
+
+  // The dashboard counts it, and names the API and the app.
+  await owner.getByRole('link', { name: 'Dashboard' }).click();
+  await owner.getByTestId('total-requests').filter({ hasText: /^1$/ }).waitFor();
+  await owner
+    .getByRole('table', { name: 'Top APIs' })
+    .getByRole('cell', { name: 'Orders', exact: true })
+    .waitFor();
+  await owner
+    .getByRole('table', { name: 'Top apps' })
+    .getByRole('cell', { name: 'storefront', exact: true })
+    .waitFor();
+  await owner.locator('.chart canvas').first().waitFor();
+  await check(owner, 'dashboard');
+
+  for (const [link, heading, name] of [
+    ['Apps and keys', 'Apps and keys', 'apps'],
+    ['AI', 'AI', 'ai'],
+    ['Audit log', 'Audit log', 'audit'],
+  ] as const) {
+    await owner.getByRole('link', { name: link, exact: true }).click();
+    await owner.getByRole('heading', { name: heading, exact: true }).waitFor();
+    if (name === 'audit')
+      await owner.getByRole('cell', { name: 'rejectSubscription', exact: true }).waitFor();
+    await check(owner, name);
+  }
+}, 240_000);

@@ -1,21 +1,5 @@
-// Entry: the data-fetching cache and the router around the console.
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { Router } from 'wouter';
+// Entry of the console at /console.
 import { App } from './shell/app.js';
-import './shell/style.css';
+import { mount } from './shell/mount.js';
 
-const queries = new QueryClient({
-  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } },
-});
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queries}>
-      <Router base="/console">
-        <App />
-      </Router>
-    </QueryClientProvider>
-  </StrictMode>,
-);
+mount('/console', <App />);

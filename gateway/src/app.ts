@@ -249,7 +249,7 @@ export async function startGateway(
   const control = express();
   control.disable('x-powered-by');
   control.use(opsRouter(ctx));
-  control.use(consoleRouter());
+  control.use(consoleRouter(env.CONSOLE_DIR));
   control.use(createAdminApp(ctx));
   const server = createGatewayServer(
     { control, data: data.handle, upgrade: (req, socket, head) => void upgrade(req, socket, head) },

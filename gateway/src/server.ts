@@ -46,6 +46,7 @@ const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export function isControlPath(url: string): boolean {
   if (url.startsWith('/admin/') || url === '/admin') return true;
   if (url.startsWith('/console/') || url === '/console') return true;
+  if (url.startsWith('/portal/') || url === '/portal') return true;
   const q = url.indexOf('?');
   return OPS_PATHS.has(q === -1 ? url : url.slice(0, q));
 }

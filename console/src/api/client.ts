@@ -1,6 +1,15 @@
 // The typed admin client: openapi-fetch over the generated paths, with the signed-in token.
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema.js';
+import type { operations, paths } from './schema.js';
+
+/** The JSON body of an operation's 200 answer, by operationId. */
+export type Answer<O extends keyof operations> = operations[O]['responses'] extends {
+  200: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
+/** One item of a list operation's answer. */
+export type Item<O extends keyof operations> = Answer<O> extends { items: (infer I)[] } ? I : never;
 
 const TOKEN = 'gateway-kit.token';
 

@@ -1,54 +1,33 @@
-// The console's frame: sign-in gate, navigation landmarks, and one page per feature.
-import { useState } from 'react';
-import { Link, Redirect, Route, Switch } from 'wouter';
-import { session } from '../api/client.js';
+// The console: one page per feature, for platform admins and tenant teams.
+import { AiPage } from '../ai/ai-page.js';
 import { ApisPage } from '../apis/apis-page.js';
 import { ApprovalsPage } from '../approvals/approvals-page.js';
-import { SignIn } from '../auth/sign-in.js';
+import { AppsPage } from '../apps/apps-page.js';
+import { AuditPage } from '../audit/audit-page.js';
+import { DashboardPage } from '../dashboard/dashboard-page.js';
 import { LogsPage } from '../logs/logs-page.js';
+import { PlansPage } from '../plans/plans-page.js';
+import { TenantsPage } from '../tenants/tenants-page.js';
+import { Frame, type Page } from './frame.js';
 
-const pages = [
+const pages: Page[] = [
+  { path: '/dashboard', label: 'Dashboard', page: DashboardPage },
   { path: '/apis', label: 'APIs', page: ApisPage },
+  { path: '/plans', label: 'Plans', page: PlansPage },
   { path: '/approvals', label: 'Approvals', page: ApprovalsPage },
+  { path: '/apps', label: 'Apps and keys', page: AppsPage },
   { path: '/logs', label: 'Call log', page: LogsPage },
-] as const;
+  { path: '/ai', label: 'AI', page: AiPage },
+  { path: '/tenants', label: 'Tenants', page: TenantsPage },
+  { path: '/audit', label: 'Audit log', page: AuditPage },
+];
 
 export function App() {
-  const [signedIn, setSignedIn] = useState(() => session.token() !== null);
-  if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
   return (
-    <>
-      <header className="bar">
-        <span className="brand">gateway-kit</span>
-        <nav aria-label="Main">
-          <ul>
-            {pages.map((p) => (
-              <li key={p.path}>
-                <Link href={p.path}>{p.label}</Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <button
-          type="button"
-          onClick={() => {
-            session.signOut();
-            setSignedIn(false);
-          }}
-        >
-          Sign out
-        </button>
-      </header>
-      <main>
-        <Switch>
-          {pages.map((p) => (
-            <Route key={p.path} path={p.path} component={p.page} />
-          ))}
-          <Route>
-            <Redirect to="/apis" />
-          </Route>
-        </Switch>
-      </main>
-    </>
+    <Frame
+      brand="gateway-kit"
+      pages={pages}
+      signIn={{ title: 'Sign in to gateway-kit', label: 'Admin token' }}
+    />
   );
 }

@@ -84,6 +84,8 @@ describe.each(storeKinds)('subscriptions on %s', (kind) => {
       appId,
       apiId,
       planId,
+      appName: `app-${appCount}`,
+      apiName: 'orders',
       status: 'pending',
       reason: 'checkout needs orders',
       comment: null,

@@ -128,7 +128,7 @@ describe.each(storeKinds)('admin input validation on %s', (kind) => {
     ['/a/../b', 'must not contain //, . or ..'],
     ['/a b', 'may only contain A-Z a-z 0-9 / _ . ~ -'],
     ['/a?b', 'may only contain A-Z a-z 0-9 / _ . ~ -'],
-    ['/admin/x', 'must not be under /admin, /console, /healthz, /readyz, /metrics'],
+    ['/admin/x', 'must not be under /admin, /console, /portal, /healthz, /readyz, /metrics'],
   ])('base path %j → 400 (%s)', async (basePath, message) => {
     const reply = await unchanged(() => tenant.client.request('POST', `${V1}/apis`, restApi({ basePath })));
     expect(reply.status).toBe(400);

@@ -7,6 +7,7 @@ import { type Viewer, visibleTo } from './visibility.js';
 export interface LogFilter {
   apiId?: string;
   appId?: string;
+  requestId?: string;
   /** An exact status (404) or a class (`4xx`). */
   status?: string;
   from?: number;
@@ -24,6 +25,7 @@ export async function listCallLogs(
   let q = db.selectFrom('call_logs').selectAll().where(visibleTo(viewer));
   if (f.apiId) q = q.where('api_id', '=', f.apiId);
   if (f.appId) q = q.where('app_id', '=', f.appId);
+  if (f.requestId) q = q.where('request_id', '=', f.requestId);
   if (f.status) {
     const cls = /^([1-5])xx$/.exec(f.status);
     q = cls

@@ -124,6 +124,17 @@ describe.each(storeKinds)('analytics on %s', (kind) => {
     ]);
   });
 
+  it('groups by nothing: one row per bucket, p95 over every call in it', async () => {
+    const totals = await usage(
+      store.db,
+      { kind: 'tenant', tenantId: 'ten_p' },
+      { groupBy: 'none', interval: 'day', from: T0, to: T0 + 86_400_000 },
+    );
+    expect(totals.map((r) => [r.bucket, r.key, r.calls, r.errors4xx, r.errors5xx, r.p95LatencyMs])).toEqual([
+      ['2026-11-26T00:00:00.000Z', null, 23, 2, 1, 200],
+    ]);
+  });
+
   it('lists logs newest first with filters and a cursor, within what the viewer may see', async () => {
     const viewer = { kind: 'tenant', tenantId: 'ten_p' } as const;
     const first = await listCallLogs(store.db, viewer, { status: '4xx', limit: 1 }, null);

@@ -4,7 +4,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { type Viewer, visibleTo } from './visibility.js';
 
-export const groupings = { api: 'api_id', app: 'app_id', tenant: 'tenant_id' } as const;
+// `none`: one row per bucket, for totals whose p95 must be over every call, not a mix of per-group p95s.
+export const groupings = { api: 'api_id', app: 'app_id', tenant: 'tenant_id', none: null } as const;
 export const intervals = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
 export interface UsageQuery {
@@ -39,6 +40,8 @@ export async function usage(db: Kysely<Database>, viewer: Viewer, q: UsageQuery)
   const width = intervals[q.interval];
   // Integer division on both engines: ts and width are integers.
   const bucket = sql<number>`(ts / ${sql.lit(width)}) * ${sql.lit(width)}`;
+  const key = column ? sql<string | null>`${sql.ref(column)}` : sql<string | null>`null`;
+  const groups = column ? [bucket, sql.ref(column)] : [bucket];
   const base = db
     .selectFrom('call_logs')
     .where(visibleTo(viewer))
@@ -48,7 +51,7 @@ export async function usage(db: Kysely<Database>, viewer: Viewer, q: UsageQuery)
   const sums = await base
     .select([
       bucket.as('bucket'),
-      sql<string | null>`${sql.ref(column)}`.as('key'),
+      key.as('key'),
       sql<number>`count(*)`.as('calls'),
       sql<number>`sum(case when status >= 400 and status < 500 then 1 else 0 end)`.as('errors4xx'),
       sql<number>`sum(case when status >= 500 then 1 else 0 end)`.as('errors5xx'),
@@ -58,12 +61,10 @@ export async function usage(db: Kysely<Database>, viewer: Viewer, q: UsageQuery)
       sql<number>`coalesce(sum(completion_tokens), 0)`.as('completionTokens'),
       sql<number>`coalesce(sum(cost_usd), 0)`.as('costUsd'),
     ])
-    .groupBy([bucket, sql.ref(column)])
+    .groupBy(groups)
     .execute();
 
-  const latencies = await base
-    .select([bucket.as('bucket'), sql<string | null>`${sql.ref(column)}`.as('key'), 'latency_ms'])
-    .execute();
+  const latencies = await base.select([bucket.as('bucket'), key.as('key'), 'latency_ms']).execute();
   const byGroup = new Map<string, number[]>();
   for (const r of latencies) {
     const id = `${Number(r.bucket)}|${r.key ?? ''}`;

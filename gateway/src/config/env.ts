@@ -63,6 +63,8 @@ export const envSchema = z
     SESSION_MAX_SECONDS: positiveInt.default(12 * 60 * 60),
     // Single sign-on (docs/people.md): OIDC providers as a JSON list; client secrets only as ${env:NAME}.
     OIDC_PROVIDERS: oidcProvidersSchema,
+    // The built console and portal (console/dist); set it when an image or package ships them elsewhere.
+    CONSOLE_DIR: z.string().min(1).optional(),
   })
   .strip()
   // node:http refuses a headers timeout longer than the request timeout; say so in one line instead.

@@ -120,6 +120,14 @@ it('filters by status class and pages with a cursor', async () => {
   expect(unknown.status).toBe(400);
 });
 
+it('finds one call by its request id', async () => {
+  const [newest] = (await gw.admin.ok('GET', '/admin/v1/logs?limit=1')).items;
+  const found = await gw.admin.ok('GET', `/admin/v1/logs?requestId=${newest.requestId}`);
+  expect(found).toEqual({ items: [newest], nextCursor: null });
+  const none = await gw.admin.ok('GET', '/admin/v1/logs?requestId=no-such-request');
+  expect(none).toEqual({ items: [], nextCursor: null });
+});
+
 it('aggregates the same calls as usage', async () => {
   const { items } = await gw.admin
     .as(provider.tenantToken)

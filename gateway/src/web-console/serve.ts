@@ -1,5 +1,6 @@
-// Serves the built console (console/dist) at /console/: hashed assets cached for good, the page itself never,
-// all under a strict Content-Security-Policy (scripts and styles from this origin only, no inline code).
+// Serves the built front ends (console/dist): the console at /console/ and the developer portal at /portal/,
+// hashed assets cached for good, the pages themselves never, all under a strict Content-Security-Policy
+// (scripts and styles from this origin only, no inline code).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
@@ -7,6 +8,9 @@ import { GatewayError } from '../errors/gateway-error.js';
 import { sendProblem } from '../errors/problem.js';
 
 export const CONSOLE_PREFIX = '/console';
+export const PORTAL_PREFIX = '/portal';
+/** Each front end's single-page app: every path under its prefix answers its page. */
+const PAGES = { [CONSOLE_PREFIX]: 'index.html', [PORTAL_PREFIX]: 'portal.html' } as const;
 
 const CSP = [
   "default-src 'none'",
@@ -20,14 +24,12 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Where `npm run build -w console` writes; CONSOLE_DIR overrides it (an image that ships the console elsewhere). */
-export function consoleDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CONSOLE_DIR ?? fileURLToPath(new URL('../../../console/dist', import.meta.url));
-}
+/** Where `npm run build -w console` writes, unless CONSOLE_DIR (validated in config/env.ts) says otherwise. */
+export const defaultConsoleDir = fileURLToPath(new URL('../../../console/dist', import.meta.url));
 
-export function consoleRouter(dir = consoleDir()): Router {
+export function consoleRouter(dir = defaultConsoleDir): Router {
   const router = express.Router();
-  router.use(CONSOLE_PREFIX, (_req, res, next) => {
+  router.use(Object.keys(PAGES), (_req, res, next) => {
     res.setHeader('content-security-policy', CSP);
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
@@ -37,16 +39,17 @@ export function consoleRouter(dir = consoleDir()): Router {
     `${CONSOLE_PREFIX}/assets`,
     express.static(`${dir}/assets`, { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
   );
-  // Every other path under /console is a page of the single-page app: the same index.html, never cached.
-  router.get([CONSOLE_PREFIX, `${CONSOLE_PREFIX}/*rest`], (_req, res) => {
-    const index = `${dir}/index.html`;
-    if (!existsSync(index))
-      return sendProblem(
-        res,
-        new GatewayError('not_found', 'the console is not built: run `npm run build -w console`'),
-      );
-    res.setHeader('cache-control', 'no-cache');
-    res.sendFile(index);
-  });
+  for (const [prefix, file] of Object.entries(PAGES)) {
+    router.get([prefix, `${prefix}/*rest`], (_req, res) => {
+      const page = `${dir}/${file}`;
+      if (!existsSync(page))
+        return sendProblem(
+          res,
+          new GatewayError('not_found', 'the console is not built: run `npm run build -w console`'),
+        );
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(page);
+    });
+  }
   return router;
 }

@@ -11,6 +11,7 @@ const logsQuery = z
   .object({
     apiId: z.string().max(64).optional(),
     appId: z.string().max(64).optional(),
+    requestId: z.string().max(200).optional().meta({ description: 'The x-request-id of one call' }),
     status: z
       .string()
       .regex(/^([1-5]xx|[1-5]\d\d)$/, 'must be a status code (404) or a class (4xx)')

@@ -112,6 +112,8 @@ export const subscriptionRoutes: RouteDef[] = [
           planId: body.planId,
           status,
           reason: body.reason ?? null,
+          app_name: app.name,
+          api_name: api.name,
         });
       }),
   }),

@@ -21,7 +21,7 @@ export function text(max: number) {
 export const timestamp = z.string().meta({ format: 'date-time', description: 'ISO 8601, UTC' });
 
 /** Paths the gateway answers itself; an API under one of them could never be reached. */
-export const reservedPrefixes = ['/admin', '/console', '/healthz', '/readyz', '/metrics'] as const;
+export const reservedPrefixes = ['/admin', '/console', '/portal', '/healthz', '/readyz', '/metrics'] as const;
 
 const BASE_PATH_CHARS = /^[A-Za-z0-9/_.~-]+$/;
 

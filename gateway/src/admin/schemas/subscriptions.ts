@@ -16,6 +16,8 @@ export const subscriptionView = z.object({
   appId: id,
   apiId: id,
   planId: id,
+  appName: z.string().meta({ description: 'The applying app, so the API owner sees whom it decides on' }),
+  apiName: z.string(),
   status: z.enum(subscriptionStatuses),
   reason: z.string().nullable(),
   comment: z.string().nullable(),

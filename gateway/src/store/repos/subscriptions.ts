@@ -12,6 +12,9 @@ export interface SubscriptionView {
   appId: string;
   apiId: string;
   planId: string;
+  /** Names of both sides, so the provider's queue can show whom it approves without reading their app. */
+  appName: string;
+  apiName: string;
   status: SubscriptionStatus;
   reason: string | null;
   comment: string | null;
@@ -35,11 +38,15 @@ export interface SubscriptionFilter {
   appId?: string | undefined;
 }
 
-const view = (r: SubscriptionTable): SubscriptionView => ({
+type Names = { app_name: string; api_name: string };
+
+const view = (r: SubscriptionTable & Names): SubscriptionView => ({
   id: r.id,
   appId: r.app_id,
   apiId: r.api_id,
   planId: r.plan_id,
+  appName: r.app_name,
+  apiName: r.api_name,
   status: r.status as SubscriptionStatus,
   reason: r.reason,
   comment: r.comment,
@@ -53,7 +60,12 @@ function withTenants(db: Db) {
     .innerJoin('apps', 'apps.id', 'subscriptions.app_id')
     .innerJoin('apis', 'apis.id', 'subscriptions.api_id')
     .selectAll('subscriptions')
-    .select(['apps.tenant_id as app_tenant_id', 'apis.tenant_id as api_tenant_id']);
+    .select([
+      'apps.tenant_id as app_tenant_id',
+      'apis.tenant_id as api_tenant_id',
+      'apps.name as app_name',
+      'apis.name as api_name',
+    ]);
 }
 
 export async function findSubscription(db: Db, id: string): Promise<SubscriptionRecord | undefined> {
@@ -95,7 +107,13 @@ export async function findLiveSubscription(
 
 export async function insertSubscription(
   db: Db,
-  values: { appId: string; apiId: string; planId: string; status: SubscriptionStatus; reason: string | null },
+  values: {
+    appId: string;
+    apiId: string;
+    planId: string;
+    status: SubscriptionStatus;
+    reason: string | null;
+  } & Names,
 ): Promise<SubscriptionView> {
   const now = nowIso();
   const row: SubscriptionTable = {
@@ -110,7 +128,7 @@ export async function insertSubscription(
     updated_at: now,
   };
   await db.insertInto('subscriptions').values(row).execute();
-  return view(row);
+  return view({ ...row, app_name: values.app_name, api_name: values.api_name });
 }
 
 /** Moves the status only if it is still one of `from` (compare-and-set); false when it was not. */

@@ -1,0 +1,76 @@
+// The frame both front ends share: sign-in gate (a #token= link from `npm start` signs in once and is then
+// removed from the address bar), navigation landmark, and one route per page.
+import { type ComponentType, useState } from 'react';
+import { Link, Redirect, Route, Switch } from 'wouter';
+import { session } from '../api/client.js';
+import { SignIn } from '../auth/sign-in.js';
+
+export interface Page {
+  path: string;
+  label: string;
+  page: ComponentType;
+}
+
+function tokenFromLink(): boolean {
+  const m = /^#token=([\w.-]{16,})$/.exec(location.hash);
+  if (!m) return false;
+  session.signIn(m[1]!);
+  history.replaceState(null, '', location.pathname + location.search);
+  return true;
+}
+
+export function Frame({
+  brand,
+  pages,
+  routes = [],
+  signIn,
+}: {
+  brand: string;
+  pages: Page[];
+  /** Routes outside the navigation (a page per object). */
+  routes?: { path: string; page: ComponentType }[];
+  signIn: { title: string; label: string };
+}) {
+  const [signedIn, setSignedIn] = useState(() => tokenFromLink() || session.token() !== null);
+  if (!signedIn) return <SignIn {...signIn} onSignedIn={() => setSignedIn(true)} />;
+  return (
+    <>
+      <header className="bar">
+        <span className="brand">{brand}</span>
+        <nav aria-label="Main">
+          <ul>
+            {pages.map((p) => (
+              <li key={p.path}>
+                <Link href={p.path} className={(active: boolean) => (active ? 'active' : '')}>
+                  {p.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <button
+          type="button"
+          onClick={() => {
+            session.signOut();
+            setSignedIn(false);
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main>
+        <Switch>
+          {pages.map((p) => (
+            <Route key={p.path} path={p.path} component={p.page} nest={false} />
+          ))}
+          {routes.map((r) => (
+            <Route key={r.path} path={r.path} component={r.page} />
+          ))}
+          <Route>
+            <Redirect to={pages[0]!.path} />
+          </Route>
+        </Switch>
+      </main>
+    </>
+  );
+}
