@@ -4,6 +4,7 @@ import { registerConfigCommands } from './commands/config-as-code.js';
 import { makeContext } from './commands/context.js';
 import { registerEveryday } from './commands/everyday.js';
 import { registerSession } from './commands/session.js';
+import { registerUsers } from './commands/users.js';
 import { CliError, exitCodes } from './errors.js';
 
 export function buildProgram(write: (text: string) => void = (t) => process.stdout.write(t)): Command {
@@ -18,6 +19,7 @@ export function buildProgram(write: (text: string) => void = (t) => process.stdo
   const ctx = makeContext(program, write);
   registerSession(program, ctx);
   registerEveryday(program, ctx);
+  registerUsers(program, ctx);
   registerConfigCommands(program, ctx);
   for (const c of allCommands(program)) c.exitOverride();
   return program;
