@@ -26,6 +26,7 @@ const writes = guarded.filter((r) => r.method !== 'get' && r.role !== 'self');
 const sampleBodies: Record<string, unknown> = {
   updateApi: { name: 'taken over' },
   createPlan: { name: 'free' },
+  registerAppClient: { value: 'taken-over-client' },
   updatePlan: { name: 'taken over' },
   updateApp: { name: 'taken over' },
   updateAiProvider: { name: 'taken over' },
@@ -112,6 +113,7 @@ function pathOf(route: RouteDef): string {
     V1 +
     route.path
       .replace(':keyId', ids.key!)
+      .replace(':clientId', 'cli_none')
       .replace(':tokenId', ids.token!)
       .replace(':userId', ids.user!)
       .replace(':id', () => byCollection[first] ?? 'unmapped')

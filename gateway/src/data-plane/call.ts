@@ -17,6 +17,8 @@ export interface AuthResult {
   readonly credentialId: string | null;
   /** Request headers that carried the credential: the upstream never sees them. */
   readonly credentialHeaders: readonly string[];
+  /** Headers the method sends upstream about the caller (verified token claims an API owner chose). */
+  readonly upstreamHeaders?: Readonly<Record<string, string>> | null;
 }
 
 /** The body-limit policy's slot: the request body as the serving policy must read it. */

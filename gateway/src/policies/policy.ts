@@ -73,7 +73,12 @@ export interface PolicyDefinition<S = unknown> {
    * The member of an API's `settings` this policy owns: the admin API validates it with `schema`, the
    * OpenAPI document describes it, and the snapshot build parses it into the typed value `bind` receives.
    */
-  readonly settings?: { readonly key: string; readonly schema: z.ZodType<S> };
+  readonly settings?: {
+    readonly key: string;
+    readonly schema: z.ZodType<S>;
+    /** URLs the settings name that the policy will open sockets to: the outbound guard checks them when written. */
+    urls?(settings: S): { field: string; url: string }[];
+  };
   /** Auth phase only: the value of an API's `auth` field that selects this method. */
   readonly authMethod?: string;
   create(deps: PolicyDeps): PolicyInstance<S>;

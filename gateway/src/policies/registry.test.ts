@@ -85,7 +85,12 @@ describe('a policy registered only in a test', () => {
       required: ['header'],
       additionalProperties: false,
     });
-    expect(Object.keys(create.properties.settings.properties).sort()).toEqual(['anonymous', 'cors', 'stamp']);
+    expect(Object.keys(create.properties.settings.properties).sort()).toEqual([
+      'anonymous',
+      'cors',
+      'jwt',
+      'stamp',
+    ]);
   });
 
   it('is unknown to a gateway without it: the member is a kind setting there, and rest APIs take none', async () => {
@@ -99,7 +104,7 @@ describe('a policy registered only in a test', () => {
     ]);
     const doc = (await plain.admin.request('GET', '/admin/v1/openapi.json', undefined, '')).body;
     const create = doc.paths['/admin/v1/apis'].post.requestBody.content['application/json'].schema;
-    expect(Object.keys(create.properties.settings.properties).sort()).toEqual(['anonymous', 'cors']);
+    expect(Object.keys(create.properties.settings.properties).sort()).toEqual(['anonymous', 'cors', 'jwt']);
   });
 });
 
@@ -120,6 +125,6 @@ describe('PolicyRegistry', () => {
   });
 
   it('lists each auth method and `none` as the values of an API’s auth', () => {
-    expect(new PolicyRegistry().authModes).toEqual(['key', 'none']);
+    expect(new PolicyRegistry().authModes).toEqual(['key', 'jwt', 'none']);
   });
 });

@@ -5,6 +5,7 @@ import { aiServe } from './ai-serve/index.js';
 import { bodyLimit } from './body-limit/index.js';
 import { cors } from './cors/index.js';
 import { forward } from './forward/index.js';
+import { jwtAuth } from './jwt-auth/index.js';
 import { keyAuth } from './key-auth/index.js';
 import { ANONYMOUS, type PolicyDefinition, phases } from './policy.js';
 import { rateLimit } from './rate-limit/index.js';
@@ -14,6 +15,7 @@ import { subscription } from './subscription/index.js';
 export const defaultPolicies: readonly PolicyDefinition[] = [
   cors, // early: preflight 204 before the key (browsers send none); CORS headers on every answer
   keyAuth, // auth: 401
+  jwtAuth, // auth: 401 (bad or unmapped token), 403 (scope), 503 (JWKS down past its stale bound)
   subscription, // access: 403
   bodyLimit, // limit: 413 (declared length, then the streamed body)
   rateLimit, // limit: 429 (rate, quotas), 503 if the limits store is down and closed
@@ -55,6 +57,18 @@ export class PolicyRegistry {
     const modes: [string, ...string[]] = [ANONYMOUS];
     modes.unshift(...authModes);
     this.authModes = Object.freeze(modes);
+  }
+
+  /** The URLs an API's (already checked) settings name for policies to connect to, by dotted field. */
+  settingsUrls(settings: Record<string, unknown>): { field: string; url: string }[] {
+    const out: { field: string; url: string }[] = [];
+    for (const d of this.definitions) {
+      const value = d.settings && settings[d.settings.key];
+      if (value === undefined || !d.settings?.urls) continue;
+      for (const u of d.settings.urls(value))
+        out.push({ field: `settings.${d.settings.key}.${u.field}`, url: u.url });
+    }
+    return out;
   }
 
   /** The policy-owned members of `settings`, each optional, for the OpenAPI document. */

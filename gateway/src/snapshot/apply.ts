@@ -10,6 +10,8 @@ import type { Database } from '../store/schema.js';
 import {
   adminTokenEntry,
   appEntry,
+  clientEntry,
+  clientRowKey,
   keyEntry,
   putApi,
   putSubscription,
@@ -44,6 +46,7 @@ interface Fetched {
   plans: Rows<'plans'>;
   apps: Rows<'apps'>;
   apiKeys: Rows<'keys'>;
+  clients: Rows<'clients'>;
   subscriptions: Rows<'subscriptions'>;
   tokens: Rows<'tokens'>;
   tenants: Rows<'tenants'>;
@@ -59,38 +62,41 @@ async function fetchChanged(db: Db, changes: ConfigChange[]): Promise<Fetched> {
   const of = (entity: string) => keys[entity] ?? new Set<string>();
   const subKeys = of('subscriptions');
   const appIds = new Set([...subKeys].map((k) => k.slice(0, k.indexOf(' '))));
-  const [apis, plans, apps, apiKeys, tokens, tenants, changedSubs, planSubs, ai] = await Promise.all([
-    byKeys(of('apis'), (k) => queries.apis(db, { keys: k })),
-    byKeys(of('plans'), (k) => queries.plans(db, { keys: k })),
-    byKeys(of('apps'), (k) => queries.apps(db, { keys: k })),
-    byKeys(of('api_keys'), (k) => queries.keys(db, { keys: k })),
-    byKeys(of('admin_tokens'), (k) => queries.tokens(db, { keys: k })),
-    byKeys(of('tenants'), (k) => queries.tenants(db, { keys: k })),
-    // Subscriptions are keyed by app and API: read the approved ones of the apps named (indexed on app_id).
-    byKeys(appIds, (k) =>
-      db
-        .selectFrom('subscriptions')
-        .select(['id', 'app_id', 'api_id', 'plan_id'])
-        .where('status', '=', 'approved')
-        .where('app_id', 'in', k)
-        .execute(),
-    ),
-    // A changed plan is re-pointed to by every approved subscription on it.
-    byKeys(of('plans'), (k) =>
-      db
-        .selectFrom('subscriptions')
-        .select(['id', 'app_id', 'api_id', 'plan_id'])
-        .where('status', '=', 'approved')
-        .where('plan_id', 'in', k)
-        .execute(),
-    ),
-    changes.some((c) => aiTables.has(c.entity)) ? loadAiConfig(db) : null,
-  ]);
+  const [apis, plans, apps, apiKeys, clients, tokens, tenants, changedSubs, planSubs, ai] = await Promise.all(
+    [
+      byKeys(of('apis'), (k) => queries.apis(db, { keys: k })),
+      byKeys(of('plans'), (k) => queries.plans(db, { keys: k })),
+      byKeys(of('apps'), (k) => queries.apps(db, { keys: k })),
+      byKeys(of('api_keys'), (k) => queries.keys(db, { keys: k })),
+      byKeys(of('app_clients'), (k) => queries.clients(db, { keys: k })),
+      byKeys(of('admin_tokens'), (k) => queries.tokens(db, { keys: k })),
+      byKeys(of('tenants'), (k) => queries.tenants(db, { keys: k })),
+      // Subscriptions are keyed by app and API: read the approved ones of the apps named (indexed on app_id).
+      byKeys(appIds, (k) =>
+        db
+          .selectFrom('subscriptions')
+          .select(['id', 'app_id', 'api_id', 'plan_id'])
+          .where('status', '=', 'approved')
+          .where('app_id', 'in', k)
+          .execute(),
+      ),
+      // A changed plan is re-pointed to by every approved subscription on it.
+      byKeys(of('plans'), (k) =>
+        db
+          .selectFrom('subscriptions')
+          .select(['id', 'app_id', 'api_id', 'plan_id'])
+          .where('status', '=', 'approved')
+          .where('plan_id', 'in', k)
+          .execute(),
+      ),
+      changes.some((c) => aiTables.has(c.entity)) ? loadAiConfig(db) : null,
+    ],
+  );
   const subscriptions = [
     ...changedSubs.filter((r) => subKeys.has(subscriptionKey(r.app_id, r.api_id))),
     ...planSubs,
   ];
-  return { keys, apis, plans, apps, apiKeys, subscriptions, tokens, tenants, ai };
+  return { keys, apis, plans, apps, apiKeys, clients, subscriptions, tokens, tenants, ai };
 }
 
 function applyFetched(s: Snapshot, f: Fetched): ApiDelta {
@@ -114,6 +120,8 @@ function applyFetched(s: Snapshot, f: Fetched): ApiDelta {
   for (const r of f.apps) s.apps.set(r.id, appEntry(r));
   for (const prefix of of('api_keys')) s.keysByPrefix.delete(prefix);
   for (const r of f.apiKeys) s.keysByPrefix.set(r.prefix, keyEntry(r));
+  for (const key of of('app_clients')) s.clients.delete(key);
+  for (const r of f.clients) s.clients.set(clientRowKey(r), clientEntry(r));
   for (const key of of('subscriptions')) s.approved.delete(key);
   for (const r of f.subscriptions) putSubscription(s, r);
   for (const hash of of('admin_tokens')) s.adminTokens.delete(hash);

@@ -1,6 +1,6 @@
 // The data plane's view of the world: everything a request needs, in Maps. Built whole at start-up (in pages,
 // yielding between them), then kept current by applying the changed entries of each config version (apply.ts).
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type AiConfig, loadAiConfig } from '../ai/ai-config.js';
 import { type Api, type Plan, routableStatuses, type TenantLimits } from '../domain/types.js';
 import { apiFromRow, planFromRow } from '../store/rows.js';
@@ -32,6 +32,12 @@ export interface AdminTokenEntry {
   expiresAt: number | null;
 }
 
+/** An OAuth client id or client certificate of an app (jwt-auth, introspection, mtls-auth look these up). */
+export interface ClientEntry {
+  id: string;
+  appId: string;
+}
+
 export interface AppEntry {
   id: string;
   tenantId: string;
@@ -51,6 +57,8 @@ export interface Snapshot {
   routes: RouteTable;
   keysByPrefix: Map<string, KeyEntry>;
   apps: Map<string, AppEntry>;
+  /** `${kind} ${value}` (domain/app-clients.ts `clientKey`) → the app that registered that client. */
+  clients: Map<string, ClientEntry>;
   /** `${appId} ${apiId}` → the approved subscription. Only approved ones are here. */
   approved: Map<string, SubscriptionEntry>;
   /** sha256 of a live admin token → what it grants. */
@@ -74,6 +82,7 @@ export function emptySnapshot(version: number, ai: AiConfig): Snapshot {
     routes: new RouteTable(),
     keysByPrefix: new Map(),
     apps: new Map(),
+    clients: new Map(),
     approved: new Map(),
     adminTokens: new Map(),
     tenantLimits: new Map(),
@@ -105,6 +114,11 @@ export const appEntry = (r: { id: string; tenant_id: string; name: string }): Ap
   tenantId: r.tenant_id,
   name: r.name,
 });
+export const clientEntry = (r: { id: string; app_id: string }): ClientEntry => ({
+  id: r.id,
+  appId: r.app_id,
+});
+export const clientRowKey = (r: { kind: string; value: string }) => `${r.kind} ${r.value}`;
 export const adminTokenEntry = (r: {
   id: string;
   tenant_id: string | null;
@@ -147,6 +161,12 @@ export const queries = {
       'prefix',
       p,
     ).execute(),
+  // Keyset-paged on id; a change names `kind value`, so narrowing by keys filters on that pair.
+  clients: (db: Db, p: Page) => {
+    const query = db.selectFrom('app_clients').select(['id', 'app_id', 'kind', 'value']);
+    if (p.keys) return query.where(sql<string>`kind || ' ' || value`, 'in', p.keys).execute();
+    return paged(query, 'id', p).execute();
+  },
   subscriptions: (db: Db, p: Page) =>
     paged(
       db
@@ -227,6 +247,13 @@ export async function loadSnapshot(db: Db, version: number): Promise<Snapshot> {
     'prefix',
     (rows) => {
       for (const r of rows) s.keysByPrefix.set(r.prefix, keyEntry(r));
+    },
+  );
+  await eachPage(
+    (p) => queries.clients(db, p),
+    'id',
+    (rows) => {
+      for (const r of rows) s.clients.set(clientRowKey(r), clientEntry(r));
     },
   );
   await eachPage(

@@ -8,6 +8,7 @@ export const idPrefixes = {
   plan: 'pln',
   app: 'app',
   key: 'key',
+  appClient: 'cli',
   subscription: 'sub',
   provider: 'prv',
   model: 'mdl',

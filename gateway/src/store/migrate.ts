@@ -11,6 +11,7 @@ import * as configChanges from './migrations/007-config-changes.js';
 import * as trackBudgets from './migrations/007b-track-budgets.js';
 import * as callAuth from './migrations/009-call-auth.js';
 import * as sso from './migrations/011-sso.js';
+import * as appClients from './migrations/013-app-clients.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
 export const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '007b-track-budgets': trackBudgets,
   '009-call-auth': callAuth,
   '011-sso': sso,
+  '013-app-clients': appClients,
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

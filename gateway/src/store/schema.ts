@@ -142,6 +142,16 @@ export interface ApiKeyTable {
   created_at: string;
 }
 
+/** An OAuth client id or client certificate an app is known by (migration 013). */
+export interface AppClientTable {
+  id: string;
+  app_id: string;
+  /** `client_id`, `cert_sha256` or `cert_subject` (domain/app-clients.ts). */
+  kind: string;
+  value: string;
+  created_at: string;
+}
+
 export interface SubscriptionTable {
   id: string;
   app_id: string;
@@ -282,6 +292,7 @@ export interface Database {
   plans: PlanTable;
   apps: AppTable;
   api_keys: ApiKeyTable;
+  app_clients: AppClientTable;
   subscriptions: SubscriptionTable;
   config_version: ConfigVersionTable;
   config_changes: ConfigChangeTable;

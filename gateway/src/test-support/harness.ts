@@ -98,7 +98,9 @@ export async function startTestGateway(
 export interface SeedOptions {
   targets: { url: string; weight?: number }[];
   basePath?: string;
-  auth?: 'key' | 'none';
+  /** `key` (default), `none`, or another auth policy's method (`jwt`…), configured by `settings`. */
+  auth?: string;
+  settings?: Record<string, unknown>;
   approval?: 'manual' | 'auto';
   timeoutMs?: number;
   maxBodyBytes?: number;
@@ -135,6 +137,7 @@ export async function seedKeyedApi(admin: AdminClient, o: SeedOptions): Promise<
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     ...(o.maxBodyBytes ? { maxBodyBytes: o.maxBodyBytes } : {}),
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
+    ...(o.settings ? { settings: o.settings } : {}),
   });
   await admin.ok('POST', `/admin/v1/apis/${api.id}/publish`);
   const plan = await admin.ok('POST', `/admin/v1/apis/${api.id}/plans`, { name: 'default', ...o.plan });

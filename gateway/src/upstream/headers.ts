@@ -52,6 +52,8 @@ export interface ForwardedInfo {
   /** Headers that carried the caller's credential (the auth slot's): the client's secret, not passed on. */
   credentialHeaders: readonly string[];
   identity: { tenant: string; app: string; subscription: string } | null;
+  /** The auth method's own headers about the caller (auth slot's upstreamHeaders). */
+  authHeaders?: Readonly<Record<string, string>> | null;
 }
 
 export function upstreamRequestHeaders(
@@ -71,6 +73,7 @@ export function upstreamRequestHeaders(
   out['x-forwarded-proto'] = info.proto;
   if (incoming.host) out['x-forwarded-host'] = incoming.host;
   out['x-request-id'] = info.requestId;
+  if (info.authHeaders) Object.assign(out, info.authHeaders);
   if (info.identity) {
     out['x-gateway-tenant'] = info.identity.tenant;
     out['x-gateway-app'] = info.identity.app;
@@ -98,8 +101,10 @@ export function upstreamHeadersOf(call: RoutedCall): Record<string, string | str
   return upstreamRequestHeaders(req.headers, {
     requestId: call.requestId,
     forwardedFor: call.forwardedFor,
-    proto: 'http',
+    // A TLS listener's socket is a TLSSocket (server.ts): the upstream learns the client spoke https.
+    proto: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
     credentialHeaders: auth?.credentialHeaders ?? NO_HEADERS,
+    authHeaders: auth?.upstreamHeaders ?? null,
     identity:
       auth && subscription
         ? { tenant: auth.app.tenantId, app: auth.app.id, subscription: subscription.id }

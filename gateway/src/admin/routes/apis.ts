@@ -36,6 +36,13 @@ function assertTargetsAllowed(ctx: GatewayContext, targets: readonly { url: stri
     );
 }
 
+/** Settings checked by their policies' schemas, and the URLs they name by the outbound guard (a JWKS URL…). */
+function checkedSettings(ctx: GatewayContext, kind: Api['kind'], settings: Record<string, unknown>) {
+  const checked = checkSettings(ctx.policies, kind, settings);
+  assertUrlsAllowed(ctx, ctx.policies.settingsUrls(checked));
+  return checked;
+}
+
 // Checked up front for a clear answer; the unique route_key column still decides when two writers race.
 async function assertRouteFree(trx: Trx, api: Api): Promise<void> {
   if (await routeHolder(trx, routeKey(api.host, api.basePath), api.id)) {
@@ -91,7 +98,7 @@ export const apiRoutes: RouteDef[] = [
             ...fields,
             status: 'draft',
             // Settings are checked when given; a prompt API may be created first and configured after.
-            settings: settings ? checkSettings(ctx.policies, fields.kind, settings) : {},
+            settings: settings ? checkedSettings(ctx, fields.kind, settings) : {},
             createdAt: now,
             updatedAt: now,
           };
@@ -146,7 +153,7 @@ export const apiRoutes: RouteDef[] = [
           const api: Api = { ...current, ...body, updatedAt: nowIso() };
           // Settings are checked against the API's kind after the patch, also when only the kind changed.
           if (body.settings || body.kind !== undefined)
-            api.settings = checkSettings(ctx.policies, api.kind, api.settings);
+            api.settings = checkedSettings(ctx, api.kind, api.settings);
           checkKindRules(api);
           await assertRouteFree(trx, api);
           await updateApi(trx, api);

@@ -8,6 +8,7 @@ import { aiModelRoutes } from './ai-models.js';
 import { aiProviderRoutes } from './ai-providers.js';
 import { analyticsRoutes } from './analytics.js';
 import { apiRoutes } from './apis.js';
+import { appClientRoutes } from './app-clients.js';
 import { appRoutes } from './apps.js';
 import { auditRoutes } from './audit.js';
 import { catalogRoutes } from './catalog.js';
@@ -26,6 +27,7 @@ export const adminRoutes: readonly RouteDef[] = [
   ...catalogRoutes,
   ...appRoutes,
   ...keyRoutes,
+  ...appClientRoutes,
   ...subscriptionRoutes,
   ...analyticsRoutes,
   ...aiProviderRoutes,
