@@ -104,7 +104,12 @@ describe('a policy registered only in a test', () => {
     ]);
     const doc = (await plain.admin.request('GET', '/admin/v1/openapi.json', undefined, '')).body;
     const create = doc.paths['/admin/v1/apis'].post.requestBody.content['application/json'].schema;
-    expect(Object.keys(create.properties.settings.properties).sort()).toEqual(['anonymous', 'cors', 'jwt']);
+    expect(Object.keys(create.properties.settings.properties).sort()).toEqual([
+      'anonymous',
+      'cors',
+      'introspection',
+      'jwt',
+    ]);
   });
 });
 
@@ -125,6 +130,6 @@ describe('PolicyRegistry', () => {
   });
 
   it('lists each auth method and `none` as the values of an API’s auth', () => {
-    expect(new PolicyRegistry().authModes).toEqual(['key', 'jwt', 'none']);
+    expect(new PolicyRegistry().authModes).toEqual(['key', 'jwt', 'introspection', 'none']);
   });
 });

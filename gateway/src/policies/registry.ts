@@ -5,6 +5,7 @@ import { aiServe } from './ai-serve/index.js';
 import { bodyLimit } from './body-limit/index.js';
 import { cors } from './cors/index.js';
 import { forward } from './forward/index.js';
+import { introspection } from './introspection/index.js';
 import { jwtAuth } from './jwt-auth/index.js';
 import { keyAuth } from './key-auth/index.js';
 import { ANONYMOUS, type PolicyDefinition, phases } from './policy.js';
@@ -16,6 +17,7 @@ export const defaultPolicies: readonly PolicyDefinition[] = [
   cors, // early: preflight 204 before the key (browsers send none); CORS headers on every answer
   keyAuth, // auth: 401
   jwtAuth, // auth: 401 (bad or unmapped token), 403 (scope), 503 (JWKS down past its stale bound)
+  introspection, // auth: 401 (inactive or unmapped token), 403 (scope), 503 (endpoint down, answer not cached)
   subscription, // access: 403
   bodyLimit, // limit: 413 (declared length, then the streamed body)
   rateLimit, // limit: 429 (rate, quotas), 503 if the limits store is down and closed
