@@ -88,6 +88,7 @@ describe('a policy registered only in a test', () => {
     expect(Object.keys(create.properties.settings.properties).sort()).toEqual([
       'anonymous',
       'cors',
+      'introspection',
       'jwt',
       'stamp',
     ]);
