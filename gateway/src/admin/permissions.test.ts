@@ -1,8 +1,9 @@
 // Roles across every admin route, table-driven from the route declarations themselves: a tenant viewer gets
 // 403 on every write, a developer on every provider-side route (approving among them), a maintainer of tenant
 // B gets 404 on everything of tenant A; and docs/admin-api.md's permission table is the generated one. Each
-// holds twice: for tenant tokens (automation) and for people signed in with a session cookie (the console),
-// whose writes carry a valid Origin and CSRF token so that the role, not the CSRF check, is what refuses.
+// holds for tenant tokens (automation), for people signed in with a session cookie (the console) — their
+// writes carry a valid Origin and CSRF token, so the role and not the CSRF check is what refuses — and for
+// tenant owners' personal access tokens scoped down to the role under test.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, restApi, storeState, V1 } from '../test-support/admin-fixtures.js';
@@ -63,12 +64,13 @@ class SessionCaller implements Caller {
   }
 }
 
-type Kind = 'token' | 'session';
+type Kind = 'token' | 'session' | 'personal token';
 let gw: TestGateway;
 const ids: Record<string, string> = {};
 const callers: Record<Kind, Partial<Record<`${'a' | 'b'}-${TenantRole}`, Caller>>> = {
   token: {},
   session: {},
+  'personal token': {},
 };
 let as = callers.token;
 
@@ -78,7 +80,7 @@ async function tokenFor(tenantId: string, role: TenantRole) {
 }
 
 /** A user with `role` in the tenant, invited, who sets a password and so holds a session. */
-async function sessionFor(tenantId: string, role: TenantRole, name: string): Promise<Caller> {
+async function sessionFor(tenantId: string, role: TenantRole, name: string): Promise<SessionCaller> {
   const created = await gw.admin.ok('POST', `${V1}/users`, {
     email: `${name}@perm.example.test`,
     displayName: name,
@@ -92,6 +94,15 @@ async function sessionFor(tenantId: string, role: TenantRole, name: string): Pro
   expect(res.status).toBe(201);
   const cookie = /^gk_session=([^;]+)/.exec(res.headers.getSetCookie()[0]!)![1]!;
   return new SessionCaller(cookie, ((await res.json()) as { csrfToken: string }).csrfToken);
+}
+
+/** An owner's personal access token scoped down to `role`: the scope, not the owner's role, is what counts. */
+async function personalTokenFor(tenantId: string, role: TenantRole, name: string): Promise<Caller> {
+  const owner = await sessionFor(tenantId, 'owner', name);
+  const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+  const issued = await owner.request('POST', `${V1}/me/tokens`, { tenantId, role, expiresAt });
+  expect(issued.status).toBe(201);
+  return gw.admin.as(issued.body.token);
 }
 
 /** The route's path with tenant A's resources filled in. */
@@ -158,6 +169,10 @@ beforeAll(async () => {
     callers.session[`a-${role}`] = await sessionFor(a.id, role, `a-${role}`);
   }
   callers.session['b-maintainer'] = await sessionFor(b.id, 'maintainer', 'b-maintainer');
+  for (const role of ['viewer', 'developer'] as const) {
+    callers['personal token'][`a-${role}`] = await personalTokenFor(a.id, role, `pat-a-${role}`);
+  }
+  callers['personal token']['b-maintainer'] = await personalTokenFor(b.id, 'maintainer', 'pat-b-maintainer');
   const owner = callers.token['a-owner'] as AdminClient;
   ids.api = (await owner.ok('POST', `${V1}/apis`, restApi({ basePath: '/perm', approval: 'manual' }))).id;
   await owner.ok('POST', `${V1}/apis/${ids.api}/publish`);
@@ -208,62 +223,68 @@ describe('route declarations', () => {
   });
 });
 
-describe.each(['token', 'session'] as const)('roles on every admin route, as a %s', (kind) => {
-  beforeAll(() => {
-    as = callers[kind];
-  });
+describe.each(['token', 'session', 'personal token'] as const)(
+  'roles on every admin route, as a %s',
+  (kind) => {
+    beforeAll(() => {
+      as = callers[kind];
+    });
 
-  it('answers a tenant viewer 403 on every write, and changes nothing', async () => {
-    await expectRefusedAll(writes, 'viewer');
-  });
+    it('answers a tenant viewer 403 on every write, and changes nothing', async () => {
+      await expectRefusedAll(writes, 'viewer');
+    });
 
-  it('lets a tenant viewer read every route it may, its own tenant included', async () => {
-    for (const route of guarded.filter((r) => r.method === 'get' && r.role === 'viewer')) {
-      const reply = await call(as['a-viewer']!, route);
-      expect({ op: route.operationId, status: reply.status }).toEqual({ op: route.operationId, status: 200 });
-    }
-  });
-
-  it('answers a developer 403 on every maintainer, owner and platform route: a developer cannot approve', async () => {
-    const above = guarded.filter((r) => roleRank(r.role) > roleRank('developer'));
-    expect(above.map((r) => r.operationId)).toContain('approveSubscription');
-    await expectRefusedAll(above, 'developer');
-    const sub = await gw.admin.ok('GET', `${V1}/subscriptions/${ids.sub}`);
-    expect(sub.status).toBe('pending');
-  });
-
-  it("shows a maintainer of tenant B nothing of tenant A: 404 on every route naming A's resources", async () => {
-    const before = await storeState(gw.store);
-    const b = as['b-maintainer']!;
-    let checked = 0;
-    for (const route of guarded) {
-      // A person's own account (sessions, personal tokens) is theirs to use: people/session.test.ts.
-      if (route.role === 'self' && kind === 'session') continue;
-      if (route.role === 'self' || roleRank(route.role) > roleRank('maintainer')) {
-        expect((await call(b, route)).status).toBe(403);
-      } else if (route.path.includes(':')) {
-        const reply = await call(b, route);
-        expect({ op: route.operationId, status: reply.status, code: reply.body?.code }).toEqual({
+    it('lets a tenant viewer read every route it may, its own tenant included', async () => {
+      for (const route of guarded.filter((r) => r.method === 'get' && r.role === 'viewer')) {
+        const reply = await call(as['a-viewer']!, route);
+        expect({ op: route.operationId, status: reply.status }).toEqual({
           op: route.operationId,
-          status: 404,
-          code: 'not_found',
+          status: 200,
         });
-        checked++;
-      } else if (route.method === 'get') {
-        const reply = await call(b, route);
-        expect(reply.status).toBe(200);
-        const text = JSON.stringify(reply.body);
-        for (const id of Object.values(ids)) expect(text).not.toContain(id);
       }
-    }
-    expect(checked).toBeGreaterThan(20);
-    expect(guarded.map(pathOf).filter((p) => p.includes('unmapped') || p.includes(':'))).toEqual([]);
-    expect(await storeState(gw.store)).toEqual(before);
-  });
-});
+    });
+
+    it('answers a developer 403 on every maintainer, owner and platform route: a developer cannot approve', async () => {
+      const above = guarded.filter((r) => roleRank(r.role) > roleRank('developer'));
+      expect(above.map((r) => r.operationId)).toContain('approveSubscription');
+      await expectRefusedAll(above, 'developer');
+      const sub = await gw.admin.ok('GET', `${V1}/subscriptions/${ids.sub}`);
+      expect(sub.status).toBe('pending');
+    });
+
+    it("shows a maintainer of tenant B nothing of tenant A: 404 on every route naming A's resources", async () => {
+      const before = await storeState(gw.store);
+      const b = as['b-maintainer']!;
+      let checked = 0;
+      for (const route of guarded) {
+        // A person's own account (sessions, personal tokens) is theirs to use: people/session.test.ts.
+        if (route.role === 'self' && kind !== 'token') continue;
+        if (route.role === 'self' || roleRank(route.role) > roleRank('maintainer')) {
+          expect((await call(b, route)).status).toBe(403);
+        } else if (route.path.includes(':')) {
+          const reply = await call(b, route);
+          expect({ op: route.operationId, status: reply.status, code: reply.body?.code }).toEqual({
+            op: route.operationId,
+            status: 404,
+            code: 'not_found',
+          });
+          checked++;
+        } else if (route.method === 'get') {
+          const reply = await call(b, route);
+          expect(reply.status).toBe(200);
+          const text = JSON.stringify(reply.body);
+          for (const id of Object.values(ids)) expect(text).not.toContain(id);
+        }
+      }
+      expect(checked).toBeGreaterThan(20);
+      expect(guarded.map(pathOf).filter((p) => p.includes('unmapped') || p.includes(':'))).toEqual([]);
+      expect(await storeState(gw.store)).toEqual(before);
+    });
+  },
+);
 
 describe('the platform token', () => {
-  it('passes every role check', async () => {
+  it('passes every role check, and sees every token of a tenant, personal ones scoped to it included', async () => {
     expect(ADMIN_TOKEN.length).toBeGreaterThan(0);
     const reply = await gw.admin.request('GET', `${V1}/tenants/${ids.tenant}/tokens`);
     expect(reply.status).toBe(200);
@@ -272,6 +293,8 @@ describe('the platform token', () => {
       'developer',
       'maintainer',
       'owner',
+      'viewer',
+      'developer',
     ]);
   });
 });
