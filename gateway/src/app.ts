@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { scheduleRetention } from './observability/retention.js';
 import { throttledWarn } from './observability/throttled-log.js';
 import { opsRouter } from './ops.js';
+import { warnUnknownSsoTenants } from './people/sso/clients.js';
 import type { PolicyDefinition } from './policies/policy.js';
 import { defaultPolicies, PolicyRegistry } from './policies/registry.js';
 import { OutboundGuard } from './security/outbound.js';
@@ -237,6 +238,7 @@ export async function startGateway(
     policies: registry,
     configChanged: () => snapshot.refresh(),
   };
+  await warnUnknownSsoTenants(ctx);
   const data = new DataPlane({
     snapshot,
     pipelines,

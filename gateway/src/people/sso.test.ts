@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OidcProvider } from '../config/oidc.js';
 import { expectProblem } from '../test-support/admin-fixtures.js';
@@ -19,6 +21,7 @@ let gw: TestGateway;
 let idp: TestIdp;
 let dir: string;
 const tenants: Record<'a' | 'b', string> = { a: '', b: '' };
+const logs: Record<string, unknown>[] = [];
 
 const isCallback = (url: string) => url.startsWith(`${gw.url}${V1}/sso/`) && url.includes('/callback?');
 const throughIdp = (browser: Browser, provider: string, login: string, returnTo?: string) =>
@@ -76,6 +79,7 @@ beforeAll(async () => {
         { value: 'gk-admins', role: 'platform' },
         { value: 'payments-devs', role: 'developer', tenantId: tenants.a },
         { value: 'payments-leads', role: 'maintainer', tenantId: tenants.a },
+        { value: 'ghosts', role: 'viewer', tenantId: 'ten_typo' },
       ],
     },
     {
@@ -96,7 +100,16 @@ beforeAll(async () => {
       roles: [{ value: 'x', role: 'platform' }],
     },
   ];
-  gw = await startTestGateway({ DATABASE_URL, OIDC_PROVIDERS: providers });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  gw = await startTestGateway(
+    { DATABASE_URL, OIDC_PROVIDERS: providers },
+    { logger: pino({ level: 'warn' }, sink) },
+  );
   idp.register({
     clientId: 'gateway',
     clientSecret,
@@ -118,6 +131,17 @@ afterAll(async () => {
 });
 
 describe('single sign-on (OIDC)', () => {
+  it('says at start-up which mapped tenants do not exist', () => {
+    expect(logs.filter((l) => String(l.msg).startsWith('OIDC_PROVIDERS'))).toEqual([
+      expect.objectContaining({
+        level: 40,
+        provider: 'corp',
+        tenants: ['ten_typo'],
+        msg: 'OIDC_PROVIDERS maps roles in tenants that do not exist; those roles are not granted',
+      }),
+    ]);
+  });
+
   it('lists the providers a sign-in page offers', async () => {
     const reply = await fetch(`${gw.url}${V1}/sso/providers`);
     expect(reply.status).toBe(200);

@@ -3,6 +3,7 @@
 import * as oidc from 'openid-client';
 import type { Env } from '../../config/env.js';
 import { type OidcProvider, secretOf } from '../../config/oidc.js';
+import type { GatewayContext } from '../../context.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 
 const DISCOVERY_TIMEOUT_SECONDS = 10;
@@ -63,4 +64,23 @@ export function ssoClientsOf(env: Env): SsoClients {
     clients.set(env, found);
   }
   return found;
+}
+
+/**
+ * A mapping that names a tenant which does not exist is most likely a typo in OIDC_PROVIDERS, which the schema
+ * cannot see: said once per provider at start-up (the roles are not granted until the tenant exists).
+ */
+export async function warnUnknownSsoTenants(ctx: GatewayContext): Promise<void> {
+  for (const provider of ctx.env.OIDC_PROVIDERS) {
+    const named = [...new Set(provider.roles.flatMap((r) => (r.tenantId ? [r.tenantId] : [])))];
+    if (named.length === 0) continue;
+    const rows = await ctx.store.db.selectFrom('tenants').select('id').where('id', 'in', named).execute();
+    const missing = named.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length > 0) {
+      ctx.logger.warn(
+        { provider: provider.id, tenants: missing },
+        'OIDC_PROVIDERS maps roles in tenants that do not exist; those roles are not granted',
+      );
+    }
+  }
 }
