@@ -46,7 +46,7 @@ describe('admin authentication', () => {
   it('accepts a tenant token, which may not use platform routes (403)', async () => {
     const tenant = await tenantWithToken(gw.admin, 'auth-a');
     expect(tenant.token).toMatch(/^gkt_[0-9a-f]{12}\.[A-Za-z0-9_-]{27}$/);
-    expect((await tenant.client.request('GET', `${V1}/apis`)).body).toEqual({ items: [] });
+    expect((await tenant.client.request('GET', `${V1}/apis`)).body).toEqual({ items: [], nextCursor: null });
     expectProblem(
       await tenant.client.request('GET', `${V1}/tenants`),
       403,

@@ -89,8 +89,11 @@ describe.each(storeKinds)('tenant isolation on %s', (kind) => {
     expect(names(await b.client.ok('GET', `${V1}/apis`))).toEqual(['orders']);
     expect((await b.client.ok('GET', `${V1}/apis`)).items[0].id).toBe(ids.bApi);
     expect(names(await b.client.ok('GET', `${V1}/apps`))).toEqual(['b-app']);
-    expect(await b.client.ok('GET', `${V1}/subscriptions`)).toEqual({ items: [] });
-    expect(await b.client.ok('GET', `${V1}/subscriptions?apiId=${ids.api}`)).toEqual({ items: [] });
+    expect(await b.client.ok('GET', `${V1}/subscriptions`)).toEqual({ items: [], nextCursor: null });
+    expect(await b.client.ok('GET', `${V1}/subscriptions?apiId=${ids.api}`)).toEqual({
+      items: [],
+      nextCursor: null,
+    });
     expect((await fx.admin.ok('GET', `${V1}/apis`)).items.map((i: { id: string }) => i.id).sort()).toEqual(
       [ids.api, ids.bApi].sort(),
     );
@@ -107,7 +110,7 @@ describe.each(storeKinds)('tenant isolation on %s', (kind) => {
   });
 
   it('the catalog shows published public APIs of every tenant, without upstream details', async () => {
-    expect(await b.client.ok('GET', `${V1}/catalog`)).toEqual({ items: [] });
+    expect(await b.client.ok('GET', `${V1}/catalog`)).toEqual({ items: [], nextCursor: null });
     await a.client.ok('PATCH', `${V1}/apis/${ids.api}`, { visibility: 'public' });
     const catalog = await b.client.ok('GET', `${V1}/catalog`);
     expect(catalog).toEqual({

@@ -42,7 +42,29 @@ describe.each(storeKinds)('admin resources on %s', (kind) => {
       'renamed',
     );
     await fx.admin.ok('POST', `${V1}/apis`, restApi({ basePath: '/doomed', tenantId: id }));
-    const del = await fx.admin.request('DELETE', `${V1}/tenants/${id}`);
+    // Deleting cascades, so it takes the tenant's name typed out; anything else deletes nothing.
+    expectProblem(
+      await fx.admin.request('DELETE', `${V1}/tenants/${id}`),
+      400,
+      'validation_failed',
+      'invalid request: query.confirm',
+      {
+        errors: [
+          { in: 'query', field: 'confirm', message: 'Invalid input: expected string, received undefined' },
+        ],
+      },
+    );
+    expectProblem(
+      await fx.admin.request('DELETE', `${V1}/tenants/${id}?confirm=payments`),
+      400,
+      'validation_failed',
+      'invalid request: query.confirm',
+      {
+        errors: [{ in: 'query', field: 'confirm', message: "must be the tenant's name" }],
+      },
+    );
+    expect((await fx.admin.ok('GET', `${V1}/tenants/${id}`)).name).toBe('renamed');
+    const del = await fx.admin.request('DELETE', `${V1}/tenants/${id}?confirm=renamed`);
     expect(del.status).toBe(204);
     expectProblem(
       await fx.admin.request('GET', `${V1}/tenants/${id}`),
@@ -175,10 +197,16 @@ describe.each(storeKinds)('admin resources on %s', (kind) => {
     );
     const patched = await tenant.client.ok('PATCH', `${V1}/plans/${plan.id}`, { rateLimit: null });
     expect(patched).toEqual({ ...plan, rateLimit: null, updatedAt: expect.any(String) });
-    expect(await tenant.client.ok('GET', `${V1}/apis/${api.id}/plans`)).toEqual({ items: [patched] });
+    expect(await tenant.client.ok('GET', `${V1}/apis/${api.id}/plans`)).toEqual({
+      items: [patched],
+      nextCursor: null,
+    });
     expect(await tenant.client.ok('GET', `${V1}/plans/${plan.id}`)).toEqual(patched);
     expect((await tenant.client.request('DELETE', `${V1}/plans/${plan.id}`)).status).toBe(204);
-    expect(await tenant.client.ok('GET', `${V1}/apis/${api.id}/plans`)).toEqual({ items: [] });
+    expect(await tenant.client.ok('GET', `${V1}/apis/${api.id}/plans`)).toEqual({
+      items: [],
+      nextCursor: null,
+    });
   });
 
   it('apps: create, get, rename, list, delete', async () => {

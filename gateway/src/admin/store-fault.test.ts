@@ -44,7 +44,7 @@ describe('admin API when PostgreSQL goes away', () => {
       await pg.start();
     }
     expect(await storeState(gw.store)).toEqual(before);
-    expect(await tenant.client.ok('GET', `${V1}/apps`)).toEqual({ items: [] });
+    expect(await tenant.client.ok('GET', `${V1}/apps`)).toEqual({ items: [], nextCursor: null });
     expect((await tenant.client.request('POST', `${V1}/apps`, { name: 'kept' })).status).toBe(201);
   });
 });

@@ -249,7 +249,9 @@ describe.each(storeKinds)('AI admin on %s', (kind) => {
     const doomed = await tenantWithToken(fx.admin, 'ai-doomed');
     const p = await doomed.client.ok('POST', `${V1}/ai/providers`, providerBody());
     await doomed.client.ok('POST', `${V1}/ai/models`, { name: 'm', providerId: p.id, upstreamModel: 'x' });
-    expect((await fx.admin.request('DELETE', `${V1}/tenants/${doomed.id}`)).status).toBe(204);
+    expect((await fx.admin.request('DELETE', `${V1}/tenants/${doomed.id}?confirm=ai-doomed`)).status).toBe(
+      204,
+    );
     const db = fx.gateway.store.db;
     expect(
       await db.selectFrom('ai_models').select('id').where('tenant_id', '=', doomed.id).execute(),

@@ -1,8 +1,7 @@
-// Checks a call against its counters (rate, quotas) in order; all pass or the call is refused, and quota
-// points taken before a refusal are given back so a refused call never uses up quota.
+// Checks a call against its counters (rate, quotas) in order; all pass or the call is refused, and what a
+// refused call took is given back so it never uses up quota. Counts are per window, limits are applied here.
 import type { Quota, RateLimit, TenantLimits } from '../domain/types.js';
-import type { LimiterStore } from './limiter-store.js';
-import { RateLimiterRes } from './limiter-store.js';
+import type { Count, LimiterStore } from './limiter-store.js';
 import { dayWindow, monthWindow } from './windows.js';
 
 export const limitReasons = {
@@ -124,13 +123,15 @@ export function calendarCounters(now: number, quotas: CalendarQuota[]): Counter[
   return counters;
 }
 
-function stateOf(counter: Counter, res: RateLimiterRes): LimitState {
+function stateOf(counter: Counter, res: Count): LimitState {
   return {
     limit: counter.limit,
-    remaining: Math.max(0, res.remainingPoints),
-    resetSec: Math.max(0, Math.ceil(res.msBeforeNext / 1000)),
+    remaining: Math.max(0, counter.limit - res.count),
+    resetSec: Math.max(0, Math.ceil(res.msLeft / 1000)),
   };
 }
+
+const isRate = (c: Counter) => c.reason === limitReasons.rate || c.reason === limitReasons.tenantRate;
 
 function tighter(a: LimitState | null, b: LimitState): LimitState {
   return a === null || b.remaining < a.remaining ? b : a;
@@ -143,31 +144,34 @@ export class Limits {
     return this.store.kind;
   }
 
-  #limiter(c: Counter) {
-    return this.store.limiter(c.limit, c.durationSec);
+  /** A counter key lives for its window: to the end of the calendar day or month, or one rate window. */
+  #ttl(c: Counter): number {
+    return c.secondsLeft ?? c.durationSec;
   }
 
-  #options(c: Counter) {
-    return c.secondsLeft === undefined ? {} : { customDuration: c.secondsLeft };
-  }
-
-  /** Takes `points` from every counter, in order; stops at the first refusal and refunds what it took. */
+  /**
+   * Takes `points` from every counter, in order, against the limit in force now; at the first one without room
+   * the call is refused, that counter is left untouched and the quotas taken before it are given back, so a
+   * refused call never uses anything up and a raised limit admits exactly the difference.
+   */
   async consume(counters: Counter[], points = 1): Promise<LimitOutcome> {
     let state: LimitState | null = null;
     const taken: Counter[] = [];
     for (const c of counters) {
+      let res: Count & { taken: boolean };
       try {
-        const res = await this.#limiter(c).consume(c.key, points, this.#options(c));
-        taken.push(c);
-        state = tighter(state, stateOf(c, res));
+        res = await this.store.take(c.key, points, c.limit, this.#ttl(c));
       } catch (err) {
         await this.#refund(taken, points);
-        if (err instanceof RateLimiterRes) {
-          const s = stateOf(c, err);
-          return { allowed: false, reason: c.reason, state: s, retryAfterSec: Math.max(1, s.resetSec) };
-        }
         return { allowed: null, error: err as Error };
       }
+      if (!res.taken) {
+        await this.#refund(taken, points);
+        const s = stateOf(c, res);
+        return { allowed: false, reason: c.reason, state: s, retryAfterSec: Math.max(1, s.resetSec) };
+      }
+      taken.push(c);
+      state = tighter(state, stateOf(c, res));
     }
     return { allowed: true, state };
   }
@@ -177,12 +181,12 @@ export class Limits {
     let state: LimitState | null = null;
     for (const c of counters) {
       try {
-        const res = await this.#limiter(c).get(c.key);
-        const used = res?.consumedPoints ?? 0;
+        const res = await this.store.get(c.key);
+        const used = res?.count ?? 0;
         const s: LimitState = {
           limit: c.limit,
           remaining: Math.max(0, c.limit - used),
-          resetSec: res ? Math.ceil(res.msBeforeNext / 1000) : (c.secondsLeft ?? c.durationSec),
+          resetSec: res ? Math.ceil(res.msLeft / 1000) : this.#ttl(c),
         };
         if (used >= c.limit)
           return { allowed: false, reason: c.reason, state: s, retryAfterSec: Math.max(1, s.resetSec) };
@@ -232,17 +236,15 @@ export class Limits {
 
   /** Adds usage after the fact (tokens of a finished call); may take a counter past its limit. */
   async add(counters: Counter[], points: number): Promise<void> {
-    for (const c of counters) {
-      await this.#limiter(c).penalty(c.key, points, this.#options(c));
-    }
+    for (const c of counters) await this.store.add(c.key, points, this.#ttl(c));
   }
 
+  /** Gives back what a refused call took from quotas; rate windows keep it (the call did arrive). */
   async #refund(taken: Counter[], points: number): Promise<void> {
-    // The rate window is not refunded: a refused call still arrived. Quotas are.
     for (const c of taken) {
-      if (c.reason === limitReasons.rate || c.reason === limitReasons.tenantRate) continue;
+      if (isRate(c)) continue;
       try {
-        await this.#limiter(c).reward(c.key, points, this.#options(c));
+        await this.store.add(c.key, -points, this.#ttl(c));
       } catch {}
     }
   }

@@ -16,7 +16,8 @@ import { newId, nowIso } from '../../store/ids.js';
 import { owningTenant } from '../access.js';
 import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
-import { id, idParams, listOf, timestamp } from '../schemas/common.js';
+import { id, idParams, timestamp } from '../schemas/common.js';
+import { listQuery, paged, pageOf } from '../schemas/query.js';
 import { type FieldError, validationFailed } from '../validation.js';
 import { write } from '../write.js';
 
@@ -159,10 +160,14 @@ export const aiModelRoutes: RouteDef[] = [
     summary: "List the caller's AI models (all of them for the platform token)",
     tag,
     role: 'viewer',
-    response: { status: 200, description: 'The models', schema: listOf(modelView) },
-    handler: async ({ ctx, principal }) => ({
-      items: await listModels(ctx.store.db, tenantScope(principal)),
+    query: listQuery({
+      tenantId: id.optional(),
+      name: z.string().max(100).optional(),
+      providerId: id.optional(),
     }),
+    response: { status: 200, description: 'A page of models', schema: pageOf(modelView) },
+    handler: async ({ ctx, principal, query }) =>
+      paged(await listModels(ctx.store.db, tenantScope(principal)), query),
   }),
   defineRoute({
     method: 'get',

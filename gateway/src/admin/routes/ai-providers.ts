@@ -20,7 +20,8 @@ import { owningTenant } from '../access.js';
 import { assertUrlsAllowed } from '../outbound-urls.js';
 import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
-import { id, idParams, listOf, name, timestamp } from '../schemas/common.js';
+import { id, idParams, name, timestamp } from '../schemas/common.js';
+import { listQuery, paged, pageOf } from '../schemas/query.js';
 import { validationFailed } from '../validation.js';
 import { write } from '../write.js';
 
@@ -143,10 +144,14 @@ export const aiProviderRoutes: RouteDef[] = [
     summary: "List the caller's AI providers (all of them for the platform token)",
     tag,
     role: 'viewer',
-    response: { status: 200, description: 'The providers', schema: listOf(providerView) },
-    handler: async ({ ctx, principal }) => ({
-      items: await listProviders(ctx.store.db, tenantScope(principal)),
+    query: listQuery({
+      tenantId: id.optional(),
+      name: z.string().max(100).optional(),
+      type: z.string().max(40).optional(),
     }),
+    response: { status: 200, description: 'A page of providers', schema: pageOf(providerView) },
+    handler: async ({ ctx, principal, query }) =>
+      paged(await listProviders(ctx.store.db, tenantScope(principal)), query),
   }),
   defineRoute({
     method: 'get',

@@ -1,6 +1,16 @@
 // APIs a tenant provides: CRUD plus the lifecycle (publish, deprecate, retire).
+
+import { z } from 'zod';
 import type { GatewayContext } from '../../context.js';
-import { type Api, apiTransitions } from '../../domain/types.js';
+import {
+  type Api,
+  apiAuthModes,
+  apiKinds,
+  apiStatuses,
+  apiTransitions,
+  approvalModes,
+  visibilities,
+} from '../../domain/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { newId, nowIso } from '../../store/ids.js';
 import {
@@ -18,7 +28,8 @@ import { assertUrlsAllowed } from '../outbound-urls.js';
 import { tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { apiCreate, apiPatch, apiView } from '../schemas/apis.js';
-import { idParams, listOf } from '../schemas/common.js';
+import { id, idParams } from '../schemas/common.js';
+import { listQuery, paged, pageOf } from '../schemas/query.js';
 import { type Trx, write } from '../write.js';
 import { checkKindRules } from './ai-api-rules.js';
 
@@ -118,8 +129,18 @@ export const apiRoutes: RouteDef[] = [
     summary: "List the caller's APIs (all of them for the platform token)",
     tag,
     role: 'viewer',
-    response: { status: 200, description: 'The APIs', schema: listOf(apiView) },
-    handler: async ({ ctx, principal }) => ({ items: await listApis(ctx.store.db, tenantScope(principal)) }),
+    query: listQuery({
+      tenantId: id.optional(),
+      name: z.string().max(100).optional(),
+      kind: z.enum(apiKinds).optional(),
+      status: z.enum(apiStatuses).optional(),
+      visibility: z.enum(visibilities).optional(),
+      auth: z.enum(apiAuthModes).optional(),
+      approval: z.enum(approvalModes).optional(),
+    }),
+    response: { status: 200, description: 'A page of APIs', schema: pageOf(apiView) },
+    handler: async ({ ctx, principal, query }) =>
+      paged(await listApis(ctx.store.db, tenantScope(principal)), query),
   }),
   defineRoute({
     method: 'get',

@@ -1,10 +1,13 @@
 // Consumer apps of a tenant.
+
+import { z } from 'zod';
 import { deleteApp, insertApp, listApps, renameApp } from '../../store/repos/apps.js';
 import { ownApp, owningTenant } from '../access.js';
 import { tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { appCreate, appPatch, appView } from '../schemas/apps.js';
-import { idParams, listOf } from '../schemas/common.js';
+import { id, idParams } from '../schemas/common.js';
+import { listQuery, paged, pageOf } from '../schemas/query.js';
 import { write } from '../write.js';
 
 const tag = 'apps';
@@ -30,8 +33,10 @@ export const appRoutes: RouteDef[] = [
     summary: "List the caller's apps (all of them for the platform token)",
     tag,
     role: 'viewer',
-    response: { status: 200, description: 'The apps', schema: listOf(appView) },
-    handler: async ({ ctx, principal }) => ({ items: await listApps(ctx.store.db, tenantScope(principal)) }),
+    query: listQuery({ tenantId: id.optional(), name: z.string().max(100).optional() }),
+    response: { status: 200, description: 'A page of apps', schema: pageOf(appView) },
+    handler: async ({ ctx, principal, query }) =>
+      paged(await listApps(ctx.store.db, tenantScope(principal)), query),
   }),
   defineRoute({
     method: 'get',

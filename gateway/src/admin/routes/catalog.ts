@@ -1,11 +1,13 @@
 // The public catalog: published public APIs of every tenant with their plans, without upstream details.
 import { z } from 'zod';
+import { apiAuthModes, apiKinds, approvalModes } from '../../domain/types.js';
 import { listCatalogApis } from '../../store/repos/apis.js';
 import { listPlans } from '../../store/repos/plans.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { apiView } from '../schemas/apis.js';
-import { listOf } from '../schemas/common.js';
+import { id } from '../schemas/common.js';
 import { planView } from '../schemas/plans.js';
+import { listQuery, paged, pageOf } from '../schemas/query.js';
 
 // Targets, timeouts and settings are the provider's business; a consumer needs the route and the plans.
 export const catalogEntry = apiView
@@ -30,15 +32,22 @@ export const catalogRoutes: RouteDef[] = [
     summary: 'Published public APIs of every tenant, with their plans',
     tag: 'catalog',
     role: 'viewer',
-    response: { status: 200, description: 'The catalog', schema: listOf(catalogEntry) },
-    handler: async ({ ctx }) => {
+    query: listQuery({
+      tenantId: id.optional(),
+      name: z.string().max(100).optional(),
+      kind: z.enum(apiKinds).optional(),
+      auth: z.enum(apiAuthModes).optional(),
+      approval: z.enum(approvalModes).optional(),
+    }),
+    response: { status: 200, description: 'A page of the catalog', schema: pageOf(catalogEntry) },
+    handler: async ({ ctx, query }) => {
       const apis = await listCatalogApis(ctx.store.db);
       const plans = await listPlans(
         ctx.store.db,
         apis.map((a) => a.id),
       );
-      return {
-        items: apis.map((api) => ({
+      const page = paged(
+        apis.map((api) => ({
           id: api.id,
           tenantId: api.tenantId,
           name: api.name,
@@ -49,8 +58,12 @@ export const catalogRoutes: RouteDef[] = [
           approval: api.approval,
           status: api.status,
           plans: plans.filter((p) => p.apiId === api.id),
+          createdAt: api.createdAt,
         })),
-      };
+        query,
+      );
+      // createdAt only orders the pages; the catalog entry does not show it.
+      return { ...page, items: page.items.map(({ createdAt: _, ...entry }) => entry) };
     },
   }),
 ];

@@ -1,11 +1,14 @@
 // API keys of an app: issued once (the response is the only place the key appears), listed without secrets,
 // revoked by id. Expiry is enforced by the data plane from the snapshot.
+
+import { z } from 'zod';
 import { findKey, insertKey, listKeys, revokeKey } from '../../store/repos/apps.js';
 import { ownApp } from '../access.js';
 import { notFound } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { keyCreate, keyIssued, keyParams, keyView } from '../schemas/apps.js';
-import { idParams, listOf } from '../schemas/common.js';
+import { idParams } from '../schemas/common.js';
+import { listQuery, paged, pageOf } from '../schemas/query.js';
 import { write } from '../write.js';
 
 const tag = 'keys';
@@ -36,11 +39,12 @@ export const keyRoutes: RouteDef[] = [
     tag,
     role: 'viewer',
     params: idParams,
-    response: { status: 200, description: 'The keys', schema: listOf(keyView) },
+    query: listQuery({ name: z.string().max(100).optional() }),
+    response: { status: 200, description: 'A page of keys', schema: pageOf(keyView) },
     errors: ['not_found'],
-    handler: async ({ ctx, principal, params }) => {
+    handler: async ({ ctx, principal, params, query }) => {
       const app = await ownApp(ctx.store.db, principal, params.id);
-      return { items: await listKeys(ctx.store.db, app.id) };
+      return paged(await listKeys(ctx.store.db, app.id), query);
     },
   }),
   defineRoute({

@@ -1,4 +1,5 @@
 // Plans of an API: created and listed under the API, changed and deleted by their own id.
+import { z } from 'zod';
 import type { Plan } from '../../domain/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { newId, nowIso } from '../../store/ids.js';
@@ -11,8 +12,9 @@ import {
 } from '../../store/repos/plans.js';
 import { ownApi, ownPlan } from '../access.js';
 import { defineRoute, type RouteDef } from '../route.js';
-import { idParams, listOf } from '../schemas/common.js';
+import { idParams } from '../schemas/common.js';
 import { planCreate, planPatch, planView } from '../schemas/plans.js';
+import { listQuery, paged, pageOf } from '../schemas/query.js';
 import { write } from '../write.js';
 
 const tag = 'plans';
@@ -59,11 +61,12 @@ export const planRoutes: RouteDef[] = [
     tag,
     role: 'viewer',
     params: idParams,
-    response: { status: 200, description: 'The plans', schema: listOf(planView) },
+    query: listQuery({ name: z.string().max(100).optional() }),
+    response: { status: 200, description: 'A page of plans', schema: pageOf(planView) },
     errors: ['not_found'],
-    handler: async ({ ctx, principal, params }) => {
+    handler: async ({ ctx, principal, params, query }) => {
       const api = await ownApi(ctx.store.db, principal, params.id);
-      return { items: await listPlans(ctx.store.db, [api.id]) };
+      return paged(await listPlans(ctx.store.db, [api.id]), query);
     },
   }),
   defineRoute({

@@ -16,7 +16,8 @@ import type { Database } from '../../store/schema.js';
 import { ownApp } from '../access.js';
 import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
-import { comment, idParams, listOf } from '../schemas/common.js';
+import { comment, idParams } from '../schemas/common.js';
+import { paged, pageOf } from '../schemas/query.js';
 import { subscriptionCreate, subscriptionFilter, subscriptionView } from '../schemas/subscriptions.js';
 import { validationFailed } from '../validation.js';
 import { write } from '../write.js';
@@ -125,10 +126,12 @@ export const subscriptionRoutes: RouteDef[] = [
     tag,
     role: 'viewer',
     query: subscriptionFilter,
-    response: { status: 200, description: 'The subscriptions', schema: listOf(subscriptionView) },
-    handler: async ({ ctx, principal, query }) => ({
-      items: await listSubscriptions(ctx.store.db, { tenantId: tenantScope(principal), ...query }),
-    }),
+    response: { status: 200, description: 'A page of subscriptions', schema: pageOf(subscriptionView) },
+    handler: async ({ ctx, principal, query }) => {
+      const { limit, cursor, ...filter } = query;
+      const all = await listSubscriptions(ctx.store.db, { tenantId: tenantScope(principal), ...filter });
+      return paged(all, { limit, cursor });
+    },
   }),
   defineRoute({
     method: 'get',

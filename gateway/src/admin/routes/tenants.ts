@@ -1,4 +1,6 @@
 // Tenants and their admin tokens: the platform manages them; a tenant reads its own record and manages its tokens.
+
+import { z } from 'zod';
 import { findToken, insertToken, listTokens, revokeToken } from '../../people/token-store.js';
 import {
   deleteTenant,
@@ -10,7 +12,8 @@ import {
 } from '../../store/repos/tenants.js';
 import { canSee, notFound } from '../principal.js';
 import { defineRoute } from '../route.js';
-import { idParams, listOf } from '../schemas/common.js';
+import { idParams } from '../schemas/common.js';
+import { listQuery, paged, pageOf } from '../schemas/query.js';
 import {
   tenantCreate,
   tenantPatch,
@@ -20,6 +23,7 @@ import {
   tokenParams,
   tokenView,
 } from '../schemas/tenants.js';
+import { validationFailed } from '../validation.js';
 import { write } from '../write.js';
 
 const tag = 'tenants';
@@ -47,8 +51,9 @@ export const tenantRoutes = [
     summary: 'List tenants',
     tag,
     role: 'platform',
-    response: { status: 200, description: 'All tenants', schema: listOf(tenantView) },
-    handler: async ({ ctx }) => ({ items: await listTenants(ctx.store.db) }),
+    query: listQuery({ name: z.string().max(100).optional() }),
+    response: { status: 200, description: 'A page of tenants', schema: pageOf(tenantView) },
+    handler: async ({ ctx, query }) => paged(await listTenants(ctx.store.db), query),
   }),
   defineRoute({
     method: 'get',
@@ -98,15 +103,23 @@ export const tenantRoutes = [
     method: 'delete',
     path: '/tenants/:id',
     operationId: 'deleteTenant',
-    summary: 'Delete a tenant with everything it owns',
+    summary:
+      'Delete a tenant with everything it owns (tokens, APIs, plans, apps, keys, subscriptions, AI providers and models); `confirm` must be its name',
     tag,
     role: 'platform',
     params: idParams,
+    query: z.object({ confirm: z.string().max(100).meta({ description: "the tenant's name" }) }).strict(),
     response: { status: 204, description: 'Deleted' },
     errors: ['not_found'],
-    handler: ({ ctx, params }) =>
+    handler: ({ ctx, params, query }) =>
       write(ctx, async (trx) => {
-        if (!(await deleteTenant(trx, params.id))) throw notFound('tenant', params.id);
+        const tenant = await findTenant(trx, params.id);
+        if (!tenant) throw notFound('tenant', params.id);
+        // A typed-out name, not just an id: deleting cascades to everything the tenant owns and cannot be undone.
+        if (query.confirm !== tenant.name) {
+          throw validationFailed([{ in: 'query', field: 'confirm', message: "must be the tenant's name" }]);
+        }
+        await deleteTenant(trx, params.id);
       }),
   }),
   defineRoute({
@@ -141,13 +154,14 @@ export const tenantRoutes = [
     tag,
     role: 'owner',
     params: idParams,
-    response: { status: 200, description: 'The tokens', schema: listOf(tokenView) },
+    query: listQuery({ name: z.string().max(100).optional() }),
+    response: { status: 200, description: 'A page of tokens', schema: pageOf(tokenView) },
     errors: ['not_found'],
-    handler: async ({ ctx, principal, params }) => {
+    handler: async ({ ctx, principal, params, query }) => {
       if (!canSee(principal, params.id) || !(await findTenant(ctx.store.db, params.id))) {
         throw notFound('tenant', params.id);
       }
-      return { items: await listTokens(ctx.store.db, { tenantId: params.id }) };
+      return paged(await listTokens(ctx.store.db, { tenantId: params.id }), query);
     },
   }),
   defineRoute({

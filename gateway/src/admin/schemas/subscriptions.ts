@@ -2,14 +2,17 @@
 import { z } from 'zod';
 import { subscriptionStatuses } from '../../domain/types.js';
 import { id, text, timestamp } from './common.js';
+import { listQuery } from './query.js';
 
 export const subscriptionCreate = z
   .object({ appId: id, apiId: id, planId: id, reason: text(1000).optional() })
   .strict();
 
-export const subscriptionFilter = z
-  .object({ status: z.enum(subscriptionStatuses).optional(), apiId: id.optional(), appId: id.optional() })
-  .strict();
+export const subscriptionFilter = listQuery({
+  status: z.enum(subscriptionStatuses).optional(),
+  apiId: id.optional(),
+  appId: id.optional(),
+});
 
 export const subscriptionView = z.object({
   id,
