@@ -208,13 +208,14 @@ export class Limits {
     const taken: Counter[] = [];
     for (const c of counters) {
       try {
-        const res = await this.#limiter(c).penalty(c.key, points, this.#options(c));
-        taken.push(c);
+        // Room when the count before is under the limit: count + points <= limit - 1 + points, checked atomically.
+        const res = await this.store.take(c.key, points, c.limit - 1 + points, this.#ttl(c));
         const s = stateOf(c, res);
-        if (res.consumedPoints - points >= c.limit) {
+        if (!res.taken) {
           await this.settle(taken, -points).catch(() => {});
           return { allowed: false, reason: c.reason, state: s, retryAfterSec: Math.max(1, s.resetSec) };
         }
+        taken.push(c);
         state = tighter(state, s);
       } catch (err) {
         await this.settle(taken, -points).catch(() => {});
@@ -227,11 +228,7 @@ export class Limits {
   /** Moves every counter by `delta` (negative: gives back), e.g. a reservation settled to the actual use. */
   async settle(counters: Counter[], delta: number): Promise<void> {
     if (delta === 0) return;
-    for (const c of counters) {
-      const limiter = this.#limiter(c);
-      if (delta > 0) await limiter.penalty(c.key, delta, this.#options(c));
-      else await limiter.reward(c.key, -delta, this.#options(c));
-    }
+    for (const c of counters) await this.store.add(c.key, delta, this.#ttl(c));
   }
 
   /** Adds usage after the fact (tokens of a finished call); may take a counter past its limit. */
