@@ -138,6 +138,7 @@ describe.each(storeKinds)('tenant isolation on %s', (kind) => {
           ],
         },
       ],
+      nextCursor: null,
     });
     // Public now, yet still A's: B may read it in the catalog but not manage it.
     expectProblem(

@@ -1,5 +1,5 @@
 // API keys on both stores: the key is returned once, the store holds only a hash of its secret, listings never
-// show it, revocation and expiry stop it at the data plane.
+// show it, revocation and expiry stop it at the data plane; one key can be read, patched and rotated with overlap.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../security/secrets.js';
 import {
@@ -128,5 +128,60 @@ describe.each(storeKinds)('API keys on %s', (kind) => {
     const res = await fetch(`${fx.gateway.url}/k/ping`, { headers: { 'x-api-key': issued.key } });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { code: string }).code).toBe('key_expired');
+  });
+
+  it('reads and patches one key; another tenant gets 404', async () => {
+    const issued = await tenant.client.ok('POST', `${V1}/apps/${appId}/keys`, { name: 'ci' });
+    const { key: _secret, ...view } = issued;
+    const path = `${V1}/apps/${appId}/keys/${issued.id}`;
+    expect(await tenant.client.ok('GET', path)).toEqual({ ...view, revokedAt: null });
+    const other = await tenantWithToken(fx.admin, 'nosy');
+    expectProblem(await other.client.request('GET', path), 404, 'not_found', `app ${appId} not found`);
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const patched = await tenant.client.ok('PATCH', path, { name: 'ci-2', expiresAt });
+    expect(patched).toEqual({ ...view, name: 'ci-2', expiresAt, revokedAt: null });
+    expect(await tenant.client.ok('GET', path)).toEqual(patched);
+    expect((await tenant.client.request('PATCH', path, { expiresAt: '2000-01-01T00:00:00Z' })).status).toBe(
+      400,
+    );
+    expect((await tenant.client.request('PATCH', path, { secret: 'x' })).status).toBe(400);
+    // A past expiry can only come from the clock: patching it to a moment ago is refused, so the key still works.
+    expect(await call(issued.key)).toBe(200);
+  });
+
+  it('rotates with overlap: both keys work until the given time, then only the new one', async () => {
+    const old = await tenant.client.ok('POST', `${V1}/apps/${appId}/keys`, { name: 'prod' });
+    const until = new Date(Date.now() + 3000).toISOString();
+    const reply = await tenant.client.request('POST', `${V1}/apps/${appId}/keys/${old.id}/rotate`, {
+      oldKeyExpiresAt: until,
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toEqual({
+      id: expect.stringMatching(/^key_/),
+      appId,
+      name: 'prod',
+      prefix: expect.stringMatching(/^gk_/),
+      key: expect.stringMatching(/^gk_/),
+      expiresAt: null,
+      createdAt: expect.any(String),
+    });
+    expect(reply.body.id).not.toBe(old.id);
+    expect((await tenant.client.ok('GET', `${V1}/apps/${appId}/keys/${old.id}`)).expiresAt).toBe(until);
+    expect([await call(old.key), await call(reply.body.key)]).toEqual([200, 200]);
+    await expect.poll(() => call(old.key), { timeout: 15_000, interval: 250 }).toBe(401);
+    expect(await call(reply.body.key)).toBe(200);
+    const audit = await tenant.client.ok('GET', `${V1}/audit?action=rotateKey`);
+    expect(audit.items[0].after.key).toBe('[redacted]');
+  });
+
+  it('refuses to rotate a revoked key (409)', async () => {
+    const k = await tenant.client.ok('POST', `${V1}/apps/${appId}/keys`, {});
+    await tenant.client.ok('DELETE', `${V1}/apps/${appId}/keys/${k.id}`);
+    expectProblem(
+      await tenant.client.request('POST', `${V1}/apps/${appId}/keys/${k.id}/rotate`, {}),
+      409,
+      'conflict',
+      'the key is revoked or expired; issue a new one instead',
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Call-log listing: filters, newest first, keyset pagination on the row id (stable under concurrent inserts).
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { newestFirst } from './keyset.js';
 import { type Viewer, visibleTo } from './visibility.js';
@@ -7,9 +7,16 @@ import { type Viewer, visibleTo } from './visibility.js';
 export interface LogFilter {
   apiId?: string;
   appId?: string;
+  subscriptionId?: string;
   requestId?: string;
+  method?: string;
+  /** Paths starting with this. */
+  pathPrefix?: string;
   /** An exact status (404) or a class (`4xx`). */
   status?: string;
+  /** An inclusive status range, alone or with `status`. */
+  statusMin?: number;
+  statusMax?: number;
   from?: number;
   to?: number;
   cursor?: string;
@@ -25,7 +32,13 @@ export async function listCallLogs(
   let q = db.selectFrom('call_logs').selectAll().where(visibleTo(viewer));
   if (f.apiId) q = q.where('api_id', '=', f.apiId);
   if (f.appId) q = q.where('app_id', '=', f.appId);
+  if (f.subscriptionId) q = q.where('subscription_id', '=', f.subscriptionId);
   if (f.requestId) q = q.where('request_id', '=', f.requestId);
+  if (f.method) q = q.where('method', '=', f.method);
+  // substr, not LIKE (no wildcards to escape) nor a range (collation-dependent on PostgreSQL).
+  if (f.pathPrefix) q = q.where(sql`substr(path, 1, ${f.pathPrefix.length})`, '=', f.pathPrefix);
+  if (f.statusMin !== undefined) q = q.where('status', '>=', f.statusMin);
+  if (f.statusMax !== undefined) q = q.where('status', '<=', f.statusMax);
   if (f.status) {
     const cls = /^([1-5])xx$/.exec(f.status);
     q = cls

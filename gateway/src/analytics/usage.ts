@@ -13,6 +13,8 @@ export interface UsageQuery {
   interval: keyof typeof intervals;
   from: number;
   to: number;
+  apiId?: string | undefined;
+  appId?: string | undefined;
 }
 
 export interface UsageRow {
@@ -42,11 +44,13 @@ export async function usage(db: Kysely<Database>, viewer: Viewer, q: UsageQuery)
   const bucket = sql<number>`(ts / ${sql.lit(width)}) * ${sql.lit(width)}`;
   const key = column ? sql<string | null>`${sql.ref(column)}` : sql<string | null>`null`;
   const groups = column ? [bucket, sql.ref(column)] : [bucket];
-  const base = db
+  let base = db
     .selectFrom('call_logs')
     .where(visibleTo(viewer))
     .where('ts', '>=', q.from)
     .where('ts', '<', q.to);
+  if (q.apiId) base = base.where('api_id', '=', q.apiId);
+  if (q.appId) base = base.where('app_id', '=', q.appId);
 
   const sums = await base
     .select([

@@ -12,6 +12,14 @@ const LATENCY_BUCKETS = [
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // These defaults are gauges named like counters, which `promtool check metrics` rejects; the per-type
+  // gauges nodejs_active_handles / _requests / _resources carry the same numbers.
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ])
+    registry.removeSingleMetric(name);
   const requests = new Counter({
     name: 'gateway_requests_total',
     help: 'Data-plane calls by provider tenant, API and status code.',

@@ -51,7 +51,8 @@ export interface ForwardedInfo {
   proto: string;
   /** Headers that carried the caller's credential (the auth slot's): the client's secret, not passed on. */
   credentialHeaders: readonly string[];
-  identity: { tenant: string; app: string; subscription: string } | null;
+  /** `tenant` is the consumer's (the app's) tenant, `apiTenant` the provider's (the API's). */
+  identity: { tenant: string; app: string; subscription: string; apiTenant: string } | null;
   /** The auth method's own headers about the caller (auth slot's upstreamHeaders). */
   authHeaders?: Readonly<Record<string, string>> | null;
 }
@@ -78,6 +79,7 @@ export function upstreamRequestHeaders(
     out['x-gateway-tenant'] = info.identity.tenant;
     out['x-gateway-app'] = info.identity.app;
     out['x-gateway-subscription'] = info.identity.subscription;
+    out['x-gateway-api-tenant'] = info.identity.apiTenant;
   }
   return out;
 }
@@ -107,7 +109,12 @@ export function upstreamHeadersOf(call: RoutedCall): Record<string, string | str
     authHeaders: auth?.upstreamHeaders ?? null,
     identity:
       auth && subscription
-        ? { tenant: auth.app.tenantId, app: auth.app.id, subscription: subscription.id }
+        ? {
+            tenant: auth.app.tenantId,
+            app: auth.app.id,
+            subscription: subscription.id,
+            apiTenant: call.api.tenantId,
+          }
         : null,
   });
 }

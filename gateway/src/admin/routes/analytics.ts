@@ -4,6 +4,7 @@ import { listCallLogs } from '../../analytics/logs.js';
 import { groupings, intervals, usage } from '../../analytics/usage.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { checkRange, cursorId, instant, pageFields, pageOf } from '../schemas/query.js';
+import { validationFailed } from '../validation.js';
 
 const tag = 'analytics';
 
@@ -11,7 +12,21 @@ const logsQuery = z
   .object({
     apiId: z.string().max(64).optional(),
     appId: z.string().max(64).optional(),
+    subscriptionId: z.string().max(64).optional(),
     requestId: z.string().max(200).optional().meta({ description: 'The x-request-id of one call' }),
+    method: z
+      .string()
+      .regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method')
+      .transform((m) => m.toUpperCase())
+      .optional(),
+    pathPrefix: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .meta({ description: 'calls whose path starts with this' }),
+    statusMin: z.coerce.number().int().min(100).max(599).optional(),
+    statusMax: z.coerce.number().int().min(100).max(599).optional(),
     status: z
       .string()
       .regex(/^([1-5]xx|[1-5]\d\d)$/, 'must be a status code (404) or a class (4xx)')
@@ -25,6 +40,8 @@ const logsQuery = z
 const usageQuery = z
   .object({
     groupBy: z.enum(Object.keys(groupings) as [keyof typeof groupings]).default('api'),
+    apiId: z.string().max(64).optional(),
+    appId: z.string().max(64).optional(),
     interval: z.enum(Object.keys(intervals) as [keyof typeof intervals]).default('hour'),
     from: instant.optional(),
     to: instant.optional(),
@@ -101,6 +118,13 @@ export const analyticsRoutes: RouteDef[] = [
     },
     handler: async ({ ctx, principal, query }) => {
       checkRange(query.from, query.to);
+      if (
+        query.statusMin !== undefined &&
+        query.statusMax !== undefined &&
+        query.statusMin > query.statusMax
+      ) {
+        throw validationFailed([{ in: 'query', field: 'statusMin', message: 'must not be above statusMax' }]);
+      }
       return listCallLogs(ctx.store.db, principal, query, cursorId(query.cursor));
     },
   }),
@@ -128,6 +152,8 @@ export const analyticsRoutes: RouteDef[] = [
           interval: query.interval,
           from,
           to,
+          apiId: query.apiId,
+          appId: query.appId,
         }),
       };
     },

@@ -14,15 +14,24 @@ export const appPatch = z.object({ name }).partial().strict();
 export const appView = z.object({ id, tenantId: id, name: z.string(), createdAt: timestamp });
 
 export const keyParams = z.object({ id, keyId: id }).strict();
+/** A future instant with any offset, stored and answered in UTC. */
+const future = z.iso
+  .datetime({ offset: true })
+  .transform((v) => new Date(v).toISOString())
+  .refine((v) => Date.parse(v) > Date.now(), 'must be in the future');
+
 export const keyCreate = z
+  .object({ name: name.optional(), expiresAt: future.nullable().optional() })
+  .strict();
+export const keyPatch = z
+  .object({ name: name.nullable().optional(), expiresAt: future.nullable().optional() })
+  .strict();
+export const keyRotate = z
   .object({
-    name: name.optional(),
-    expiresAt: z.iso
-      .datetime({ offset: true })
-      .transform((v) => new Date(v).toISOString())
-      .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
-      .nullable()
-      .optional(),
+    oldKeyExpiresAt: future
+      .optional()
+      .meta({ description: 'Until when the old key keeps working (default: one hour from now)' }),
+    name: name.optional().meta({ description: "The new key's name (default: the old key's)" }),
   })
   .strict();
 

@@ -116,3 +116,14 @@ export async function revokeKey(db: Db, id: string): Promise<void> {
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+export async function updateKey(
+  db: Db,
+  id: string,
+  fields: { name?: string | null; expiresAt?: string | null },
+): Promise<void> {
+  const set: Partial<ApiKeyTable> = {};
+  if (fields.name !== undefined) set.name = fields.name;
+  if (fields.expiresAt !== undefined) set.expires_at = fields.expiresAt;
+  if (Object.keys(set).length > 0) await db.updateTable('api_keys').set(set).where('id', '=', id).execute();
+}
