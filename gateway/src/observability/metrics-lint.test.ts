@@ -4,17 +4,20 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type Echo,
+  metricsText,
   seedKeyedApi,
   startEcho,
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
 
+// Read as a Prometheus scraper does: with METRICS_TOKEN as its bearer token.
+const METRICS_TOKEN = 'scraper-token-0123456789';
 let echo: Echo;
 let gw: TestGateway;
 beforeAll(async () => {
   echo = await startEcho();
-  gw = await startTestGateway();
+  gw = await startTestGateway({ METRICS_TOKEN });
 });
 afterAll(async () => {
   await gw?.stop();
@@ -29,9 +32,8 @@ it('passes promtool check metrics', async () => {
   });
   for (const key of [s.key, s.key, 'nope'])
     await (await fetch(`${gw.url}/m/x`, { headers: { 'x-api-key': key } })).arrayBuffer();
-  const res = await fetch(`${gw.url}/metrics`);
-  expect(res.status).toBe(200);
-  const page = await res.text();
+  // metricsText fails on any status but 200.
+  const page = await metricsText(gw, METRICS_TOKEN);
   expect(page).toContain('gateway_requests_total{');
   expect(page).toContain('gateway_rate_limited_total{');
   const lint = spawnSync('promtool', ['check', 'metrics'], { input: page, encoding: 'utf8' });

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { GatewayContext } from '../../context.js';
 import {
   type Api,
-  apiAuthModes,
   apiKinds,
   apiStatuses,
   apiTransitions,
@@ -12,6 +11,7 @@ import {
   visibilities,
 } from '../../domain/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { defaultRegistry } from '../../policies/registry.js';
 import { newId, nowIso } from '../../store/ids.js';
 import {
   deleteApi,
@@ -135,7 +135,7 @@ export const apiRoutes: RouteDef[] = [
       kind: z.enum(apiKinds).optional(),
       status: z.enum(apiStatuses).optional(),
       visibility: z.enum(visibilities).optional(),
-      auth: z.enum(apiAuthModes).optional(),
+      auth: z.enum(defaultRegistry.authModes).optional(),
       approval: z.enum(approvalModes).optional(),
     }),
     response: { status: 200, description: 'A page of APIs', schema: pageOf(apiView) },

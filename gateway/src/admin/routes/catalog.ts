@@ -1,6 +1,7 @@
 // The public catalog: published public APIs of every tenant with their plans, without upstream details.
 import { z } from 'zod';
-import { apiAuthModes, apiKinds, approvalModes } from '../../domain/types.js';
+import { apiKinds, approvalModes } from '../../domain/types.js';
+import { defaultRegistry } from '../../policies/registry.js';
 import { listCatalogApis } from '../../store/repos/apis.js';
 import { listPlans } from '../../store/repos/plans.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -36,7 +37,7 @@ export const catalogRoutes: RouteDef[] = [
       tenantId: id.optional(),
       name: z.string().max(100).optional(),
       kind: z.enum(apiKinds).optional(),
-      auth: z.enum(apiAuthModes).optional(),
+      auth: z.enum(defaultRegistry.authModes).optional(),
       approval: z.enum(approvalModes).optional(),
     }),
     response: { status: 200, description: 'A page of the catalog', schema: pageOf(catalogEntry) },
