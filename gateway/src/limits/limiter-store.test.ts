@@ -1,7 +1,7 @@
-// The counter stores on their own: a take is one atomic step in memory and in Redis, and a slow process is not
-// a slow store (the likely cause of the flaky "exactly 50 more" in plan-change.test.ts: a stalled event loop turned a
-// reply that had arrived in time into a store error, and the call was served past its quota, failing open: the
-// likeliest reading of the 51, 60 and 88 seen under load 40–85, not reproduced as such).
+// The counter stores on their own: a take is one atomic step in memory and in Redis, and a slow process is
+// not a slow store. The latter is the likely cause of the flaky "exactly 50 more" of plan-change.test.ts (51, 60
+// and 88 under load 40-85, not reproduced as such): a stalled event loop turned a reply that had arrived in time
+// into a store error, and the call, failing open, was served past its quota.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, sharedRedisUrl, startRedis } from '../test-support/redis.js';
