@@ -118,7 +118,7 @@ describe('people', () => {
 
   it('acts in the tenant with the member role, and refuses cross-site writes made with the cookie (CSRF)', async () => {
     const { cookie, csrf } = await signIn();
-    expect((await send('GET', '/apis', { cookie })).body).toEqual({ items: [] });
+    expect((await send('GET', '/apis', { cookie })).body).toEqual({ items: [], nextCursor: null });
     const app = { name: 'from the console' };
     expectProblem(
       await send('POST', '/apps', {
