@@ -287,6 +287,25 @@ describe('single sign-on (OIDC)', () => {
     );
   });
 
+  it('creates nobody when the only role it would get is in a tenant that does not exist', async () => {
+    idp.accounts.set('ghost', {
+      sub: 'ghost-sub',
+      email: 'ghost@example.test',
+      email_verified: true,
+      groups: ['ghosts'],
+    });
+    expectPageProblem(
+      await ssoSignIn(new Browser(), 'corp', 'ghost'),
+      403,
+      'forbidden',
+      'the identity provider grants no role here (claim groups)',
+    );
+    const users = await gw.admin.ok('GET', `${V1}/users`);
+    expect(users.items.map((u: { email: string }) => u.email)).not.toContain('ghost@example.test');
+    const identities = await gw.store.db.selectFrom('sso_identities').select('subject').execute();
+    expect(identities.map((i) => i.subject)).not.toContain('ghost-sub');
+  });
+
   it("keeps a tenant's provider inside its tenant", async () => {
     idp.accounts.set('carol', {
       sub: 'carol-sub',

@@ -92,9 +92,10 @@ async function findOrCreate(trx: Trx, provider: OidcProvider, claims: Claims, gr
       .where('provider_id', '=', provider.id)
       .where('subject', '=', claims.sub)
       .execute();
-    return (await findUserRow(trx, { id: identity.user_id }))!;
+    return { user: (await findUserRow(trx, { id: identity.user_id }))!, created: false };
   }
   let user = await linkable(trx, provider, claims);
+  const created = !user;
   if (!user) {
     const email = verifiedEmail(claims);
     if (!email) throw refused('the identity provider sent no verified email for this account');
@@ -120,7 +121,7 @@ async function findOrCreate(trx: Trx, provider: OidcProvider, claims: Claims, gr
       last_login_at: now,
     })
     .execute();
-  return user;
+  return { user, created };
 }
 
 /** Applies the mapping to the user; the before and after of what changed, for the audit log. */
@@ -154,7 +155,7 @@ export async function ssoUser(
 ): Promise<string> {
   const granted = grantsOf(provider, claims);
   const signedIn = await ctx.store.db.transaction().execute(async (trx) => {
-    const user = await findOrCreate(trx, provider, claims, granted);
+    const { user, created } = await findOrCreate(trx, provider, claims, granted);
     if (user.status === 'disabled') throw refused('this account is disabled');
     if (user.status === 'invited') await updateUser(trx, user.id, { status: 'active' });
     const { before, after } = await syncRoles(ctx, trx, provider, user, granted);
@@ -172,7 +173,11 @@ export async function ssoUser(
         requestId: String(req.res?.getHeader('x-request-id') ?? '') || null,
       });
     }
-    return { userId: user.id, anyRole: after.platformAdmin || after.memberships.length > 0 };
+    const anyRole = after.platformAdmin || after.memberships.length > 0;
+    // A user made just now who would hold nothing (the mapped tenant does not exist) is not kept.
+    if (!anyRole && created)
+      throw refused(`the identity provider grants no role here (claim ${provider.claim})`);
+    return { userId: user.id, anyRole };
   });
   // After the commit: roles the provider took away stay taken away even though this sign-in is refused.
   if (!signedIn.anyRole) throw refused(`the identity provider grants no role here (claim ${provider.claim})`);
