@@ -4,14 +4,16 @@ import type { lookup as dnsLookup } from 'node:dns';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Counter, Histogram } from 'prom-client';
+import { AggregatorRegistry, Counter, Histogram } from 'prom-client';
 import { createAdminApp } from './admin/app.js';
+import type { WorkerLink } from './cluster/ipc.js';
 import { type Env, envSchema } from './config/env.js';
 import type { GatewayContext } from './context.js';
 import { DataPlane } from './data-plane/handler.js';
 import { Pipelines } from './data-plane/pipeline.js';
 import { createUpgradeHandler } from './data-plane/websocket.js';
-import { memoryLimiterStore, redisLimiterStore } from './limits/limiter-store.js';
+import { clusterLimiterStore } from './limits/cluster-store.js';
+import { type LimiterStore, memoryLimiterStore, redisLimiterStore } from './limits/limiter-store.js';
 import { Limits } from './limits/limits.js';
 import { CallLogQueue, callLogWriter } from './observability/call-log-queue.js';
 import type { CallRecorder } from './observability/call-record.js';
@@ -41,6 +43,8 @@ export interface StartOptions {
   resolve?: typeof dnsLookup;
   /** The data-plane policies (policies/registry.ts `defaultPolicies` when omitted). */
   policies?: readonly PolicyDefinition[];
+  /** Set in a cluster worker (WORKERS > 1): counters, metrics and config writes go through the primary. */
+  link?: WorkerLink;
 }
 
 export interface RunningGateway {
@@ -190,6 +194,29 @@ function stopper(
   };
 }
 
+/** Redis when configured (replicas share it), else the cluster's primary when a worker, else this process. */
+function limiterStore(env: Env, link: WorkerLink | undefined): LimiterStore {
+  if (env.REDIS_URL) return redisLimiterStore(env.REDIS_URL);
+  return link ? clusterLimiterStore(link) : memoryLimiterStore();
+}
+
+/**
+ * A worker's config write answers once every worker serves it (the primary relays it), as a single process
+ * does; /metrics shows every worker's series summed, and the primary's own (workers, restarts).
+ */
+function joinCluster(ctx: GatewayContext, link: WorkerLink) {
+  const local = ctx.configChanged;
+  ctx.configChanged = async () => {
+    await local();
+    await link.ask({ op: 'config' });
+  };
+  link.onRefresh(() => ctx.snapshot.refresh());
+  AggregatorRegistry.setRegistries([ctx.metrics.registry]);
+  // Constructing one makes prom-client answer the primary's metric requests in this worker.
+  new AggregatorRegistry();
+  ctx.metricsText = () => link.ask<string>({ op: 'metrics' });
+}
+
 export async function startGateway(
   input: Partial<Env> & { ADMIN_TOKEN: string },
   options: StartOptions = {},
@@ -203,7 +230,7 @@ export async function startGateway(
   await migrate(store.db as never);
   const metrics = createMetrics();
   const { upstreams, guard, connector } = wireUpstreams(env, logger, metrics, options.resolve);
-  const limits = new Limits(env.REDIS_URL ? redisLimiterStore(env.REDIS_URL) : memoryLimiterStore());
+  const limits = new Limits(limiterStore(env, options.link));
   const reportLimitsError = throttledWarn(logger, 'rate-limit store unavailable');
   const pipelines = new Pipelines(registry, {
     logger,
@@ -239,6 +266,7 @@ export async function startGateway(
     configChanged: () => snapshot.refresh(),
   };
   await warnUnknownSsoTenants(ctx);
+  if (options.link) joinCluster(ctx, options.link);
   const data = new DataPlane({
     snapshot,
     pipelines,

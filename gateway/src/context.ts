@@ -18,6 +18,8 @@ export interface GatewayContext {
   policies: PolicyRegistry;
   /** Call after a control-plane write: bumps nothing itself, just reloads this replica's snapshot now. */
   configChanged(): Promise<void>;
+  /** The /metrics text: this process's registry, or every worker's aggregated (cluster/primary.ts). */
+  metricsText?: () => Promise<string>;
   /** SSRF guard (security/ssrf.ts), set once the port is known: why a target URL is refused, or null. */
   upstreamGuard?: (url: string) => string | null;
 }

@@ -1,5 +1,9 @@
-// Process entry: validate the environment, start, and stop cleanly on SIGTERM/SIGINT.
+// Process entry: validate the environment, start, and stop cleanly on SIGTERM/SIGINT. With WORKERS > 1 this
+// process becomes the primary (cluster/primary.ts) and each worker it forks runs this file again as a gateway.
+import cluster from 'node:cluster';
 import { startGateway } from './app.js';
+import { workerLink } from './cluster/ipc.js';
+import { runPrimary } from './cluster/primary.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { createLogger } from './observability/logger.js';
 
@@ -15,8 +19,14 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(env.LOG_LEVEL);
-  const gateway = await startGateway(env, { logger });
-  logger.info({ url: gateway.url, store: gateway.store.dialect }, 'gateway listening');
+  if (env.WORKERS > 1 && cluster.isPrimary) return runPrimary(env, logger);
+  const link = workerLink();
+  const gateway = await startGateway(env, { logger, ...(link ? { link } : {}) });
+  if (link) {
+    // The primary announces the gateway once every worker serves.
+    logger.info({ url: gateway.url, pid: process.pid }, 'worker listening');
+    link.listening(gateway.url);
+  } else logger.info({ url: gateway.url, store: gateway.store.dialect }, 'gateway listening');
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

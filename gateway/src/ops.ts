@@ -48,7 +48,7 @@ export function opsRouter(ctx: GatewayContext): Router {
   });
   router.get('/metrics', metricsAccess(ctx), async (_req: Request, res: Response) => {
     res.setHeader('content-type', ctx.metrics.registry.contentType);
-    res.send(await ctx.metrics.registry.metrics());
+    res.send(await (ctx.metricsText ?? (() => ctx.metrics.registry.metrics()))());
   });
   return router;
 }

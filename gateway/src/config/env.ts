@@ -1,4 +1,5 @@
 // Process configuration: parsed once from the environment, frozen, and the only place env is read.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { oidcProvidersSchema } from './oidc.js';
 
@@ -65,12 +66,22 @@ export const envSchema = z
     OIDC_PROVIDERS: oidcProvidersSchema,
     // The built console and portal (console/dist); set it when an image or package ships them elsewhere.
     CONSOLE_DIR: z.string().min(1).optional(),
+    // Processes serving calls on the one port (docs/performance.md): `auto` is one per available core.
+    WORKERS: z
+      .union([z.literal('auto'), positiveInt.max(256)], { message: 'must be auto or a whole number 1–256' })
+      .default(1)
+      .transform((v) => (v === 'auto' ? availableParallelism() : v)),
   })
   .strip()
   // node:http refuses a headers timeout longer than the request timeout; say so in one line instead.
   .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
     path: ['HEADERS_TIMEOUT_MS'],
     message: 'must not exceed REQUEST_TIMEOUT_MS',
+  })
+  // Each worker opens the store itself: an in-memory SQLite database would be a different one in each.
+  .refine((e) => e.WORKERS === 1 || !/^sqlite:(:memory:)?$/.test(e.DATABASE_URL), {
+    path: ['WORKERS'],
+    message: 'above 1 needs a database file or PostgreSQL (each worker would get its own in-memory database)',
   });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

@@ -12,7 +12,7 @@ export interface Count {
 }
 
 export interface LimiterStore {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'redis' | 'cluster';
   /** Adds `points` unless the counter would pass `limit`; atomic, so racing replicas admit exactly the limit. */
   take(key: string, points: number, limit: number, ttlSec: number): Promise<Count & { taken: boolean }>;
   /** Adds `points` whatever the limit (tokens after a call); negative gives them back. */
