@@ -115,6 +115,8 @@ export function gatewayDeployment(input: GatewayDeploymentInput): k8s.apps.v1.De
                 { name: 'TRUST_PROXY_HOPS', value: String(config.trustProxyHops) },
                 { name: 'UPSTREAM_ALLOW', value: config.upstreamAllow.join(',') },
                 { name: 'LIMITS_ON_STORE_ERROR', value: config.limitsOnStoreError },
+                // Scale with pods, one worker each: docs/performance.md "More workers or more pods?".
+                { name: 'WORKERS', value: '1' },
                 ...secretEnv,
               ]),
               resources: sortKeys({ requests: config.resources.requests, limits: config.resources.limits }),

@@ -75,6 +75,7 @@ describe('gateway Deployment', () => {
       'REDIS_URL',
       'TRUST_PROXY_HOPS',
       'UPSTREAM_ALLOW',
+      'WORKERS',
     ]);
     const adminToken = container.env.find((e: Json) => e.name === 'ADMIN_TOKEN');
     expect(adminToken).toEqual({
