@@ -20,6 +20,10 @@ export interface BenchArgs {
   readonly scaleSizes: readonly number[];
   /** The checkout whose gateway --scale measures (default: this one), for before/after figures. */
   readonly gatewayRoot?: string;
+  /** WORKERS of the every-core comparison against nginx with as many worker processes (0: skip it). */
+  readonly workers: number;
+  /** Profile the (one-process) gateway with node --cpu-prof into this directory and print its hot spots. */
+  readonly cpuProf?: string;
 }
 
 export const usage = `usage: npm run bench -- [options]
@@ -35,7 +39,9 @@ export const usage = `usage: npm run bench -- [options]
   --check               exit 1 when a target of targets.json is missed
   --scale               configuration at scale: 0, 10k and 100k keys seeded into the store, two replicas
   --scale-sizes LIST    key counts for --scale, comma-separated (default: 0,10000,100000)
-  --gateway-root PATH   measure the gateway of another checkout with --scale (e.g. a worktree of main)`;
+  --gateway-root PATH   measure the gateway of another checkout with --scale (e.g. a worktree of main)
+  --workers N           the every-core rows: gateway WORKERS=N vs nginx worker_processes N (default 2, 0 skips)
+  --cpu-prof DIR        run the gateway under node --cpu-prof (profile in DIR) and print where its time went`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let parsed: ReturnType<typeof parse>;
@@ -70,6 +76,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     scale: values.scale ?? false,
     scaleSizes: parseSizes(values['scale-sizes'] ?? '0,10000,100000'),
     gatewayRoot: values['gateway-root'],
+    workers: parseWorkers(values.workers ?? '2'),
+    cpuProf: values['cpu-prof'],
   };
 }
 
@@ -82,6 +90,14 @@ function parseSizes(list: string): number[] {
     );
   }
   return sizes;
+}
+
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64 || n === 1) {
+    throw new BenchError(BenchErrorCode.badArgs, `--workers must be 0 (skip) or 2 to 64, got ${value}`);
+  }
+  return n;
 }
 
 function parse(argv: readonly string[]) {
@@ -104,6 +120,8 @@ function parse(argv: readonly string[]) {
       scale: { type: 'boolean' },
       'scale-sizes': { type: 'string' },
       'gateway-root': { type: 'string' },
+      workers: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
 }

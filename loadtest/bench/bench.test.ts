@@ -30,17 +30,24 @@ describe('npm run bench -- --quick', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('measures every row and writes a JSON report and a table', { timeout: 90_000 }, async () => {
+  it('measures every row and writes a JSON report and a table', { timeout: 150_000 }, async () => {
     dir = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
     const reportPath = join(dir, 'report.json');
     const args = ['tsx', 'loadtest/bench/main.ts', '--quick', '--json', reportPath];
-    const { stdout } = await run('npx', args, { cwd: repoRoot, timeout: 85_000 });
+    const { stdout } = await run('npx', args, { cwd: repoRoot, timeout: 145_000 });
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as BenchReport;
 
     expect(report.mode).toBe('quick');
     expect(report.platform).toBe('processes');
     const ids = report.rows.map((row) => row.id);
-    expect(ids).toEqual(['direct', 'nginx', 'gateway-none', 'gateway-keyed', 'gateway-bad-key']);
+    expect(ids).toEqual([
+      'direct',
+      'nginx',
+      'node-floor',
+      'gateway-none',
+      'gateway-keyed',
+      'gateway-bad-key',
+    ]);
     for (const row of report.rows) expectSaneRow(row);
     const nginx = report.rows.find((row) => row.id === 'nginx')!;
     expect(nginx.ratioToNginx).toBe(1);
@@ -54,7 +61,22 @@ describe('npm run bench -- --quick', () => {
       expect(row.requests).toBeLessThan(rate * targets.local.quick.fixedRateDurationS * 1.5);
     }
 
-    expect(report.fixedRate.rows.map((row) => row.id)).toEqual(['direct', 'nginx', 'gateway-keyed']);
+    expect(report.fixedRate.rows.map((row) => row.id)).toEqual([
+      'direct',
+      'nginx',
+      'node-floor',
+      'gateway-keyed',
+    ]);
+    // The floor is the floor of its own column; every gateway row has a ratio to it.
+    expect(report.rows.find((row) => row.id === 'node-floor')!.ratioToFloor).toBe(1);
+    for (const row of report.rows.filter((r) => r.id.startsWith('gateway')))
+      expect(row.ratioToFloor).toBeGreaterThan(0);
+
+    // Every core: WORKERS=2 against nginx with two worker processes, both rows answered without error.
+    expect(report.workers?.workers).toBe(2);
+    expect(report.workers?.rows.map((row) => row.id)).toEqual(['nginx', 'gateway-keyed']);
+    for (const row of report.workers!.rows) expectSaneRow(row);
+    expect(report.workers?.keyedRatioToNginx).toBeGreaterThan(0);
     expect(report.fixedRate.addedP99Ms).not.toBeNull();
     expect(report.quota).toEqual({
       quota: targets.scenarios.quotaEnforcement.quota,
@@ -89,8 +111,9 @@ describe('npm run bench -- --quick', () => {
       expect(row.tokensPerSecond.p50).toBeGreaterThan(0);
     }
 
-    expect(stdout).toMatch(/^row +req\/s +p50 ms +p99 ms +p99\.9 ms +errors +x nginx +x direct$/m);
-    expect(stdout).toMatch(/^nginx proxy +\d+ .* 1\.00 +\d\.\d\d$/m);
+    expect(stdout).toMatch(/^row +req\/s +p50 ms +p99 ms +p99\.9 ms +errors +x nginx +x floor +x direct$/m);
+    expect(stdout).toMatch(/^nginx proxy +\d+ .* 1\.00 +\d+\.\d\d +\d\.\d\d$/m);
+    expect(stdout).toMatch(/^gateway keyed \(WORKERS=2\) vs nginx \(worker_processes 2\): \d\.\d\d$/m);
     expect(stdout).toContain(`report: ${reportPath}`);
   });
 });

@@ -45,3 +45,32 @@ export function hasCommand(name: string): boolean {
 export function detectCpuPlan(pin: boolean): CpuPlan {
   return planCpus(availableParallelism(), hasCommand('taskset'), pin);
 }
+
+/**
+ * The every-core comparison runs N server workers: they need N CPUs of their own. With N + 1 CPUs or more, wrk
+ * gets the last one and the servers the N before it; with fewer (a 2-core box) nothing is pinned and wrk, one
+ * thread, shares the N CPUs with the servers — it takes the same share from nginx and the gateway, so their
+ * ratio stays comparable, but both figures are below what N free cores give.
+ */
+export function planWorkersCpus(cpus: number, hasTaskset: boolean, pin: boolean, workers: number): CpuPlan {
+  if (!pin || !hasTaskset || cpus < workers + 1) {
+    const why = !pin
+      ? 'disabled (--no-pin)'
+      : !hasTaskset
+        ? 'taskset not found'
+        : `${cpus} CPUs: wrk (1 thread) shares them with the servers`;
+    return { generator: [], servers: [], serverCpus: null, description: `not pinned: ${why}` };
+  }
+  const last = cpus - 1;
+  const servers = `${last - workers}-${last - 1}`;
+  return {
+    generator: ['taskset', '-c', String(last)],
+    servers: ['taskset', '-c', servers],
+    serverCpus: servers,
+    description: `load generator on CPU ${last}, servers on CPUs ${servers}`,
+  };
+}
+
+export function detectWorkersCpuPlan(pin: boolean, workers: number): CpuPlan {
+  return planWorkersCpus(availableParallelism(), hasCommand('taskset'), pin, workers);
+}

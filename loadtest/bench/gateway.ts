@@ -24,14 +24,20 @@ export interface GatewayHandle {
   stop(): Promise<void>;
 }
 
-export function gatewayCommand(runtime: GatewayRuntime): string[] {
-  return runtime === 'dist' ? ['node', gatewayDist] : ['node', '--import', 'tsx', gatewaySource];
+export function gatewayCommand(runtime: GatewayRuntime, nodeFlags: readonly string[] = []): string[] {
+  return runtime === 'dist'
+    ? ['node', ...nodeFlags, gatewayDist]
+    : ['node', ...nodeFlags, '--import', 'tsx', gatewaySource];
 }
 
 export async function startLocalGateway(options: {
   runtime: GatewayRuntime;
   prefix: readonly string[];
   logLevel: string;
+  /** WORKERS for the gateway (1: one process, as the main rows measure it). */
+  workers?: number;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeFlags?: readonly string[];
 }): Promise<GatewayHandle> {
   const entry = options.runtime === 'dist' ? gatewayDist : gatewaySource;
   if (!existsSync(entry)) {
@@ -47,10 +53,12 @@ export async function startLocalGateway(options: {
     ADMIN_TOKEN: adminToken,
     DATABASE_URL: `sqlite:${join(dir, 'gw.db')}`,
     LOG_LEVEL: options.logLevel,
+    WORKERS: String(options.workers ?? 1),
   };
   // One process, in-process limits: a shared Redis would measure the network hop, not the chain.
   delete env.REDIS_URL;
-  const started = startProcess('gateway', [...options.prefix, ...gatewayCommand(options.runtime)], {
+  const command = gatewayCommand(options.runtime, options.nodeFlags);
+  const started = startProcess('gateway', [...options.prefix, ...command], {
     cwd: repoRoot,
     env,
   });
@@ -68,7 +76,7 @@ export async function startLocalGateway(options: {
   return {
     url,
     adminToken,
-    description: `local process (${gatewayCommand(options.runtime).join(' ').replace(repoRoot, '')})`,
+    description: `local process (${gatewayCommand(options.runtime).join(' ').replace(repoRoot, '')}${options.workers && options.workers > 1 ? `, WORKERS=${options.workers}` : ''})`,
     pid: async () => started.child.pid ?? 0,
     stop,
   };

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type BenchArgs, parseBenchArgs, usage } from './args.js';
 import { BenchError, BenchErrorCode } from './bench-error.js';
 import { detectCpuPlan, hasCommand } from './cpu-plan.js';
+import { renderProfile, summarizeNewestProfile } from './cpu-profile.js';
 import { repoRoot } from './gateway.js';
 import { renderReport } from './report.js';
 import { runBench } from './run-bench.js';
@@ -40,6 +41,9 @@ async function main(argv: readonly string[]): Promise<number> {
       quick: args.quick,
       containers: args.containers,
       cpuPlan: detectCpuPlan(args.pin),
+      pin: args.pin,
+      workers: args.workers,
+      ...(args.cpuProf ? { cpuProfDir: resolve(args.cpuProf) } : {}),
       runtime: args.runtime,
       skipGateway: args.skipGateway,
       gatewayImage: args.gatewayImage,
@@ -55,6 +59,11 @@ async function main(argv: readonly string[]): Promise<number> {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   console.log(renderReport(report));
+  if (args.cpuProf) {
+    // Written by the gateway as it exited at the end of the run.
+    const profile = await summarizeNewestProfile(resolve(args.cpuProf));
+    console.log(profile ? `\n${renderProfile(profile)}` : `\nno .cpuprofile was written in ${args.cpuProf}`);
+  }
   console.log(`\nreport: ${path}`);
   return args.check && report.verdicts.some((verdict) => !verdict.met) ? 1 : 0;
 }

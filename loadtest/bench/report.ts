@@ -8,6 +8,7 @@ import type { LoadResult } from './wrk.js';
 export const RowId = {
   direct: 'direct',
   nginx: 'nginx',
+  nodeFloor: 'node-floor',
   gatewayNone: 'gateway-none',
   gatewayKeyed: 'gateway-keyed',
   gatewayBadKey: 'gateway-bad-key',
@@ -22,6 +23,8 @@ export interface Row {
   readonly errors: number;
   readonly requests: number;
   readonly ratioToNginx: number | null;
+  /** To the Node floor (node:http + undici Pool, no policy): what the gateway's chain costs beyond Node. */
+  readonly ratioToFloor: number | null;
   readonly ratioToDirect: number | null;
 }
 
@@ -81,7 +84,17 @@ export interface BenchReport {
   readonly quota: QuotaResult | null;
   readonly memory: MemoryResult | null;
   readonly ai: AiReport | null;
+  readonly workers: WorkersReport | null;
   readonly verdicts: readonly Verdict[];
+}
+
+/** The gateway with WORKERS=N against nginx with worker_processes N, on the same CPUs. */
+export interface WorkersReport {
+  readonly workers: number;
+  readonly cpuPlan: string;
+  readonly rows: readonly Row[];
+  /** Gateway keyed (N workers) over nginx proxy (N workers). */
+  readonly keyedRatioToNginx: number | null;
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -96,6 +109,7 @@ export function errorsOf(row: MeasuredRow): number {
 export function toRows(measured: readonly MeasuredRow[]): Row[] {
   const rps = (id: RowId) => measured.find((row) => row.id === id)?.result.requestsPerSecond ?? null;
   const nginx = rps(RowId.nginx);
+  const floor = rps(RowId.nodeFloor);
   const direct = rps(RowId.direct);
   const ratio = (value: number, base: number | null) => (base ? round(value / base, 3) : null);
   return measured.map((row) => ({
@@ -106,6 +120,7 @@ export function toRows(measured: readonly MeasuredRow[]): Row[] {
     errors: errorsOf(row),
     requests: row.result.requests,
     ratioToNginx: ratio(row.result.requestsPerSecond, nginx),
+    ratioToFloor: ratio(row.result.requestsPerSecond, floor),
     ratioToDirect: ratio(row.result.requestsPerSecond, direct),
   }));
 }
@@ -132,6 +147,18 @@ export function verdictsFor(
   };
   ratioVerdict(RowId.gatewayKeyed, targets.throughput.keyedMinRatioToNginx);
   ratioVerdict(RowId.gatewayNone, targets.throughput.noneMinRatioToNginx);
+  const floorVerdict = (id: RowId, min: number) => {
+    const row = byId(rows, id);
+    if (row?.ratioToFloor == null) return;
+    verdicts.push({
+      name: `${id} throughput vs the Node floor`,
+      target: `≥ ${min}`,
+      actual: row.ratioToFloor.toFixed(3),
+      met: row.ratioToFloor >= min,
+    });
+  };
+  floorVerdict(RowId.gatewayKeyed, targets.throughput.keyedMinRatioToFloor);
+  floorVerdict(RowId.gatewayNone, targets.throughput.noneMinRatioToFloor);
   const proxy = targets.scenarios.proxyThroughput;
   const keyedFixed = byId(fixed.rows, RowId.gatewayKeyed);
   if (keyedFixed) {
@@ -242,11 +269,22 @@ function rowLines(rows: readonly Row[]): string[][] {
     row.latencyMs.p999.toFixed(2),
     String(row.errors),
     fmtRatio(row.ratioToNginx),
+    fmtRatio(row.ratioToFloor),
     fmtRatio(row.ratioToDirect),
   ]);
 }
 
-const rowHeaders = ['row', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'errors', 'x nginx', 'x direct'];
+const rowHeaders = [
+  'row',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'p99.9 ms',
+  'errors',
+  'x nginx',
+  'x floor',
+  'x direct',
+];
 
 export function renderReport(report: BenchReport): string {
   const parts = [
@@ -259,6 +297,15 @@ export function renderReport(report: BenchReport): string {
   ];
   if (report.fixedRate.addedP99Ms !== null)
     parts.push(`gateway-keyed added p99 vs direct: ${report.fixedRate.addedP99Ms} ms`);
+  if (report.workers) {
+    const w = report.workers;
+    parts.push(
+      '',
+      `every core: ${w.workers} workers each — ${w.cpuPlan}:`,
+      table(rowHeaders, rowLines(w.rows)),
+      `gateway keyed (WORKERS=${w.workers}) vs nginx (worker_processes ${w.workers}): ${fmtRatio(w.keyedRatioToNginx)}`,
+    );
+  }
   if (report.ai) {
     const { ai } = report;
     parts.push(

@@ -5,6 +5,7 @@ import { measureNoisyNeighbour } from './ai-noisy.js';
 import { measureAi, startLlmMock } from './ai-scenario.js';
 import { resolveImage, startContainer, startGatewayContainer } from './containers.js';
 import type { CpuPlan } from './cpu-plan.js';
+import { measureEveryCore, startNodeFloor } from './every-core.js';
 import { type GatewayHandle, type GatewayRuntime, startLocalGateway } from './gateway.js';
 import { measureMemory } from './memory.js';
 import { startNginx } from './nginx.js';
@@ -18,6 +19,7 @@ import {
   RowId,
   toRows,
   verdictsFor,
+  type WorkersReport,
 } from './report.js';
 import { benchPaths, seedGateway } from './seed.js';
 import type { Targets } from './targets.js';
@@ -27,6 +29,12 @@ export interface BenchOptions {
   readonly quick: boolean;
   readonly containers: boolean;
   readonly cpuPlan: CpuPlan;
+  /** Whether CPUs are pinned at all (--no-pin turns it off), for the every-core section's own plan. */
+  readonly pin: boolean;
+  /** WORKERS for the every-core comparison (0: skip it). */
+  readonly workers: number;
+  /** node --cpu-prof for the main gateway, written into this directory when it stops. */
+  readonly cpuProfDir?: string;
   readonly runtime: GatewayRuntime;
   /** Measure only the direct and nginx rows (no gateway). */
   readonly skipGateway: boolean;
@@ -104,6 +112,8 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       servers,
     );
     cleanups.push(proxy.stop);
+    const floor = await startNodeFloor(backendUrl, servers);
+    cleanups.push(floor.stop);
 
     let gateway: GatewayHandle | null = null;
     let apiKey = '';
@@ -116,7 +126,14 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       mockDescription = mock.description;
       gateway = options.containers
         ? await startGatewayContainer(options)
-        : await startLocalGateway({ runtime: options.runtime, prefix: servers, logLevel: options.logLevel });
+        : await startLocalGateway({
+            runtime: options.runtime,
+            prefix: servers,
+            logLevel: options.logLevel,
+            ...(options.cpuProfDir
+              ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] }
+              : {}),
+          });
       cleanups.push(gateway.stop);
       options.log(`gateway: ${gateway.description} at ${gateway.url}`);
       const quota = targets.scenarios.quotaEnforcement.quota;
@@ -136,7 +153,13 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       url: `${proxy.url}/bench`,
       expect: 'success',
     };
-    const rows: Target[] = [direct, nginx];
+    const nodeFloor: Target = {
+      id: RowId.nodeFloor,
+      label: 'node floor (http + undici Pool)',
+      url: `${floor.url}/bench`,
+      expect: 'success',
+    };
+    const rows: Target[] = [direct, nginx, nodeFloor];
     let keyed: Target | null = null;
     if (gateway) {
       keyed = {
@@ -186,7 +209,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       measured.push({ ...target, result: await load(target, durationS, connections) });
     }
 
-    const fixedTargets = keyed ? [direct, nginx, keyed] : [direct, nginx];
+    const fixedTargets = keyed ? [direct, nginx, nodeFloor, keyed] : [direct, nginx, nodeFloor];
     const fixedMeasured: MeasuredRow[] = [];
     for (const target of fixedTargets) {
       options.log(`fixed rate ${rate} req/s on ${target.label}: ${fixedDurationS} s`);
@@ -205,6 +228,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
     let quota = null;
     let memory: MemoryResult | null = null;
     let ai: AiReport | null = null;
+    let workers: WorkersReport | null = null;
     if (gateway && keyed) {
       const scenario = targets.scenarios.quotaEnforcement;
       options.log(`quota: ${scenario.quota} + ${scenario.extraRequests} calls`);
@@ -234,6 +258,21 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
         boundMiB: local.memoryGrowthMiBMax,
         sampleEveryMs: Math.max(500, (memoryRunS * 1000) / 12),
         run: (seconds) => load(keyedTarget, seconds, connections),
+      });
+    }
+    if (gateway && !options.containers && options.workers > 1) {
+      workers = await measureEveryCore({
+        workers: options.workers,
+        pin: options.pin,
+        runtime: options.runtime,
+        logLevel: options.logLevel,
+        quota: targets.scenarios.quotaEnforcement.quota,
+        warmupS,
+        durationS,
+        connections,
+        log: options.log,
+        load: (url, headers, seconds, prefix) =>
+          runWrk({ url, connections, durationS: seconds, headers, prefix }),
       });
     }
 
@@ -269,6 +308,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       quota,
       memory,
       ai,
+      workers,
       verdicts: verdictsFor(targets, tableRows, fixedRate, quota, memory, ai),
     };
   } finally {

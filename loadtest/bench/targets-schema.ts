@@ -8,6 +8,8 @@ export const targetsSchema = z.strictObject({
   throughput: z.strictObject({
     keyedMinRatioToNginx: z.number().positive().max(1),
     noneMinRatioToNginx: z.number().positive().max(1),
+    keyedMinRatioToFloor: z.number().positive().max(1),
+    noneMinRatioToFloor: z.number().positive().max(1),
   }),
   scenarios: z.strictObject({
     proxyThroughput: z.strictObject({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from './args.js';
 import { BenchError } from './bench-error.js';
 import { imageCandidates } from './containers.js';
-import { planCpus } from './cpu-plan.js';
+import { planCpus, planWorkersCpus } from './cpu-plan.js';
 import { heapUsedFromMetrics } from './memory.js';
 import { type MeasuredRow, renderReport, toRows, verdictsFor } from './report.js';
 import { loadTargets, parseTargets } from './targets.js';
@@ -28,7 +28,13 @@ function result(requestsPerSecond: number, non2xx = 0, requests = requestsPerSec
 describe('targets.json', () => {
   it('parses, and the k6 and bench sides share one proxy rate', () => {
     const targets = loadTargets();
-    expect(targets.throughput.keyedMinRatioToNginx).toBe(0.25);
+    expect(targets.throughput).toEqual({
+      keyedMinRatioToNginx: 0.3,
+      noneMinRatioToNginx: 0.3,
+      keyedMinRatioToFloor: 0.7,
+      noneMinRatioToFloor: 0.8,
+    });
+    expect(targets.scenarios.proxyThroughput.addedP99MsMax).toBe(1);
     expect(targets.scenarios.proxyThroughput.ratePerSecond).toBe(1000);
     expect(Object.isFrozen(targets)).toBe(true);
   });
@@ -48,7 +54,14 @@ describe('targets.json', () => {
 
 describe('parseBenchArgs', () => {
   it('defaults to a full, pinned, dist run and quick to tsx', () => {
-    expect(parseBenchArgs([])).toMatchObject({ quick: false, pin: true, runtime: 'dist', containers: false });
+    expect(parseBenchArgs([])).toMatchObject({
+      quick: false,
+      pin: true,
+      runtime: 'dist',
+      containers: false,
+      workers: 2,
+    });
+    expect(parseBenchArgs(['--workers', '0']).workers).toBe(0);
     expect(parseBenchArgs(['--quick', '--no-pin'])).toMatchObject({
       quick: true,
       pin: false,
@@ -61,6 +74,24 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--fast'])).toThrow(/Unknown option '--fast'/);
     expect(() => parseBenchArgs(['--runtime', 'bun'])).toThrow('--runtime must be dist or tsx, got bun');
     expect(() => parseBenchArgs(['--containers', '--skip-gateway'])).toThrow(/drop --skip-gateway/);
+    expect(() => parseBenchArgs(['--workers', '1'])).toThrow('--workers must be 0 (skip) or 2 to 64, got 1');
+  });
+});
+
+describe('planWorkersCpus', () => {
+  it('pins only when the workers get CPUs of their own beside the generator', () => {
+    expect(planWorkersCpus(2, true, true, 2)).toEqual({
+      generator: [],
+      servers: [],
+      serverCpus: null,
+      description: 'not pinned: 2 CPUs: wrk (1 thread) shares them with the servers',
+    });
+    expect(planWorkersCpus(4, true, true, 2)).toEqual({
+      generator: ['taskset', '-c', '3'],
+      servers: ['taskset', '-c', '1-2'],
+      serverCpus: '1-2',
+      description: 'load generator on CPU 3, servers on CPUs 1-2',
+    });
   });
 });
 
@@ -115,18 +146,27 @@ describe('rows and verdicts', () => {
   const measured: MeasuredRow[] = [
     { id: 'direct', label: 'direct', result: result(40000), expect: 'success' },
     { id: 'nginx', label: 'nginx', result: result(20000), expect: 'success' },
+    { id: 'node-floor', label: 'floor', result: result(10000), expect: 'success' },
     { id: 'gateway-keyed', label: 'keyed', result: result(6000, 2), expect: 'success' },
     { id: 'gateway-bad-key', label: 'bad key', result: result(9000, 8999), expect: 'unauthorized' },
   ];
 
-  it('computes ratios to nginx and direct and counts unexpected answers as errors', () => {
+  it('computes ratios to nginx, the Node floor and direct and counts unexpected answers as errors', () => {
     const rows = toRows(measured);
-    expect(rows.map((row) => [row.id, row.ratioToNginx, row.ratioToDirect, row.errors])).toEqual([
-      ['direct', 2, 1, 0],
-      ['nginx', 1, 0.5, 0],
-      ['gateway-keyed', 0.3, 0.15, 2],
+    const ratios = rows.map((row) => [
+      row.id,
+      row.ratioToNginx,
+      row.ratioToFloor,
+      row.ratioToDirect,
+      row.errors,
+    ]);
+    expect(ratios).toEqual([
+      ['direct', 2, 4, 1, 0],
+      ['nginx', 1, 2, 0.5, 0],
+      ['node-floor', 0.5, 1, 0.25, 0],
+      ['gateway-keyed', 0.3, 0.6, 0.15, 2],
       // 8,999 of 9,000 were non-2xx: the one 2xx is the error of a bad-key row.
-      ['gateway-bad-key', 0.45, 0.225, 1],
+      ['gateway-bad-key', 0.45, 0.9, 0.225, 1],
     ]);
   });
 
@@ -182,6 +222,8 @@ describe('rows and verdicts', () => {
     const verdicts = verdictsFor(targets, rows, fixed, null, memory, ai);
     expect(verdicts.map((v) => [v.name, v.met])).toEqual([
       ['gateway-keyed throughput vs nginx', true],
+      // 6,000 against a floor of 10,000: 0.6, under the 0.7 wanted.
+      ['gateway-keyed throughput vs the Node floor', false],
       ['gateway-keyed p99 at 1000 req/s', true],
       ['gateway-keyed error rate at 1000 req/s', true],
       ['gateway-keyed added p99 vs direct', false],
@@ -204,10 +246,27 @@ describe('rows and verdicts', () => {
       quota: null,
       memory,
       ai,
+      workers: {
+        workers: 2,
+        cpuPlan: 'not pinned: 2 CPUs: wrk (1 thread) shares them with the servers',
+        rows: toRows([
+          { id: 'nginx', label: 'nginx proxy, 2 workers', result: result(30000), expect: 'success' },
+          {
+            id: 'gateway-keyed',
+            label: 'gateway keyed, WORKERS=2',
+            result: result(12000),
+            expect: 'success',
+          },
+        ]),
+        keyedRatioToNginx: 0.4,
+      },
       verdicts,
     });
-    expect(text).toMatch(/^keyed +6000 +1\.00 +3\.00 +4\.00 +2 +0\.30 +0\.15$/m);
-    expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 2 ms +6 ms +MISSED$/m);
+    expect(text).toMatch(/^keyed +6000 +1\.00 +3\.00 +4\.00 +2 +0\.30 +0\.60 +0\.15$/m);
+    expect(text).toMatch(/^gateway-keyed added p99 vs direct +≤ 1 ms +6 ms +MISSED$/m);
+    expect(text).toContain('every core: 2 workers each — not pinned: 2 CPUs: wrk (1 thread) shares them');
+    expect(text).toMatch(/^gateway keyed, WORKERS=2 +12000 +1\.00 +3\.00 +4\.00 +0 +0\.40 +- +-$/m);
+    expect(text).toContain('gateway keyed (WORKERS=2) vs nginx (worker_processes 2): 0.40');
     expect(text).toContain('gateway RSS over 60 s (MiB): 80 → 85 → 95.5 → 100; V8 heap used 30 → 31.5 MiB');
     expect(text).toMatch(/^ai-gateway +100 +2 +1\.00 +600\.00 +601\.00 +185\.0 +175\.0 +41$/m);
     expect(text).toContain('gateway added time to first token: p50 1 ms, p95 578 ms');
@@ -226,6 +285,7 @@ describe('rows and verdicts', () => {
       quota: null,
       memory: null,
       ai: null,
+      workers: null,
       verdicts: [],
     });
     expect(busy).toContain('warning: the 1-minute load average was 3.00 on 2 CPUs when the run started');
