@@ -4,7 +4,9 @@
 // the other; the developer calls the API from try-it with the key; the call shows in the log explorer and
 // its drawer, and the dashboard's request count moves. axe-core on every page.
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -29,6 +31,7 @@ let echo: Echo;
 let browser: Browser;
 let owner: Page;
 let dev: Page;
+let dist: string;
 
 /** Serious and critical accessibility violations on the page as it is now (none expected). */
 async function axe(p: Page): Promise<string[]> {
@@ -52,13 +55,21 @@ const newPage = async () =>
 
 beforeAll(async () => {
   // The real build, as `npm run build -w console` makes it (vite; the typed client is type-checked by npm test).
+  // Into a directory of its own, served through CONSOLE_DIR: the demo may build console/dist meanwhile.
+  dist = mkdtempSync(join(tmpdir(), 'gk-console-'));
   await promisify(execFile)(
     process.execPath,
-    [new URL('../../node_modules/vite/bin/vite.js', import.meta.url).pathname, 'build'],
+    [
+      new URL('../../node_modules/vite/bin/vite.js', import.meta.url).pathname,
+      'build',
+      '--outDir',
+      dist,
+      '--emptyOutDir',
+    ],
     { cwd: consoleRoot },
   );
   if (shots) mkdirSync(shots, { recursive: true });
-  [gw, echo] = await Promise.all([startTestGateway(), startEcho()]);
+  [gw, echo] = await Promise.all([startTestGateway({ CONSOLE_DIR: dist }), startEcho()]);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -76,6 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await Promise.all([gw?.stop(), echo?.close()]);
+  if (dist) rmSync(dist, { recursive: true, force: true });
 });
 
 it('serves the console and the portal under a strict CSP', async () => {
@@ -114,13 +126,14 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   await owner.goto(`${gw.url}/console/`);
   await owner.getByRole('heading', { name: 'Sign in to gateway-kit' }).waitFor();
   await check(owner, 'sign-in');
+  await owner.getByText('Sign in with a token instead').click();
   await owner.getByLabel('Admin token').fill('not-the-token-0123456789');
-  await owner.getByRole('button', { name: 'Sign in' }).click();
+  await owner.getByRole('button', { name: 'Sign in with the token' }).click();
   await owner.getByRole('alert').filter({ hasText: 'That token is not valid.' }).waitFor();
   await owner.getByLabel('Admin token').fill(ADMIN_TOKEN);
-  await owner.getByRole('button', { name: 'Sign in' }).click();
+  await owner.getByRole('button', { name: 'Sign in with the token' }).click();
   await owner.getByRole('heading', { name: 'Dashboard' }).waitFor();
-  await expect(owner.getByTestId('total-requests').textContent()).resolves.toBe('0');
+  await owner.getByTestId('total-requests').filter({ hasText: /^0$/ }).waitFor();
 
   // Create and publish an API, then give it a plan.
   await owner.getByRole('link', { name: 'APIs' }).click();
@@ -136,9 +149,22 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   await owner.getByRole('button', { name: 'publish Orders' }).click();
   await owner.getByRole('button', { name: 'deprecate Orders' }).waitFor();
   await owner.getByRole('button', { name: 'edit Orders' }).click();
-  await owner.getByRole('dialog', { name: 'Edit Orders' }).waitFor();
+  // Policy settings: a form generated from the registry's schemas in the admin API's OpenAPI document.
+  const edit = owner.getByRole('dialog', { name: 'Edit Orders' });
+  const policies = edit.getByRole('form', { name: 'Policy settings' });
+  await policies.getByRole('checkbox', { name: /^cors/ }).check();
+  await policies.getByLabel('cors origins').fill('https://shop.example');
+  await policies.getByLabel('cors methods').fill('GE T');
+  await policies.getByRole('button', { name: 'Save policy settings' }).click();
+  await policies
+    .getByRole('alert')
+    .filter({ hasText: /settings\.cors\.methods\.0/ })
+    .waitFor();
   await check(owner, 'api-edit');
-  await owner.getByRole('button', { name: 'Close' }).click();
+  await policies.getByLabel('cors methods').fill('GET\nPOST');
+  await policies.getByLabel('cors max age').fill('120');
+  await policies.getByRole('button', { name: 'Save policy settings' }).click();
+  await edit.waitFor({ state: 'hidden' });
   await check(owner, 'apis');
   const api = (
     (await gw.admin.ok('GET', '/admin/v1/apis')).items as {
@@ -149,6 +175,16 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
     }[]
   ).find((a) => a.name === 'Orders')!;
   expect(api).toMatchObject({ status: 'published', tenantId: tenant.id });
+  expect((await gw.admin.ok('GET', `/admin/v1/apis/${api.id}`)).settings).toEqual({
+    cors: {
+      origins: ['https://shop.example'],
+      methods: ['GET', 'POST'],
+      headers: [],
+      exposeHeaders: [],
+      credentials: false,
+      maxAge: 120,
+    },
+  });
 
   await owner.getByRole('link', { name: 'Plans' }).click();
   await owner.getByLabel('Plan name').fill('basic');
@@ -157,23 +193,34 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   await owner.getByRole('cell', { name: 'basic', exact: true }).waitFor();
   await check(owner, 'plans');
 
-  // A consumer tenant and a developer token for it, shown once on the Tenants page.
+  // A consumer tenant: a developer invited by email (no mail transport: the link is shown once to pass on),
+  // and a tenant token for its CI, shown once too.
   await owner.getByRole('link', { name: 'Tenants' }).click();
   await owner.getByLabel('Tenant name').fill('shop');
   await owner.getByRole('button', { name: 'Create tenant' }).click();
-  await owner.getByRole('heading', { name: 'shop: tokens' }).waitFor();
-  await owner.getByLabel('Token name').fill('dev');
-  await owner.getByLabel('Role').selectOption('developer');
+  await owner.getByRole('heading', { name: 'shop: members' }).waitFor();
+  await owner.getByLabel('Email to invite').fill('dana@shop.example');
+  await owner.getByLabel('Their role').selectOption('developer');
+  await owner.getByRole('button', { name: 'Invite' }).click();
+  const link = (await owner.getByTestId('secret').textContent())!;
+  expect(link).toMatch(/\/console\/#invite=[\w-]+$/);
+  await expect(owner.getByLabel('Role of dana@shop.example').inputValue()).resolves.toBe('developer');
+  await owner.getByLabel('Token name').fill('ci');
+  await owner.getByLabel('Role', { exact: true }).selectOption('viewer');
   await owner.getByRole('button', { name: 'Issue token' }).click();
-  const devToken = (await owner.getByTestId('secret').textContent())!;
-  expect(devToken.length).toBeGreaterThan(16);
+  await owner.getByRole('status').filter({ hasText: 'Token ci' }).waitFor();
   await check(owner, 'tenants');
 
-  // The developer: portal sign-in, an app and a key, the catalog, a subscription.
+  // The developer accepts the invitation (a password; signed in with a session cookie), then opens the portal.
+  await dev.goto(`${gw.url}/console/${link.slice(link.indexOf('#'))}`);
+  await dev.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+  expect(new URL(dev.url()).hash).toBe('');
+  await check(dev, 'accept-invitation');
+  await dev.getByLabel('Your name').fill('Dana');
+  await dev.getByLabel('New password').fill('correct horse battery staple');
+  await dev.getByRole('button', { name: 'Accept and sign in' }).click();
+  await dev.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await dev.goto(`${gw.url}/portal/`);
-  await dev.getByRole('heading', { name: 'Sign in to the developer portal' }).waitFor();
-  await dev.getByLabel('Your token').fill(devToken);
-  await dev.getByRole('button', { name: 'Sign in' }).click();
   await dev.getByRole('heading', { name: 'API catalog' }).waitFor();
   await dev.getByLabel('Search').fill('ord');
   await dev.getByRole('link', { name: 'Orders' }).waitFor();

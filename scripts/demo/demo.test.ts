@@ -38,6 +38,11 @@ it('serves what it prints, refuses a second demo in one line, and stops on SIGIN
   );
   expect(await Promise.all(curls)).toEqual([200, 401, 403]);
   expect(demo.adminToken).toMatch(/^demo-[0-9a-f]{32}$/);
+  // The console link signs the demo admin in (the token rides in the fragment, which no server sees).
+  expect(out).toContain(`console      ${demo.base}/console/#token=${demo.adminToken}\n`);
+  const page = await fetch(`${demo.base}/console/`);
+  expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+  expect(await page.text()).toContain('<title>gateway-kit console</title>');
 
   // The OpenAI-client command it prints, run as printed from the checkout; meanwhile a second demo on the
   // same database, and one on other files but the same gateway port.

@@ -1,8 +1,11 @@
 // `npm start`: the demo. Starts echo, llm-mock and the gateway on SQLite, seeds one of everything, prints
 // what to try. SIGINT, SIGTERM or SIGHUP, or the end of the process that started it (npm), stops it all.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { claim, type DemoPlaces, DemoRefused, describePlaces } from './guard.js';
 
 const places: DemoPlaces = {
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
     const { createEchoServer } = await import('../../services/echo/src/server.js');
     const { createLlmMockServer } = await import('../../services/llm-mock/src/server.js');
     const { seed } = await import('./seed.mjs');
+    await buildConsoleOnce();
     // A fresh database each run, so the demo always starts from the same story (the lock is ours now).
     for (const suffix of ['', '-wal', '-shm']) rmSync(places.dbFile + suffix, { force: true });
     const adminToken = process.env.ADMIN_TOKEN || `demo-${randomBytes(16).toString('hex')}`;
@@ -88,11 +92,24 @@ async function main(): Promise<void> {
   }
 }
 
+/** The console and portal are static files the gateway serves: built on the first demo of a checkout. */
+async function buildConsoleOnce(): Promise<void> {
+  const { defaultConsoleDir } = await import('../../gateway/src/web-console/serve.js');
+  if (existsSync(`${defaultConsoleDir}/index.html`)) return;
+  process.stdout.write('building the web console (once per checkout)…\n');
+  const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
+  await promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: fileURLToPath(new URL('../../console', import.meta.url)),
+  });
+}
+
 function instructions(base: string, adminToken: string, key: string): string {
   return [
     '',
     describePlaces(places),
     '',
+    `console      ${base}/console/#token=${adminToken}`,
+    `portal       ${base}/portal/`,
     `admin token  ${adminToken}`,
     `API key      ${key}`,
     '',

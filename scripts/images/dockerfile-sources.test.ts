@@ -57,10 +57,15 @@ describe('dockerfileSources', () => {
     );
   });
 
-  it('reads exactly the gateway workspace, the shared manifests and the prune script from Dockerfile.gateway', () => {
+  it('reads exactly the gateway workspace, the console sources, the shared manifests and the prune script from Dockerfile.gateway', () => {
     const text = readFileSync(join(root, 'Dockerfile.gateway'), 'utf8');
     expect(dockerfileSources(text, {})).toEqual([
       '.npmrc',
+      'console/index.html',
+      'console/package.json',
+      'console/portal.html',
+      'console/src',
+      'console/vite.config.ts',
       'gateway/package.json',
       'gateway/src',
       'gateway/tsconfig.json',

@@ -12,28 +12,51 @@ export type Answer<O extends keyof operations> = operations[O]['responses'] exte
 export type Item<O extends keyof operations> = Answer<O> extends { items: (infer I)[] } ? I : never;
 
 const TOKEN = 'gateway-kit.token';
+const CSRF = 'gateway-kit.csrf';
 
+/**
+ * Two ways to be signed in: a bearer token kept in session storage, or the gateway's session cookie (HttpOnly,
+ * set by POST /admin/v1/session) with its CSRF token, which every write must echo (docs/people.md).
+ */
 export const session = {
   token: () => sessionStorage.getItem(TOKEN),
+  csrf: () => sessionStorage.getItem(CSRF),
+  signedIn: () => sessionStorage.getItem(TOKEN) !== null || sessionStorage.getItem(CSRF) !== null,
   signIn: (token: string) => sessionStorage.setItem(TOKEN, token),
-  signOut: () => sessionStorage.removeItem(TOKEN),
+  withCookie: (csrfToken: string) => sessionStorage.setItem(CSRF, csrfToken),
+  signOut: () => {
+    sessionStorage.removeItem(TOKEN);
+    sessionStorage.removeItem(CSRF);
+  },
 };
 
-const bearer: Middleware = {
+const credentials: Middleware = {
   onRequest({ request }) {
     const token = session.token();
+    const csrf = session.csrf();
     if (token) request.headers.set('authorization', `Bearer ${token}`);
+    else if (csrf && !['GET', 'HEAD', 'OPTIONS'].includes(request.method))
+      request.headers.set('x-csrf-token', csrf);
     return request;
   },
 };
 
 export const admin = createClient<paths>({ baseUrl: location.origin });
-admin.use(bearer);
+admin.use(credentials);
 
 /** A problem+json answer, readable in the UI. */
 export class ProblemError extends Error {
-  constructor(readonly problem: { status?: number; code?: string; detail?: string }) {
-    super(problem.detail ?? problem.code ?? 'request failed');
+  constructor(
+    readonly problem: {
+      status?: number;
+      code?: string;
+      detail?: string;
+      errors?: { field: string; message: string }[];
+    },
+  ) {
+    // A validation failure names each field, so a person can find what to change.
+    const fields = (problem.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ');
+    super([problem.detail ?? problem.code ?? 'request failed', fields].filter(Boolean).join(': '));
   }
 }
 

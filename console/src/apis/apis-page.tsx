@@ -7,6 +7,7 @@ import { useApis } from '../api/names.js';
 import { Problem } from '../shell/problem.js';
 import { Actions, Drawer, Field, Head, resetOnSuccess } from '../shell/ui.js';
 import { TenantSelect } from '../tenants/tenant-select.js';
+import { PolicySettings } from './policy-settings.js';
 
 type Api = Item<'listApis'>;
 const NEXT_ACTIONS = {
@@ -179,6 +180,7 @@ export function ApisPage() {
             <Problem error={edit.error} />
           </form>
         )}
+        {editing && <PolicySettings key={editing.id} api={editing} onSaved={() => setEditing(null)} />}
       </Drawer>
     </>
   );

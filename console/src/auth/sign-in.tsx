@@ -1,22 +1,44 @@
-// Sign-in with an admin bearer token (platform, tenant or personal access token); checked before it is kept.
+// Signing in: email and password (a session cookie), a single sign-on provider, or a bearer token (platform,
+// tenant or personal access token). Each is checked before the console believes it.
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { admin, session } from '../api/client.js';
+import { admin, ProblemError, session } from '../api/client.js';
 import { Actions, Field } from '../shell/ui.js';
 
-export function SignIn({
-  title = 'Sign in to gateway-kit',
-  label = 'Admin token',
-  onSignedIn,
-}: {
-  title?: string;
-  label?: string;
-  onSignedIn: () => void;
-}) {
+export interface SignInText {
+  title: string;
+  label: string;
+}
+
+export function SignIn({ title, label, onSignedIn }: SignInText & { onSignedIn: () => void }) {
   const [error, setError] = useState<string | null>(null);
-  async function submit(e: FormEvent<HTMLFormElement>) {
+  const providers = useQuery({
+    queryKey: ['sso'],
+    queryFn: async () => (await admin.GET('/admin/v1/sso/providers')).data?.items ?? [],
+  });
+  async function withPassword(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const token = String(new FormData(e.currentTarget).get('token') ?? '');
-    session.signIn(token);
+    const f = new FormData(e.currentTarget);
+    const {
+      data,
+      error: problem,
+      response,
+    } = await admin.POST('/admin/v1/session', {
+      body: { email: String(f.get('email')), password: String(f.get('password')) },
+    });
+    if (data) {
+      session.withCookie(data.csrfToken);
+      onSignedIn();
+    } else
+      setError(
+        response.status === 401
+          ? 'That email and password do not match.'
+          : new ProblemError((problem ?? {}) as object).message,
+      );
+  }
+  async function withToken(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    session.signIn(String(new FormData(e.currentTarget).get('token') ?? ''));
     const { response } = await admin.GET('/admin/v1/apps');
     if (response.ok) onSignedIn();
     else {
@@ -29,21 +51,46 @@ export function SignIn({
   return (
     <main className="sign-in">
       <h1>{title}</h1>
-      <form onSubmit={submit}>
-        <Field label={label}>
-          <input name="token" type="password" autoComplete="current-password" required minLength={16} />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <form onSubmit={withPassword} aria-label="Sign in with email">
+        <Field label="Email">
+          <input name="email" type="email" autoComplete="username" required />
+        </Field>
+        <Field label="Password">
+          <input name="password" type="password" autoComplete="current-password" required />
         </Field>
         <Actions>
-          <button type="submit" className="primary">
-            Sign in
-          </button>
+          <button type="submit">Sign in</button>
         </Actions>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
       </form>
+      {providers.data && providers.data.length > 0 && (
+        <nav aria-label="Single sign-on" className="actions">
+          {providers.data.map((p) => (
+            <a
+              key={p.id}
+              className="button"
+              href={`${p.signInUrl}?returnTo=${encodeURIComponent(location.pathname)}`}
+            >
+              Sign in with {p.name}
+            </a>
+          ))}
+        </nav>
+      )}
+      <details>
+        <summary>Sign in with a token instead</summary>
+        <form onSubmit={withToken} aria-label="Sign in with a token">
+          <Field label={label}>
+            <input name="token" type="password" autoComplete="off" required minLength={16} />
+          </Field>
+          <Actions>
+            <button type="submit">Sign in with the token</button>
+          </Actions>
+        </form>
+      </details>
     </main>
   );
 }

@@ -116,7 +116,7 @@ export function DashboardPage() {
       <ul className="tiles" aria-label="Totals over the range">
         <li>
           <span>Requests</span>
-          <strong data-testid="total-requests">{calls.toLocaleString()}</strong>
+          <strong data-testid="total-requests">{totals.isSuccess ? calls.toLocaleString() : '…'}</strong>
         </li>
         <li>
           <span>Error rate</span>

@@ -1,9 +1,11 @@
 // The frame both front ends share: sign-in gate (a #token= link from `npm start` signs in once and is then
 // removed from the address bar), navigation landmark, and one route per page.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ComponentType, useState } from 'react';
 import { Link, Redirect, Route, Switch } from 'wouter';
-import { session } from '../api/client.js';
-import { SignIn } from '../auth/sign-in.js';
+import { admin, session } from '../api/client.js';
+import { linkFromAddress, OneTimeLink } from '../auth/one-time-link.js';
+import { SignIn, type SignInText } from '../auth/sign-in.js';
 
 export interface Page {
   path: string;
@@ -29,9 +31,35 @@ export function Frame({
   pages: Page[];
   /** Routes outside the navigation (a page per object). */
   routes?: { path: string; page: ComponentType }[];
-  signIn: { title: string; label: string };
+  signIn: SignInText;
 }) {
-  const [signedIn, setSignedIn] = useState(() => tokenFromLink() || session.token() !== null);
+  const cache = useQueryClient();
+  const [signedIn, setSignedIn] = useState(() => tokenFromLink() || session.signedIn());
+  const [link, setLink] = useState(linkFromAddress);
+  // Back from single sign-on (or a new tab): a session cookie may exist already; its CSRF token is read here.
+  const existing = useQuery({
+    queryKey: ['session'],
+    enabled: !signedIn && !link,
+    queryFn: async () => {
+      const { data } = await admin.GET('/admin/v1/session');
+      if (data) {
+        session.withCookie(data.csrfToken);
+        setSignedIn(true);
+      }
+      return data ?? null;
+    },
+  });
+  if (link)
+    return (
+      <OneTimeLink
+        {...link}
+        onDone={(now) => {
+          setLink(null);
+          setSignedIn(now);
+        }}
+      />
+    );
+  if (!signedIn && existing.isPending) return null;
   if (!signedIn) return <SignIn {...signIn} onSignedIn={() => setSignedIn(true)} />;
   return (
     <>
@@ -50,8 +78,10 @@ export function Frame({
         </nav>
         <button
           type="button"
-          onClick={() => {
+          onClick={async () => {
+            if (session.csrf()) await admin.DELETE('/admin/v1/session');
             session.signOut();
+            cache.clear();
             setSignedIn(false);
           }}
         >

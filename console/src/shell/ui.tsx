@@ -1,15 +1,33 @@
 // The console's few building blocks, so every page spaces, labels and announces things the same way.
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import {
+  cloneElement,
+  type FormEvent,
+  type ReactElement,
+  type ReactNode,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 
-/** A labelled control: the label wraps it, so it is named for assistive technology without ids. */
-export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) {
+/** A labelled control with an optional hint: the label names the control, the hint describes it. */
+export function Field({ label, hint, children }: { label: string; hint?: string; children: ReactElement }) {
+  const id = useId();
   return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child passed in, which the label wraps
-    <label className="field">
-      <span className="field-label">{label}</span>
-      {children}
-      {hint && <small className="hint">{hint}</small>}
-    </label>
+    <div className="field">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      {cloneElement(children as ReactElement<{ id?: string; 'aria-describedby'?: string }>, {
+        id,
+        ...(hint ? { 'aria-describedby': `${id}-hint` } : {}),
+      })}
+      {hint && (
+        <small id={`${id}-hint`} className="hint">
+          {hint}
+        </small>
+      )}
+    </div>
   );
 }
 

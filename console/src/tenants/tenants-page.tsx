@@ -4,9 +4,8 @@ import { type FormEvent, useState } from 'react';
 import { admin, ok } from '../api/client.js';
 import { Problem } from '../shell/problem.js';
 import { Actions, Field, Head, resetOnSuccess, Secret, when } from '../shell/ui.js';
+import { Members, ROLES } from './members.js';
 import { useTenants } from './tenant-select.js';
-
-const ROLES = ['viewer', 'developer', 'maintainer', 'owner'] as const;
 
 export function TenantsPage() {
   const cache = useQueryClient();
@@ -33,7 +32,7 @@ export function TenantsPage() {
       <Problem error={tenants.error} />
       <table>
         <caption>Every tenant</caption>
-        <Head cols={['Name', 'Id', 'Created', 'Tokens']} />
+        <Head cols={['Name', 'Id', 'Created', 'People and tokens']} />
         <tbody>
           {tenants.data?.map((t) => (
             <tr key={t.id}>
@@ -43,14 +42,19 @@ export function TenantsPage() {
               </td>
               <td>{when(t.createdAt)}</td>
               <td>
-                <button type="button" aria-label={`Tokens of ${t.name}`} onClick={() => setChosen(t.id)}>
-                  Tokens
+                <button
+                  type="button"
+                  aria-label={`People and tokens of ${t.name}`}
+                  onClick={() => setChosen(t.id)}
+                >
+                  People and tokens
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {tenant && <Members key={`m-${tenant.id}`} tenantId={tenant.id} name={tenant.name} />}
       {tenant && <Tokens tenantId={tenant.id} name={tenant.name} />}
       <form
         aria-label="Create a tenant"
