@@ -152,7 +152,11 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   // Policy settings: a form generated from the registry's schemas in the admin API's OpenAPI document.
   const edit = owner.getByRole('dialog', { name: 'Edit Orders' });
   const policies = edit.getByRole('form', { name: 'Policy settings' });
-  await policies.getByRole('checkbox', { name: /^cors/ }).check();
+  await policies.getByRole('checkbox', { name: 'Use the jwt policy' }).check();
+  await policies.getByRole('button', { name: 'Add to jwt keys' }).click();
+  await policies.getByRole('group', { name: 'jwt keys 1' }).waitFor();
+  await policies.getByRole('checkbox', { name: 'Use the jwt policy' }).uncheck();
+  await policies.getByRole('checkbox', { name: 'Use the cors policy' }).check();
   await policies.getByLabel('cors origins').fill('https://shop.example');
   await policies.getByLabel('cors methods').fill('GE T');
   await policies.getByRole('button', { name: 'Save policy settings' }).click();

@@ -63,6 +63,7 @@ export function PolicySettings({ api, onSaved }: { api: Api; onSaved: () => void
           <label className="check">
             <input
               type="checkbox"
+              aria-label={`Use the ${key} policy`}
               checked={settings[key] !== undefined}
               onChange={(e) => set(key, e.target.checked ? {} : undefined)}
             />{' '}

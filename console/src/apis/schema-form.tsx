@@ -1,6 +1,7 @@
 // Form fields generated from a JSON Schema (the admin API's OpenAPI document, itself generated from the policy
 // registry's zod schemas), so a new policy gets its form without console code. It covers what those schemas
-// use: objects, strings (enums as choices), numbers, booleans, lists of strings, and "X or null". Validation is
+// use: objects, maps of strings, strings (enums as choices), numbers, booleans, lists of strings or of objects,
+// and "X or null". Validation is
 // the admin API's: its problem answer names the field (docs/decisions/0019-console-schema-forms.md).
 import { Field } from '../shell/ui.js';
 
@@ -76,6 +77,53 @@ export function SchemaFields({
         {name}
       </label>
     );
+  if (s.type === 'array' && s.items && unwrap(s.items).type === 'object') {
+    const list = Array.isArray(value) ? value : [];
+    const put = (next: Value[]) => onChange(next.length ? next : undefined);
+    return (
+      <fieldset>
+        <legend>{name}</legend>
+        {list.map((item, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the list's items have no identity but their place
+          <div key={i} className="list-item">
+            <SchemaFields
+              schema={s.items!}
+              value={item}
+              path={[...path, String(i + 1)]}
+              onChange={(v) => put(list.map((x, j) => (j === i ? (v ?? {}) : x)))}
+            />
+            <button type="button" className="danger" onClick={() => put(list.filter((_, j) => j !== i))}>
+              Remove {label([...path, String(i + 1)])}
+            </button>
+          </div>
+        ))}
+        <button type="button" onClick={() => put([...list, {}])}>
+          Add to {name}
+        </button>
+      </fieldset>
+    );
+  }
+  if (s.type === 'object' && !s.properties) {
+    // A map (header name → claim…): one `key: value` per line.
+    const map = (value ?? {}) as Record<string, unknown>;
+    return (
+      <Field label={name} hint={`one "name: value" per line${hint ? `; ${hint}` : ''}`}>
+        <textarea
+          rows={2}
+          defaultValue={Object.entries(map)
+            .map(([k, v]) => `${k}: ${String(v)}`)
+            .join('\n')}
+          onChange={(e) => {
+            const pairs = e.target.value
+              .split('\n')
+              .filter((l) => l.includes(':'))
+              .map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]);
+            onChange(pairs.length ? Object.fromEntries(pairs) : undefined);
+          }}
+        />
+      </Field>
+    );
+  }
   if (s.type === 'array')
     return (
       <Field label={name} hint={`one per line${hint ? `; ${hint}` : ''}`}>
