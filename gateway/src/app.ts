@@ -3,6 +3,7 @@
 import type { lookup as dnsLookup } from 'node:dns';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import express from 'express';
 import { AggregatorRegistry, Counter, Histogram } from 'prom-client';
 import { createAdminApp } from './admin/app.js';
@@ -26,6 +27,7 @@ import { warnUnknownSsoTenants } from './people/sso/clients.js';
 import type { PolicyDefinition } from './policies/policy.js';
 import { defaultPolicies, PolicyRegistry } from './policies/registry.js';
 import { OutboundGuard } from './security/outbound.js';
+import { loadTls, tlsFilesOf, watchTls } from './security/tls.js';
 import { closeUpgrades, createGatewayServer } from './server.js';
 import type { ApiDelta } from './snapshot/apply.js';
 import { SnapshotHolder } from './snapshot/holder.js';
@@ -226,6 +228,9 @@ export async function startGateway(
   );
   const logger = options.logger ?? createLogger(env.LOG_LEVEL);
   const registry = new PolicyRegistry(options.policies ?? defaultPolicies);
+  // Checked before anything opens: a bad certificate or key stops the start with one named line.
+  const tlsFiles = tlsFilesOf(env);
+  if (tlsFiles) loadTls(tlsFiles);
   const store = openStore(env.DATABASE_URL);
   await migrate(store.db as never);
   const metrics = createMetrics();
@@ -292,8 +297,20 @@ export async function startGateway(
       underscores: env.DROP_UNDERSCORE_HEADERS,
       trustProxyHops: env.TRUST_PROXY_HOPS,
       hop: guard,
+      ...(tlsFiles
+        ? {
+            tls: {
+              ...loadTls(tlsFiles),
+              requestCert: env.TLS_CLIENT_CERTS === 'request',
+              hstsMaxAge: env.HSTS_MAX_AGE,
+            },
+          }
+        : {}),
     },
   );
+  const stopTlsWatch = tlsFiles
+    ? watchTls(server as unknown as TlsServer, tlsFiles, env.TLS_RELOAD_MS, logger)
+    : () => {};
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -304,7 +321,7 @@ export async function startGateway(
   const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
 
   const stop = stopper(server, env, {
-    before: [() => snapshot.stop(), stopRetention],
+    before: [() => snapshot.stop(), stopRetention, stopTlsWatch],
     after: [
       () => callLog.stop(),
       () => callLog.drain(Math.max(env.SHUTDOWN_GRACE_MS, 5000)),
@@ -315,5 +332,6 @@ export async function startGateway(
       () => store.close(),
     ],
   });
-  return { url: `http://${host}:${port}`, port, server, ctx, store, snapshot, callLog, stop };
+  const scheme = tlsFiles ? 'https' : 'http';
+  return { url: `${scheme}://${host}:${port}`, port, server, ctx, store, snapshot, callLog, stop };
 }

@@ -6,11 +6,14 @@ import { workerLink } from './cluster/ipc.js';
 import { runPrimary } from './cluster/primary.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { createLogger } from './observability/logger.js';
+import { loadTls, tlsFilesOf } from './security/tls.js';
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof loadEnv>;
   try {
     env = loadEnv();
+    const tls = tlsFilesOf(env);
+    if (tls) loadTls(tls);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

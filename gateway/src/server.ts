@@ -1,7 +1,9 @@
 // One node:http server per process: admin and ops paths go to express, everything else to the data plane.
 // Requests the gateway will not handle are refused here, before either sees them (security/framing.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { SecureContextOptions } from 'node:tls';
 import { securityHeaders } from './admin/headers.js';
 import { clientIpOf } from './data-plane/client-ip.js';
 import { GatewayError } from './errors/gateway-error.js';
@@ -29,6 +31,11 @@ export interface ServerOptions extends HeaderHygiene {
   maxUpgradesPerIp: number;
   /** Loop detection (security/outbound.ts): the Via hop the gateway adds, and refuses to see again. */
   hop?: { via: string; looped(via: string | undefined): boolean };
+  /**
+   * Serve TLS (security/tls.ts): the certificate and key; whether client certificates are asked for (mTLS
+   * APIs check them per API, so an unverified one is still let through the handshake); the HSTS max-age.
+   */
+  tls?: Pick<SecureContextOptions, 'cert' | 'key'> & { requestCert: boolean; hstsMaxAge: number };
 }
 
 const DEFAULTS: ServerOptions = {
@@ -145,22 +152,36 @@ export function createGatewayServer(parts: ServerParts, overrides: Partial<Serve
       return;
     }
     prepare(req);
+    if (hsts) res.setHeader('strict-transport-security', hsts);
     if (expect === 'continue') continueWhenRead(req, res);
     if (isControlPath(req.url ?? '/')) parts.control(req, res);
     else parts.data(req, res);
   }
 
-  const server = createServer(
-    {
-      headersTimeout: options.headersTimeoutMs,
-      requestTimeout: options.requestTimeoutMs,
-      // node checks both timeouts on this tick (30 s by default): a fraction of the shorter one keeps them honest.
-      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(options.headersTimeoutMs / 4))),
-      keepAliveTimeout: 65_000,
-      maxHeaderSize: 16 * 1024,
-    },
-    (req, res) => handle(req, res, 'none'),
-  );
+  const httpOptions = {
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    // node checks both timeouts on this tick (30 s by default): a fraction of the shorter one keeps them honest.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(options.headersTimeoutMs / 4))),
+    keepAliveTimeout: 65_000,
+    maxHeaderSize: 16 * 1024,
+  };
+  const { tls } = options;
+  const hsts = tls && tls.hstsMaxAge > 0 ? `max-age=${tls.hstsMaxAge}` : null;
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => handle(req, res, 'none');
+  // An https.Server is a tls.Server with node:http's request handling: every event below works the same.
+  const server: Server = tls
+    ? (createTlsServer(
+        {
+          ...httpOptions,
+          cert: tls.cert,
+          key: tls.key,
+          requestCert: tls.requestCert,
+          rejectUnauthorized: false,
+        },
+        onRequest,
+      ) as unknown as Server)
+    : createServer(httpOptions, onRequest);
   // Node keeps only the first 2,000 header fields by default and silently drops the rest, checks included;
   // unlimited here (the 16 KiB header size still bounds them), and refusalOf counts them against maxHeaders.
   server.maxHeadersCount = 0;

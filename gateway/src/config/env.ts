@@ -71,8 +71,19 @@ export const envSchema = z
       .union([z.literal('auto'), positiveInt.max(256)], { message: 'must be auto or a whole number 1–256' })
       .default(1)
       .transform((v) => (v === 'auto' ? availableParallelism() : v)),
+    // TLS on the listeners (docs/auth.md): PEM certificate chain and key, checked at start-up and reloaded
+    // when the files change; client certificates requested for mTLS APIs; HSTS on every TLS answer (0: off).
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    TLS_CLIENT_CERTS: z.enum(['off', 'request']).default('off'),
+    TLS_RELOAD_MS: positiveInt.default(30_000),
+    HSTS_MAX_AGE: z.coerce.number().int().min(0).default(31_536_000),
   })
   .strip()
+  .refine((e) => (e.TLS_CERT_FILE === undefined) === (e.TLS_KEY_FILE === undefined), {
+    path: ['TLS_KEY_FILE'],
+    message: 'and TLS_CERT_FILE go together: set both or neither',
+  })
   // node:http refuses a headers timeout longer than the request timeout; say so in one line instead.
   .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
     path: ['HEADERS_TIMEOUT_MS'],

@@ -90,6 +90,7 @@ describe('a policy registered only in a test', () => {
       'cors',
       'introspection',
       'jwt',
+      'mtls',
       'stamp',
     ]);
   });
@@ -131,6 +132,6 @@ describe('PolicyRegistry', () => {
   });
 
   it('lists each auth method and `none` as the values of an API’s auth', () => {
-    expect(new PolicyRegistry().authModes).toEqual(['key', 'jwt', 'introspection', 'none']);
+    expect(new PolicyRegistry().authModes).toEqual(['key', 'jwt', 'introspection', 'mtls', 'none']);
   });
 });

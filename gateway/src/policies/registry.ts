@@ -8,6 +8,7 @@ import { forward } from './forward/index.js';
 import { introspection } from './introspection/index.js';
 import { jwtAuth } from './jwt-auth/index.js';
 import { keyAuth } from './key-auth/index.js';
+import { mtlsAuth } from './mtls-auth/index.js';
 import { ANONYMOUS, type PolicyDefinition, phases } from './policy.js';
 import { rateLimit } from './rate-limit/index.js';
 import { subscription } from './subscription/index.js';
@@ -18,6 +19,7 @@ export const defaultPolicies: readonly PolicyDefinition[] = [
   keyAuth, // auth: 401
   jwtAuth, // auth: 401 (bad or unmapped token), 403 (scope), 503 (JWKS down past its stale bound)
   introspection, // auth: 401 (inactive or unmapped token), 403 (scope), 503 (endpoint down, answer not cached)
+  mtlsAuth, // auth: 401 (no certificate, untrusted, expired, revoked or unmapped)
   subscription, // access: 403
   bodyLimit, // limit: 413 (declared length, then the streamed body)
   rateLimit, // limit: 429 (rate, quotas), 503 if the limits store is down and closed
