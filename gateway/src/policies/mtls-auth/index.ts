@@ -47,7 +47,7 @@ function chainsTo(chain: X509Certificate[], cas: X509Certificate[]): boolean {
     const cert = chain[i]!;
     if (cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) return true;
     const next = chain[i + 1];
-    if (!next || !next.ca || !cert.checkIssued(next) || !cert.verify(next.publicKey)) return false;
+    if (!next?.ca || !cert.checkIssued(next) || !cert.verify(next.publicKey)) return false;
   }
   return false;
 }
