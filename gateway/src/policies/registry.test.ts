@@ -111,6 +111,7 @@ describe('a policy registered only in a test', () => {
       'cors',
       'introspection',
       'jwt',
+      'mtls',
     ]);
   });
 });
