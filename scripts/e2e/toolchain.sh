@@ -126,13 +126,8 @@ build_docker_build() {
   version="$(locked @pulumi/docker-build)"
   [[ "$(required docker-build github.com/pulumi/pulumi-docker-build)" == "v$version" ]] ||
     die "scripts/e2e/toolchain/docker-build/go.mod does not pin github.com/pulumi/pulumi-docker-build v$version"
-  # Its provider/internal imports pulumi-java and pulumi-dotnet codegen (schema language metadata only);
-  # say so plainly when the proxy refuses them rather than fail inside `go build`.
-  local dep
-  for dep in github.com/pulumi/pulumi-java@v1.29.0 github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3@v3.107.0; do
-    (cd "$here/toolchain/docker-build" && GOFLAGS=-mod=mod go mod download "$dep" >/dev/null 2>&1) ||
-      die "docker-build v$version needs $dep, which the Go module proxy refuses (403 'This module version is not available')"
-  done
+  # Its provider/internal imports one struct type each from pulumi-java and pulumi-dotnet (schema language
+  # metadata); the proxy refuses both modules, so the wrapper replaces them with stubs/ (docs/deploy.md).
   out="$cache/pulumi-resource-docker-build-v$version/bin"
   mkdir -p "$out"
   build_step "docker-build-v$version" "$(wrapper_hash docker-build)" "$out/pulumi-resource-docker-build" -- \

@@ -1,8 +1,9 @@
 //go:build tools
 
 // Package tools pins the docker-build provider plugin that scripts/e2e/toolchain.sh builds, at the
-// version @pulumi/docker-build in package-lock.json asks for. Its module has no replace directives,
-// but a module of our own keeps its go.sum (and so every dependency) pinned in this repository.
+// version @pulumi/docker-build in package-lock.json asks for. Upstream's go.mod has no replace directives,
+// but it requires github.com/pulumi/pulumi-java and pulumi-dotnet's language host, which the Go module proxy
+// refuses (403); go.mod replaces both with the stubs/ folders (one struct type each, schema metadata only).
 package tools
 
 import (
