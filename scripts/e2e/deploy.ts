@@ -30,7 +30,7 @@ async function main(): Promise<number> {
         'bash',
         [
           join(repo, 'scripts/e2e/toolchain.sh'),
-          ...['debian', 'pause', 'pulumi', 'provider', 'kubernetes', 'docker-build'],
+          ...['debian', 'pause', 'pulumi', 'provider', 'kubernetes', 'docker-build', 'buildkit'],
         ],
         {
           env: { E2E_TOOLCHAIN_DIR: cache },
@@ -91,9 +91,11 @@ async function main(): Promise<number> {
     else {
       // Each mode has its own stack and namespace: a failure in one still lets the other run.
       await tierTwo(run, plane, pulumi).catch(() => undefined);
-      if (existsSync(join(tools, 'pulumi-resource-docker-build')))
-        await inStackTier(run, plane).catch(() => undefined);
-      else run.skip('tier 2, images.mode=inStack', 'no docker-build provider plugin in the toolchain');
+      const missing = ['pulumi-resource-docker-build', 'buildkitd'].filter(
+        (name) => !existsSync(join(tools, name)),
+      );
+      if (missing.length === 0) await inStackTier(run, plane).catch(() => undefined);
+      else run.skip('tier 2, images.mode=inStack', `not in the toolchain: ${missing.join(', ')}`);
     }
     return run.results.some((r) => r.outcome === 'failed') ? 1 : 0;
   } catch {

@@ -1,18 +1,33 @@
 // Tier 2 with images built in the stack (images.mode=inStack, @pulumi/docker-build): one `pulumi up`
 // builds, pushes and deploys; a second is a no-op; touching one service's source rolls only that service.
 // Its own stack and namespace, so it does not depend on how the ci tier ended.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNodeBaseImage } from '../images/testing/node-base-image.js';
+import { pushBaseImage, startBuildkitd } from './buildkit.js';
 import { apiGet, type ControlPlane } from './cluster.js';
 import { stateSize, timedUp } from './figures.js';
 import { PhaseError, type Run } from './run.js';
-import { configure, pulumiCli, registry, repo } from './stack-cli.js';
+import { configure, pulumiCli, registry, repo, tools, workDir } from './stack-cli.js';
 import { callThroughGateway } from './tier-two.js';
 
 const stack = 'e2e-instack';
 const namespace = 'gateway-kit-instack';
-const caBundle = '/etc/ssl/certs/ca-certificates.crt';
+const localCas = '/usr/local/share/ca-certificates';
+
+/**
+ * The CAs npm needs beyond the public ones: E2E_CA_CERTS, else the certificates this machine added to
+ * Debian's store (a TLS-inspecting proxy's). Not the whole system bundle: the language host hands the
+ * program its config in one environment variable, which Linux caps at 128 KiB (docs/deploy.md).
+ */
+function extraCas(): string | undefined {
+  if (process.env.E2E_CA_CERTS) return readFileSync(process.env.E2E_CA_CERTS, 'utf8');
+  if (!existsSync(localCas)) return undefined;
+  const files = readdirSync(localCas).filter((name) => name.endsWith('.crt'));
+  return files.length > 0
+    ? files.map((name) => readFileSync(join(localCas, name), 'utf8')).join('\n')
+    : undefined;
+}
 
 /** name → the image each Deployment of the namespace runs. */
 async function deployedImages(run: Run, plane: ControlPlane): Promise<Record<string, string>> {
@@ -29,23 +44,31 @@ async function deployedImages(run: Run, plane: ControlPlane): Promise<Record<str
 
 export async function inStackTier(run: Run, plane: ControlPlane): Promise<void> {
   const pulumi = pulumiCli(run, plane, stack);
+  const base = await run.phase(
+    'inStack: buildkitd as a remote buildx builder, base image in the registry',
+    async () => {
+      await startBuildkitd(run, workDir, tools, registry);
+      // The local stand-in for node:22-bookworm-slim (no Docker Hub), where buildkitd can pull it.
+      return pushBaseImage(
+        run,
+        process.env.E2E_BASE_IMAGE ?? (await ensureNodeBaseImage('docker')),
+        registry,
+      );
+    },
+  );
   await run.phase('inStack: stack config (docker-build, RUN steps on the host network)', async () => {
-    // The local stand-in for node:22-bookworm-slim (no Docker Hub) and the machine's CA bundle for npm.
-    const base = process.env.E2E_BASE_IMAGE ?? (await ensureNodeBaseImage('docker'));
     await configure(pulumi, stack, [
       ['images.mode', 'inStack'],
       ['images.registry', `${registry}/gateway-kit-e2e-instack`],
-      // The daemon here has no bridge network; and the docker driver cannot export a registry cache.
+      // buildkitd runs RUN steps on the host network (there is no bridge); no registry cache: the run's
+      // buildkitd starts empty and is thrown away, so a registry cache would only add pushes.
       ['images.network', 'host'],
       ['images.cache', 'false'],
       ['images.buildArgs.BASE_IMAGE', base],
       ['namespace', namespace],
     ]);
-    if (existsSync(caBundle))
-      await pulumi(
-        ['config', 'set', '--secret', '--path', 'buildSecrets.ca_certs'],
-        readFileSync(caBundle, 'utf8'),
-      );
+    const cas = extraCas();
+    if (cas) await pulumi(['config', 'set', '--secret', '--path', 'buildSecrets.ca_certs'], cas);
   });
   await run.phase('inStack: pulumi up (cold) builds, pushes and deploys', async () => {
     await timedUp(run, pulumi, 'inStack: cold pulumi up');

@@ -42,6 +42,8 @@ export function pulumiCli(run: Run, plane: ControlPlane, stack: string): Pulumi 
     PULUMI_SKIP_UPDATE_CHECK: 'true',
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
     KUBECONFIG: plane.kubeconfig,
+    // The inStack tier's builder (scripts/e2e/buildkit.ts), not the machine's ~/.docker.
+    DOCKER_CONFIG: join(workDir, 'docker-config'),
   };
   const cwd = writeProject();
   return (args, input) =>

@@ -2,7 +2,7 @@
 # Builds the toolchain `npm run e2e:deploy` needs, from pinned Go modules and Debian packages, into a
 # cache outside the repository; a second run with nothing changed only checks stamps (seconds).
 #
-#   scripts/e2e/toolchain.sh [component ...]      components: pulumi kubernetes provider docker-build debian pause
+#   scripts/e2e/toolchain.sh [component ...]      components: pulumi kubernetes provider docker-build buildkit debian pause
 #
 #   E2E_TOOLCHAIN_DIR  cache directory (default ${XDG_CACHE_HOME:-~/.cache}/gateway-kit/e2e-toolchain)
 #   E2E_GO_PARALLEL    go build -p (default 2: the machines have 2 cores shared with others)
@@ -135,6 +135,18 @@ build_docker_build() {
   link "$out/pulumi-resource-docker-build"
 }
 
+# buildkitd for the docker-build provider, which needs a BuildKit builder of its own: without one it
+# boots a docker-container builder from the moby/buildkit image on Docker Hub.
+build_buildkit() {
+  local version out
+  version="$(required buildkit github.com/moby/buildkit)"
+  out="$cache/buildkit-$version/bin"
+  mkdir -p "$out"
+  build_step "buildkit-$version" "$(wrapper_hash buildkit)" "$out/buildkitd" -- \
+    bash -c "cd '$here/toolchain/buildkit' && go build -p $parallel -ldflags '-s -w -X github.com/moby/buildkit/version.Version=$version' -o '$out/buildkitd' github.com/moby/buildkit/cmd/buildkitd"
+  link "$out/buildkitd"
+}
+
 # etcd, containerd, runc, CNI plugins, iptables and conntrack from Debian's packages.
 install_debian() {
   local wanted=(etcd-server containerd runc containernetworking-plugins iptables conntrack) missing=() pkg
@@ -167,7 +179,7 @@ build_pause() {
 }
 
 components=("$@")
-((${#components[@]})) || components=(debian pause pulumi provider kubernetes docker-build)
+((${#components[@]})) || components=(debian pause pulumi provider kubernetes docker-build buildkit)
 started=$SECONDS
 for component in "${components[@]}"; do
   case "$component" in
@@ -175,9 +187,10 @@ for component in "${components[@]}"; do
   kubernetes) build_kubernetes ;;
   provider) build_provider ;;
   docker-build) build_docker_build ;;
+  buildkit) build_buildkit ;;
   debian) install_debian ;;
   pause) build_pause ;;
-  *) die "unknown component $component (pulumi kubernetes provider docker-build debian pause)" ;;
+  *) die "unknown component $component (pulumi kubernetes provider docker-build buildkit debian pause)" ;;
   esac
 done
 log "ready in $((SECONDS - started)) s: $bin"
