@@ -1,8 +1,9 @@
 // The gateway's PostgreSQL and Redis for the node tier: started by the driver on the CNI bridge's
 // address, so pods reach them (store.mode=managed on an existing cluster). The images of the official
 // postgres and redis cannot be pulled here, and the machine's own servers listen on 127.0.0.1 only.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { podCidr } from './cluster.js';
 import { exec, type Run, waitFor } from './run.js';
 
 export const bridge = 'e2e-cni0';
@@ -39,6 +40,8 @@ export async function startStore(run: Run, workDir: string): Promise<void> {
   await exec('chown', ['postgres:postgres', data], { log });
   const asPostgres = (args: string[]) => exec('runuser', ['-u', 'postgres', '--', ...args], { log });
   await asPostgres([join(bin, 'initdb'), '-D', data, '-U', 'gateway', '--auth=trust']);
+  // initdb's --auth=trust covers local and loopback connections only; pods connect from the pod network.
+  appendFileSync(join(data, 'pg_hba.conf'), `host all all ${podCidr} trust\n`);
   run.start('postgres', 'runuser', [
     '-u',
     'postgres',
@@ -73,6 +76,9 @@ export async function startStore(run: Run, workDir: string): Promise<void> {
     '--save',
     '',
     '--appendonly',
+    'no',
+    // Without a password Redis answers only loopback clients; this one listens on the bridge for pods.
+    '--protected-mode',
     'no',
   ]);
   await waitFor(
