@@ -14,6 +14,8 @@ export async function startBuildkitd(
   workDir: string,
   tools: string,
   registry: string,
+  /** Where buildkitd keeps its layer cache: outside the work dir, so a later run starts warm. */
+  root: string,
 ): Promise<string> {
   const dir = join(workDir, 'buildkit');
   mkdirSync(dir, { recursive: true });
@@ -22,7 +24,7 @@ export async function startBuildkitd(
   writeFileSync(join(dir, 'buildkitd.toml'), `[registry."${registry}"]\n  http = true\n`);
   run.start('buildkitd', join(tools, 'buildkitd'), [
     `--config=${join(dir, 'buildkitd.toml')}`,
-    `--root=${join(dir, 'root')}`,
+    `--root=${root}`,
     `--addr=unix://${socket}`,
     '--oci-worker=true',
     '--containerd-worker=false',

@@ -268,6 +268,9 @@ export async function startNode(
       `[grpc]\n  address = "${socket}"`,
       '[plugins."io.containerd.grpc.v1.cri"]',
       `  sandbox_image = "${pauseImage}"`,
+      // Without CAP_SYS_RESOURCE (as on these machines) runc cannot lower a sandbox's oom_score_adj to
+      // kubelet's -998 ("can't get final child's PID from pipe: EOF"): clamp to containerd's own.
+      '  restrict_oom_score_adj = true',
       '[plugins."io.containerd.grpc.v1.cri".cni]',
       '  bin_dir = "/usr/lib/cni"',
       `  conf_dir = "${cniConf}"`,

@@ -8,7 +8,7 @@ import { pushBaseImage, startBuildkitd } from './buildkit.js';
 import { apiGet, type ControlPlane } from './cluster.js';
 import { stateSize, timedUp } from './figures.js';
 import { PhaseError, type Run } from './run.js';
-import { configure, pulumiCli, registry, repo, tools, workDir } from './stack-cli.js';
+import { cache, configure, pulumiCli, registry, repo, tools, workDir } from './stack-cli.js';
 import { callThroughGateway } from './tier-two.js';
 
 const stack = 'e2e-instack';
@@ -47,7 +47,7 @@ export async function inStackTier(run: Run, plane: ControlPlane): Promise<void> 
   const base = await run.phase(
     'inStack: buildkitd as a remote buildx builder, base image in the registry',
     async () => {
-      await startBuildkitd(run, workDir, tools, registry);
+      await startBuildkitd(run, workDir, tools, registry, join(cache, 'buildkit-root'));
       // The local stand-in for node:22-bookworm-slim (no Docker Hub), where buildkitd can pull it.
       return pushBaseImage(
         run,
