@@ -102,7 +102,13 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await run.stopAll();
-    if (bridgeCreated) await deleteBridge(run);
+    if (bridgeCreated) {
+      await deleteBridge(run);
+      // kubelet bind-mounts its root dir onto itself; the next run removes the work dir.
+      await exec('umount', ['-R', join(workDir, 'node', 'kubelet')], { log: run.logFile('node') }).catch(
+        () => undefined,
+      );
+    }
     process.stdout.write(`\nsummary (logs in ${run.logDir}):\n${run.summary()}\n`);
   }
 }
