@@ -45,6 +45,9 @@ async function check(p: Page, name: string) {
   expect(await axe(p)).toEqual([]);
   if (shots) await p.screenshot({ path: `${shots}${name}.png`, fullPage: true });
 }
+/** The id of the tenant named shop. */
+const shopId = (tenants: { items: { id: string; name: string }[] }) =>
+  tenants.items.find((t) => t.name === 'shop')!.id;
 const newPage = async () =>
   (
     await browser.newContext({
@@ -224,6 +227,24 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   await dev.getByLabel('New password').fill('correct horse battery staple');
   await dev.getByRole('button', { name: 'Accept and sign in' }).click();
   await dev.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  // Her account: this browser's session, and a personal token for scripts (scoped, expiring, shown once).
+  await dev.getByRole('link', { name: 'My account' }).click();
+  await dev.getByRole('cell', { name: 'this browser' }).waitFor();
+  await dev.getByLabel('Token name').fill('laptop');
+  await dev
+    .getByLabel('Acts on')
+    .selectOption({ label: `${shopId(await gw.admin.ok('GET', '/admin/v1/tenants'))} as viewer` });
+  await dev.getByRole('button', { name: 'Issue token' }).click();
+  const pat = (await dev.getByTestId('secret').textContent())!;
+  const asPat = await fetch(`${gw.url}/admin/v1/apps`, { headers: { authorization: `Bearer ${pat}` } });
+  expect(asPat.status).toBe(200);
+  const patWrite = await fetch(`${gw.url}/admin/v1/apps`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${pat}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'not-allowed' }),
+  });
+  expect(patWrite.status).toBe(403);
+  await check(dev, 'account');
   await dev.goto(`${gw.url}/portal/`);
   await dev.getByRole('heading', { name: 'API catalog' }).waitFor();
   await dev.getByLabel('Search').fill('ord');

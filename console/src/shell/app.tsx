@@ -4,6 +4,7 @@ import { ApisPage } from '../apis/apis-page.js';
 import { ApprovalsPage } from '../approvals/approvals-page.js';
 import { AppsPage } from '../apps/apps-page.js';
 import { AuditPage } from '../audit/audit-page.js';
+import { AccountPage } from '../auth/account-page.js';
 import { DashboardPage } from '../dashboard/dashboard-page.js';
 import { LogsPage } from '../logs/logs-page.js';
 import { PlansPage } from '../plans/plans-page.js';
@@ -20,6 +21,7 @@ const pages: Page[] = [
   { path: '/ai', label: 'AI', page: AiPage },
   { path: '/tenants', label: 'Tenants', page: TenantsPage },
   { path: '/audit', label: 'Audit log', page: AuditPage },
+  { path: '/account', label: 'My account', page: AccountPage },
 ];
 
 export function App() {
