@@ -1,8 +1,9 @@
 // Prometheus metrics (prom-client), one registry per gateway so several gateways can live in one process.
 // Label values are ids and status codes only: never a raw path or a key, so cardinality stays bounded.
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { LIMITED_PREFIX } from '../policies/rate-limit/index.js';
 import type { CallRecord } from './call-record.js';
+import { CallSeries } from './call-series.js';
 
 // From 0.5 ms (a refused key) to 60 s (a long AI completion).
 const LATENCY_BUCKETS = [
@@ -20,26 +21,8 @@ export function createMetrics() {
     'nodejs_active_resources_total',
   ])
     registry.removeSingleMetric(name);
-  const requests = new Counter({
-    name: 'gateway_requests_total',
-    help: 'Data-plane calls by provider tenant, API and status code.',
-    labelNames: ['tenant', 'api', 'code'],
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'gateway_request_duration_seconds',
-    help: 'Whole data-plane call, arrival to last byte.',
-    labelNames: ['tenant', 'api'],
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
-  const upstream = new Histogram({
-    name: 'gateway_upstream_duration_seconds',
-    help: 'Upstream time to response headers.',
-    labelNames: ['api'],
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
+  // The series every call moves, counted without prom-client on the call's path (call-series.ts).
+  const calls = new CallSeries(LATENCY_BUCKETS, registry);
   const limited = new Counter({
     name: 'gateway_rate_limited_total',
     help: 'Calls refused by a rate limit or quota.',
@@ -50,12 +33,6 @@ export function createMetrics() {
     name: 'gateway_upstream_errors_total',
     help: 'Upstream faults by kind.',
     labelNames: ['api', 'kind'],
-    registers: [registry],
-  });
-  const bytes = new Counter({
-    name: 'gateway_bytes_total',
-    help: 'Body bytes through the data plane.',
-    labelNames: ['api', 'direction'],
     registers: [registry],
   });
   const aiTokens = new Counter({
@@ -88,12 +65,19 @@ export function createMetrics() {
 
   function recordCall(r: CallRecord): void {
     const api = r.apiId ?? 'none';
-    const tenant = r.tenantId ?? 'none';
-    requests.inc({ tenant, api, code: String(r.status) });
-    duration.observe({ tenant, api }, r.latencyMs / 1000);
-    if (r.upstreamLatencyMs !== null) upstream.observe({ api }, r.upstreamLatencyMs / 1000);
-    if (r.bytesIn) bytes.inc({ api, direction: 'in' }, r.bytesIn);
-    if (r.bytesOut) bytes.inc({ api, direction: 'out' }, r.bytesOut);
+    const series = calls.of(r.tenantId ?? 'none', api);
+    series.codes.set(r.status, (series.codes.get(r.status) ?? 0) + 1);
+    const seconds = r.latencyMs / 1000;
+    series.duration[calls.bucket(seconds)]! += 1;
+    series.durationSum += seconds;
+    if (r.upstreamLatencyMs !== null) {
+      const upstream = r.upstreamLatencyMs / 1000;
+      series.upstream[calls.bucket(upstream)]! += 1;
+      series.upstreamSum += upstream;
+      series.upstreamCount += 1;
+    }
+    series.bytesIn += r.bytesIn;
+    series.bytesOut += r.bytesOut;
     if (r.errorKind?.startsWith('upstream_'))
       upstreamErrors.inc({ api, kind: r.errorKind.slice('upstream_'.length) });
     if (r.errorKind?.startsWith(LIMITED_PREFIX))
