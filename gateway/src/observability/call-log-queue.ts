@@ -66,10 +66,15 @@ export function callLogWriter(store: Store): CallLogWriter {
   };
 }
 
-/** The one INSERT for a call-log row, with named parameters; the inline and the thread writer both run it. */
+/**
+ * The one INSERT for a call-log row, its parameters in toRow's key order; the inline and the thread writer both
+ * run it with `Object.values(row)`. Rows cross to the writer thread as arrays of values: the structured clone of
+ * a batch costs half of what it does for objects, whose 22 key names are written out for every row (0.56 against
+ * 1.13 µs per row on the event loop, docs/performance.md).
+ */
 export function insertCallLogSql(): string {
   const columns = Object.keys(toRow(blankRecord));
-  return `insert into call_logs (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`;
+  return `insert into call_logs (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})`;
 }
 
 function inlineWriter(db: SqliteDatabase.Database): CallLogWriter {
@@ -77,7 +82,7 @@ function inlineWriter(db: SqliteDatabase.Database): CallLogWriter {
   const prepare = () => {
     const insert = db.prepare(insertCallLogSql());
     return db.transaction((rows: CallLogRow[]) => {
-      for (const row of rows) insert.run(row);
+      for (const row of rows) insert.run(Object.values(row));
     });
   };
   return {
@@ -128,7 +133,7 @@ function threadWriter(file: string): CallLogWriter {
       worker.ref();
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker!.postMessage({ id, rows });
+        worker!.postMessage({ id, rows: rows.map((row) => Object.values(row)) });
       });
     },
     async close() {

@@ -12,7 +12,8 @@ db.pragma('synchronous = NORMAL');
 let insertAll = null;
 
 function prepare() {
-  // The statement comes from call-log-queue.ts (insertCallLogSql), so the columns are defined in one place.
+  // The statement comes from call-log-queue.ts (insertCallLogSql), so the columns are defined in one place;
+  // each row arrives as the array of its values in that statement's order.
   const insert = db.prepare(workerData.sql);
   return db.transaction((rows) => {
     for (const row of rows) insert.run(row);
