@@ -28,7 +28,7 @@ import type { PolicyDefinition } from './policies/policy.js';
 import { defaultPolicies, PolicyRegistry } from './policies/registry.js';
 import { OutboundGuard } from './security/outbound.js';
 import { loadTls, tlsFilesOf, watchTls } from './security/tls.js';
-import { closeUpgrades, createGatewayServer } from './server.js';
+import { closeUpgrades, createGatewayServer, type ServerParts } from './server.js';
 import type { ApiDelta } from './snapshot/apply.js';
 import { SnapshotHolder } from './snapshot/holder.js';
 import type { Snapshot } from './snapshot/snapshot.js';
@@ -52,6 +52,8 @@ export interface StartOptions {
 export interface RunningGateway {
   url: string;
   port: number;
+  /** Where the admin API, console and /metrics answer: `url` unless ADMIN_PORT gives them their own listener. */
+  adminUrl: string;
   server: Server;
   ctx: GatewayContext;
   store: GatewayContext['store'];
@@ -164,9 +166,9 @@ function wireCallLog(env: Env, store: Store, logger: Logger, metrics: Metrics) {
   return { callLog, writer, stopRetention };
 }
 
-/** Closes the server within the grace period, then everything behind it, once. */
+/** Closes the listeners within the grace period, then everything behind them, once. */
 function stopper(
-  server: Server,
+  servers: Server[],
   env: Env,
   steps: { before: (() => void)[]; after: (() => unknown)[] },
 ): () => Promise<void> {
@@ -175,25 +177,29 @@ function stopper(
     stopping ??= (async () => {
       for (const step of steps.before) step();
       // Stop accepting, let in-flight calls finish within the grace period, then the rest in order.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        const idle = setInterval(() => server.closeIdleConnections(), 100);
-        // WebSocket tunnels are not HTTP connections to node: closeAllConnections leaves them open.
-        const grace = setTimeout(() => {
-          server.closeAllConnections();
-          closeUpgrades(server);
-        }, env.SHUTDOWN_GRACE_MS);
-        grace.unref();
-        server.once('close', () => {
-          clearInterval(idle);
-          clearTimeout(grace);
-        });
-      });
+      await Promise.all(servers.map((server) => closeWithin(server, env.SHUTDOWN_GRACE_MS)));
       for (const step of steps.after) await step();
     })();
     return stopping;
   };
+}
+
+function closeWithin(server: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    // WebSocket tunnels are not HTTP connections to node: closeAllConnections leaves them open.
+    const grace = setTimeout(() => {
+      server.closeAllConnections();
+      closeUpgrades(server);
+    }, graceMs);
+    grace.unref();
+    server.once('close', () => {
+      clearInterval(idle);
+      clearTimeout(grace);
+    });
+  });
 }
 
 /** Redis when configured (replicas share it), else the cluster's primary when a worker, else this process. */
@@ -286,41 +292,61 @@ export async function startGateway(
   control.use(opsRouter(ctx));
   control.use(consoleRouter(env.CONSOLE_DIR));
   control.use(createAdminApp(ctx));
-  const server = createGatewayServer(
-    { control, data: data.handle, upgrade: (req, socket, head) => void upgrade(req, socket, head) },
-    {
-      headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
-      requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
-      maxHeaders: env.MAX_REQUEST_HEADERS,
-      maxUpgrades: env.MAX_UPGRADES,
-      maxUpgradesPerIp: env.MAX_UPGRADES_PER_IP,
-      underscores: env.DROP_UNDERSCORE_HEADERS,
-      trustProxyHops: env.TRUST_PROXY_HOPS,
-      hop: guard,
-      ...(tlsFiles
-        ? {
-            tls: {
-              ...loadTls(tlsFiles),
-              requestCert: env.TLS_CLIENT_CERTS === 'request',
-              hstsMaxAge: env.HSTS_MAX_AGE,
-            },
-          }
-        : {}),
-    },
-  );
-  const stopTlsWatch = tlsFiles
-    ? watchTls(server as unknown as TlsServer, tlsFiles, env.TLS_RELOAD_MS, logger)
-    : () => {};
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(env.PORT, env.HOST, () => resolve());
+  const parts: ServerParts = {
+    control,
+    data: data.handle,
+    upgrade: (req, socket, head) => void upgrade(req, socket, head),
+  };
+  const listenerOptions = {
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    maxHeaders: env.MAX_REQUEST_HEADERS,
+    maxUpgrades: env.MAX_UPGRADES,
+    maxUpgradesPerIp: env.MAX_UPGRADES_PER_IP,
+    underscores: env.DROP_UNDERSCORE_HEADERS,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
+    hop: guard,
+  } as const;
+  const tls = tlsFiles && { ...loadTls(tlsFiles), hstsMaxAge: env.HSTS_MAX_AGE };
+  const split = env.ADMIN_PORT !== undefined;
+  const server = createGatewayServer(parts, {
+    ...listenerOptions,
+    serves: split ? 'data' : 'all',
+    ...(tls ? { tls: { ...tls, requestCert: env.TLS_CLIENT_CERTS === 'request' } } : {}),
   });
-  const { port } = server.address() as AddressInfo;
-  guard.listening(port);
+  // ADMIN_PORT: the admin API, console, portal and /metrics on a listener of their own (same TLS, no client
+  // certificates asked for: mTLS is a data-plane method).
+  const adminServer = split
+    ? createGatewayServer(parts, {
+        ...listenerOptions,
+        serves: 'control',
+        ...(tls ? { tls: { ...tls, requestCert: false } } : {}),
+      })
+    : null;
+  const listeners = adminServer ? [server, adminServer] : [server];
+  const stopTlsWatch = tlsFiles
+    ? (() => {
+        const stops = listeners.map((l) =>
+          watchTls(l as unknown as TlsServer, tlsFiles, env.TLS_RELOAD_MS, logger),
+        );
+        return () => {
+          for (const stopWatch of stops) stopWatch();
+        };
+      })()
+    : () => {};
+  const listen = (l: Server, port: number, host: string) =>
+    new Promise<number>((resolve, reject) => {
+      l.once('error', reject);
+      l.listen(port, host, () => resolve((l.address() as AddressInfo).port));
+    });
+  const port = await listen(server, env.PORT, env.HOST);
+  const adminHost = env.ADMIN_HOST ?? env.HOST;
+  const adminPort = adminServer ? await listen(adminServer, env.ADMIN_PORT!, adminHost) : port;
+  guard.listening(port, ...(adminServer ? [adminPort] : []));
   ctx.upstreamGuard = (url) => guard.checkUrl(url);
   const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
 
-  const stop = stopper(server, env, {
+  const stop = stopper(listeners, env, {
     before: [() => snapshot.stop(), stopRetention, stopTlsWatch],
     after: [
       () => callLog.stop(),
@@ -333,5 +359,9 @@ export async function startGateway(
     ],
   });
   const scheme = tlsFiles ? 'https' : 'http';
-  return { url: `${scheme}://${host}:${port}`, port, server, ctx, store, snapshot, callLog, stop };
+  const url = `${scheme}://${host}:${port}`;
+  const adminUrl = adminServer
+    ? `${scheme}://${adminHost === '0.0.0.0' ? '127.0.0.1' : adminHost}:${adminPort}`
+    : url;
+  return { url, port, adminUrl, server, ctx, store, snapshot, callLog, stop };
 }

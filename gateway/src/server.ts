@@ -36,6 +36,11 @@ export interface ServerOptions extends HeaderHygiene {
    * APIs check them per API, so an unverified one is still let through the handshake); the HSTS max-age.
    */
   tls?: Pick<SecureContextOptions, 'cert' | 'key'> & { requestCert: boolean; hstsMaxAge: number };
+  /**
+   * What this listener answers (ADMIN_PORT): `all` (one listener), `data` (the data plane and health checks;
+   * admin, console and metrics paths are 404 here) or `control` (those, and health checks; the rest is 404).
+   */
+  serves?: 'all' | 'data' | 'control';
 }
 
 const DEFAULTS: ServerOptions = {
@@ -49,6 +54,17 @@ const DEFAULTS: ServerOptions = {
 };
 
 const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
+const NOT_HERE = 'no route on this listener';
+
+/** True when the path is not served by a listener of this role (ADMIN_PORT splits them). */
+function elsewhere(url: string, serves: ServerOptions['serves'], control: boolean): boolean {
+  if (serves === 'all' || serves === undefined) return false;
+  const q = url.indexOf('?');
+  if (HEALTH_PATHS.has(q === -1 ? url : url.slice(0, q))) return false;
+  return serves === 'data' ? control : !control;
+}
 
 export function isControlPath(url: string): boolean {
   if (url.startsWith('/admin/') || url === '/admin') return true;
@@ -154,7 +170,11 @@ export function createGatewayServer(parts: ServerParts, overrides: Partial<Serve
     prepare(req);
     if (hsts) res.setHeader('strict-transport-security', hsts);
     if (expect === 'continue') continueWhenRead(req, res);
-    if (isControlPath(req.url ?? '/')) parts.control(req, res);
+    const control = isControlPath(req.url ?? '/');
+    if (elsewhere(req.url ?? '/', options.serves, control)) {
+      for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+      sendProblem(res, new GatewayError('route_not_found', NOT_HERE));
+    } else if (control) parts.control(req, res);
     else parts.data(req, res);
   }
 
@@ -215,7 +235,10 @@ export function createGatewayServer(parts: ServerParts, overrides: Partial<Serve
     socket.on('error', () => socket.destroy());
     if (refusedSockets.has(socket)) return void socket.destroy();
     const ip = clientIpOf(req, options.trustProxyHops);
-    const refusal = refusalFor(req) ?? upgradeRefusal(ip);
+    const refusal =
+      refusalFor(req) ??
+      upgradeRefusal(ip) ??
+      (options.serves === 'control' ? new GatewayError('route_not_found', NOT_HERE) : null);
     if (refusal) {
       refusedSockets.add(socket);
       const extra = Object.entries(refusal.extra.headers ?? {})

@@ -71,6 +71,9 @@ export const envSchema = z
       .union([z.literal('auto'), positiveInt.max(256)], { message: 'must be auto or a whole number 1–256' })
       .default(1)
       .transform((v) => (v === 'auto' ? availableParallelism() : v)),
+    // A listener of its own for the admin API, console, portal and /metrics (docs/auth.md); unset: one port.
+    ADMIN_PORT: port.optional(),
+    ADMIN_HOST: z.string().min(1).optional(),
     // TLS on the listeners (docs/auth.md): PEM certificate chain and key, checked at start-up and reloaded
     // when the files change; client certificates requested for mTLS APIs; HSTS on every TLS answer (0: off).
     TLS_CERT_FILE: z.string().min(1).optional(),

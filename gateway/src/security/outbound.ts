@@ -48,6 +48,7 @@ export class OutboundGuard {
   readonly #allowed: ReturnType<typeof parseAllow>['allowed'];
   /** The gateway's own port, once it listens: before that, only metadata addresses are refused. */
   #selfPort = -1;
+  #selfPorts = new Set<number>();
   #checkUrl: (url: string) => string | null = () => null;
   /** Resolves names for outbound sockets, dropping metadata addresses (ssrf.ts). */
   readonly lookup: ReturnType<typeof guardedLookup>;
@@ -66,9 +67,20 @@ export class OutboundGuard {
   }
 
   /** Called once the server listens: the self-loop checks need the real port. */
-  listening(port: number): void {
+  listening(port: number, ...more: number[]): void {
     this.#selfPort = port;
-    this.#checkUrl = createSsrfGuard({ host: this.#host, port, allow: this.#allow });
+    this.#selfPorts = new Set([port, ...more]);
+    // Every port the gateway listens on is a loop (the admin listener's most of all: an SSRF into the admin API).
+    const checks = [port, ...more].map((p) =>
+      createSsrfGuard({ host: this.#host, port: p, allow: this.#allow }),
+    );
+    this.#checkUrl = (url) => {
+      for (const check of checks) {
+        const reason = check(url);
+        if (reason) return reason;
+      }
+      return null;
+    };
   }
 
   /** Write-time check of a URL a tenant wrote: the reason it is refused, or null. */
@@ -81,7 +93,7 @@ export class OutboundGuard {
     const reason = addressRefusal(address, port, {
       allowed: this.#allowed,
       own: this.#own,
-      selfPort: this.#selfPort,
+      selfPort: this.#selfPorts.has(port) ? port : this.#selfPort,
     });
     if (!reason) return null;
     return new OutboundRefused(reason.self ? LOOP : REFUSED, `${address}:${port}: ${reason.message}`);

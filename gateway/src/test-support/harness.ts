@@ -92,7 +92,7 @@ export async function startTestGateway(
   options: StartOptions = {},
 ): Promise<TestGateway> {
   const gateway = await startGateway({ ADMIN_TOKEN, DATABASE_URL: 'sqlite::memory:', ...env }, options);
-  return { ...gateway, admin: new AdminClient(gateway.url, ADMIN_TOKEN) };
+  return { ...gateway, admin: new AdminClient(gateway.adminUrl, ADMIN_TOKEN) };
 }
 
 export interface SeedOptions {
@@ -162,8 +162,13 @@ export async function seedKeyedApi(admin: AdminClient, o: SeedOptions): Promise<
 }
 
 /** /metrics as the scraper sees it: it needs METRICS_TOKEN or the admin token (docs/security.md). */
-export async function metricsText(gw: { url: string }, token = ADMIN_TOKEN): Promise<string> {
-  const res = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+export async function metricsText(
+  gw: { url: string; adminUrl?: string },
+  token = ADMIN_TOKEN,
+): Promise<string> {
+  const res = await fetch(`${gw.adminUrl ?? gw.url}/metrics`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (res.status !== 200) throw new Error(`/metrics → ${res.status}`);
   return res.text();
 }
