@@ -166,6 +166,11 @@ const gateway = z.strictObject({
     targetCpuUtilization: 70,
   }),
   serviceType: z.enum(['LoadBalancer', 'ClusterIP']).default('LoadBalancer'),
+  /**
+   * ADMIN_PORT: the admin API, console and /metrics on their own port, behind a ClusterIP-only Service
+   * (`gateway-admin`); the public Service then serves the data plane only. null: one port for everything.
+   */
+  adminPort: z.number().int().min(1024).max(65535).nullable().default(9090),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   configPollMs: z.number().int().min(100).max(60_000).default(500),
   /** TRUST_PROXY_HOPS: proxies in front (a load balancer that appends X-Forwarded-For) whose entries are believed. */

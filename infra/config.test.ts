@@ -41,6 +41,7 @@ describe('defaults', () => {
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
       autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 },
       serviceType: 'LoadBalancer',
+      adminPort: 9090,
       logLevel: 'info',
       configPollMs: 500,
       trustProxyHops: 0,

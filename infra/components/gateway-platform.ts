@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config-schema.js';
 import type { ImageEntry } from '../image-manifest.js';
 import { labels, selectorLabels, sha256, stableJson } from './manifests/common.js';
 import {
+  gatewayAdminService,
   gatewayAutoscaler,
   gatewayDeployment,
   gatewayDisruptionBudget,
@@ -118,6 +119,13 @@ export class GatewayPlatform extends pulumi.ComponentResource {
       parent: this,
       dependsOn: [namespace],
     });
+
+    const adminService = gatewayAdminService(ns, args.gateway);
+    if (adminService)
+      new k8s.core.v1.Service(`${name}-gateway-admin-service`, adminService, {
+        parent: this,
+        dependsOn: [namespace],
+      });
 
     this.sampleUrls = {};
     for (const entry of args.samples) {

@@ -17,6 +17,8 @@ import {
 export const gatewayName = 'gateway';
 export const gatewaySecretName = 'gateway-secrets';
 export const gatewayPort = 8080;
+/** The ClusterIP-only Service of the admin listener (config `gateway.adminPort`). */
+export const gatewayAdminName = 'gateway-admin';
 /** The `node` user of node:22-bookworm-slim, which the gateway image runs as. */
 export const gatewayUid = 1000;
 /** The gateway drains for SHUTDOWN_GRACE_MS (10 s by default); Kubernetes must wait a little longer. */
@@ -86,7 +88,7 @@ export function gatewayDeployment(input: GatewayDeploymentInput): k8s.apps.v1.De
           annotations: sortKeys({
             'checksum/secret': secretChecksum,
             'prometheus.io/scrape': 'true',
-            'prometheus.io/port': String(gatewayPort),
+            'prometheus.io/port': String(config.adminPort ?? gatewayPort),
             'prometheus.io/path': '/metrics',
           }),
         },
@@ -107,9 +109,17 @@ export function gatewayDeployment(input: GatewayDeploymentInput): k8s.apps.v1.De
               name: gatewayName,
               image,
               imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: gatewayPort, protocol: 'TCP' }],
+              ports: [
+                { name: 'http', containerPort: gatewayPort, protocol: 'TCP' },
+                ...(config.adminPort === null
+                  ? []
+                  : [{ name: 'admin', containerPort: config.adminPort, protocol: 'TCP' }]),
+              ],
               env: sortedEnv([
                 { name: 'PORT', value: String(gatewayPort) },
+                ...(config.adminPort === null
+                  ? []
+                  : [{ name: 'ADMIN_PORT', value: String(config.adminPort) }]),
                 { name: 'LOG_LEVEL', value: config.logLevel },
                 { name: 'CONFIG_POLL_MS', value: String(config.configPollMs) },
                 { name: 'TRUST_PROXY_HOPS', value: String(config.trustProxyHops) },
@@ -141,6 +151,22 @@ export function gatewayService(namespace: string, config: GatewayConfig): k8s.co
       type: config.serviceType,
       selector: selectorLabels(gatewayName),
       ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+}
+
+/** The admin listener's Service: ClusterIP only, never a load balancer (reach it with kubectl port-forward). */
+export function gatewayAdminService(
+  namespace: string,
+  config: GatewayConfig,
+): k8s.core.v1.ServiceArgs | null {
+  if (config.adminPort === null) return null;
+  return {
+    metadata: { name: gatewayAdminName, namespace, labels: labels(gatewayAdminName, 'gateway') },
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorLabels(gatewayName),
+      ports: [{ name: 'admin', port: config.adminPort, targetPort: 'admin', protocol: 'TCP' }],
     },
   };
 }

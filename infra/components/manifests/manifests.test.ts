@@ -5,7 +5,13 @@ import { stackConfigSchema } from '../../config-schema.js';
 import { readImageManifest } from '../../image-manifest.js';
 import { validateKubernetesObject } from '../../testing/kubernetes-schemas.js';
 import { sortKeys, stableJson } from './common.js';
-import { gatewayAutoscaler, gatewayDeployment, gatewayDisruptionBudget, gatewayService } from './gateway.js';
+import {
+  gatewayAdminService,
+  gatewayAutoscaler,
+  gatewayDeployment,
+  gatewayDisruptionBudget,
+  gatewayService,
+} from './gateway.js';
 import { sampleDeployment } from './samples.js';
 import { inClusterStoreUrls, postgresStatefulSet, redisStatefulSet, storeNetworkPolicy } from './store.js';
 
@@ -49,7 +55,10 @@ describe('gateway Deployment', () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.startupProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
-    expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'admin', containerPort: 9090, protocol: 'TCP' },
+    ]);
   });
 
   test('runs non-root with a read-only root filesystem and a writable /tmp', () => {
@@ -66,6 +75,7 @@ describe('gateway Deployment', () => {
 
   test('env is sorted; secrets come from the Secret, never as literal values', () => {
     expect(container.env.map((e: Json) => e.name)).toEqual([
+      'ADMIN_PORT',
       'ADMIN_TOKEN',
       'CONFIG_POLL_MS',
       'DATABASE_URL',
@@ -102,11 +112,27 @@ describe('gateway Deployment', () => {
     expect(envValue(set, 'LIMITS_ON_STORE_ERROR')).toBe('closed');
   });
 
+  test('keeps the admin listener on a ClusterIP-only Service, or on the one port when adminPort is null', () => {
+    expect(gatewayAdminService('gk', parsed.gateway)).toEqual({
+      metadata: { name: 'gateway-admin', namespace: 'gk', labels: expect.any(Object) },
+      spec: {
+        type: 'ClusterIP',
+        selector: expect.any(Object),
+        ports: [{ name: 'admin', port: 9090, targetPort: 'admin', protocol: 'TCP' }],
+      },
+    });
+    const single = { ...parsed.gateway, adminPort: null };
+    expect(gatewayAdminService('gk', single)).toBeNull();
+    const pod = json(deploymentArgs(single)).spec.template.spec;
+    expect(pod.containers[0].env.map((e: Json) => e.name)).not.toContain('ADMIN_PORT');
+    expect(pod.containers[0].ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+  });
+
   test('is scraped by Prometheus and carries the image by digest', () => {
     expect(spec.template.metadata.annotations).toEqual({
       'checksum/secret': '0123456789abcdef',
       'prometheus.io/path': '/metrics',
-      'prometheus.io/port': '8080',
+      'prometheus.io/port': '9090',
       'prometheus.io/scrape': 'true',
     });
     expect(container.image).toBe(image);
@@ -124,6 +150,7 @@ describe('Kubernetes schemas', () => {
   const cases: [apiVersion: string, kind: string, args: object][] = [
     ['apps/v1', 'Deployment', deploymentArgs()],
     ['v1', 'Service', gatewayService('gk', parsed.gateway)],
+    ['v1', 'Service', gatewayAdminService('gk', parsed.gateway)!],
     ['policy/v1', 'PodDisruptionBudget', gatewayDisruptionBudget('gk')],
     ['autoscaling/v2', 'HorizontalPodAutoscaler', gatewayAutoscaler('gk', parsed.gateway)],
     ['apps/v1', 'StatefulSet', postgresStatefulSet('gk', 'postgres:16', volume)],
