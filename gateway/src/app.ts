@@ -36,6 +36,7 @@ import { openStore, type Store } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { Upstreams } from './upstream/upstreams.js';
 import { consoleRouter } from './web-console/serve.js';
+import { startWebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -345,10 +346,13 @@ export async function startGateway(
   guard.listening(port, ...(adminServer ? [adminPort] : []));
   ctx.upstreamGuard = (url) => guard.checkUrl(url);
   const host = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
+  // Webhook deliveries go out through the same guard, stricter still (webhooks/address-guard.ts).
+  const webhooks = startWebhookDispatcher({ env, db: store.db, logger, guard });
 
   const stop = stopper(listeners, env, {
     before: [() => snapshot.stop(), stopRetention, stopTlsWatch],
     after: [
+      () => webhooks.stop(),
       () => callLog.stop(),
       () => callLog.drain(Math.max(env.SHUTDOWN_GRACE_MS, 5000)),
       () => writer.close(),

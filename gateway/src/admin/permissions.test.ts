@@ -33,6 +33,7 @@ const sampleBodies: Record<string, unknown> = {
   updateAiProvider: { name: 'taken over' },
   updateAiModel: { name: 'taken-over' },
   updateAiBudget: { usdPerDay: 1 },
+  updateWebhook: { name: 'taken over' },
   setMemberRole: { role: 'owner' },
 };
 
@@ -117,6 +118,7 @@ function pathOf(route: RouteDef): string {
     providers: ids.provider!,
     models: ids.model!,
     budgets: ids.budget!,
+    webhooks: ids.webhook!,
     me: 'tok_none',
     users: ids.user!,
   };
@@ -208,6 +210,13 @@ beforeAll(async () => {
   ).user.id;
   ids.budget = (
     await owner.ok('POST', `${V1}/ai/budgets`, { scope: 'app', scopeId: ids.app, usdPerDay: 5 })
+  ).id;
+  ids.webhook = (
+    await owner.ok('POST', `${V1}/webhooks`, {
+      name: 'ops',
+      url: 'https://hooks.example.test/gateway',
+      events: ['subscription.requested'],
+    })
   ).id;
 });
 afterAll(() => gw.stop());

@@ -13,11 +13,14 @@ export class SecretBoxError extends Error {
 export class SecretBox {
   readonly #key: Buffer;
 
-  /** `secret` is SECRET_KEY, or ADMIN_TOKEN when that is unset (see docs/ai.md for the trade-off). */
-  constructor(secret: string) {
+  /**
+   * `secret` is SECRET_KEY, or ADMIN_TOKEN when that is unset (see docs/ai.md for the trade-off); `purpose`
+   * derives a key of its own per kind of secret (provider keys, webhook signing secrets).
+   */
+  constructor(secret: string, purpose = 'ai-provider-keys') {
     // HKDF, not a password KDF: both inputs are operator-chosen secrets of at least 16 characters, and a salt
     // per purpose keeps this key apart from anything else ever derived from the same secret.
-    this.#key = Buffer.from(hkdfSync('sha256', secret, 'gateway-kit', 'ai-provider-keys', 32));
+    this.#key = Buffer.from(hkdfSync('sha256', secret, 'gateway-kit', purpose, 32));
   }
 
   seal(plain: string, boundTo: string): string {
@@ -58,17 +61,29 @@ export function keyHint(key: string): string {
   return `…${key.slice(-4)}`;
 }
 
-const boxes = new WeakMap<object, SecretBox>();
+type BoxEnv = { readonly SECRET_KEY?: string | undefined; readonly ADMIN_TOKEN: string };
+const boxes = new Map<string, WeakMap<object, SecretBox>>();
 
-/** The box for provider keys of a gateway: SECRET_KEY, or ADMIN_TOKEN when unset (docs/ai.md: the trade-off). */
-export function providerKeyBox(env: {
-  readonly SECRET_KEY?: string | undefined;
-  readonly ADMIN_TOKEN: string;
-}): SecretBox {
-  let box = boxes.get(env);
+function boxOf(env: BoxEnv, purpose: string): SecretBox {
+  let perEnv = boxes.get(purpose);
+  if (!perEnv) {
+    perEnv = new WeakMap();
+    boxes.set(purpose, perEnv);
+  }
+  let box = perEnv.get(env);
   if (!box) {
-    box = new SecretBox(env.SECRET_KEY ?? env.ADMIN_TOKEN);
-    boxes.set(env, box);
+    box = new SecretBox(env.SECRET_KEY ?? env.ADMIN_TOKEN, purpose);
+    perEnv.set(env, box);
   }
   return box;
+}
+
+/** The box for provider keys of a gateway: SECRET_KEY, or ADMIN_TOKEN when unset (docs/ai.md: the trade-off). */
+export function providerKeyBox(env: BoxEnv): SecretBox {
+  return boxOf(env, 'ai-provider-keys');
+}
+
+/** The box for webhook signing secrets (docs/webhooks.md): the same secret, a key derived for this purpose. */
+export function webhookSecretBox(env: BoxEnv): SecretBox {
+  return boxOf(env, 'webhook-secrets');
 }

@@ -43,6 +43,16 @@ export const envSchema = z
     // SSRF guard exceptions: hosts, IPs or CIDRs an API's targets may name although the guard refuses them.
     // Kept as the comma-separated string: startGateway parses an already parsed Env a second time.
     UPSTREAM_ALLOW: z.string().default(''),
+    // Webhooks (docs/webhooks.md): how often the dispatcher looks for due deliveries, the first retry's delay
+    // (doubling each attempt, capped), attempts before a delivery is failed, each attempt's timeout, and how far
+    // ahead a key's expiry is announced.
+    WEBHOOK_POLL_MS: positiveInt.default(1000),
+    WEBHOOK_RETRY_BASE_MS: positiveInt.default(30_000),
+    WEBHOOK_RETRY_MAX_MS: positiveInt.default(3_600_000),
+    WEBHOOK_MAX_ATTEMPTS: positiveInt.max(50).default(12),
+    WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+    WEBHOOK_KEY_EXPIRY_NOTICE_HOURS: positiveInt.default(72),
+    WEBHOOK_KEY_CHECK_MS: positiveInt.default(60_000),
     // Hostile input (docs/security.md): header fields a request may carry (431 beyond), and which header names
     // with an underscore are dropped (`all`, as nginx does, or only spellings of the headers the gateway owns).
     MAX_REQUEST_HEADERS: positiveInt.max(1000).default(100),

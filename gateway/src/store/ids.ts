@@ -15,6 +15,8 @@ export const idPrefixes = {
   budget: 'bdg',
   user: 'usr',
   session: 'ses',
+  webhook: 'whk',
+  event: 'evt',
 } as const;
 
 export function newId(kind: keyof typeof idPrefixes): string {

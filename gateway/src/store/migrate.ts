@@ -11,6 +11,7 @@ import * as configChanges from './migrations/007-config-changes.js';
 import * as trackBudgets from './migrations/007b-track-budgets.js';
 import * as callAuth from './migrations/009-call-auth.js';
 import * as sso from './migrations/011-sso.js';
+import * as webhooks from './migrations/012-webhooks.js';
 import * as appClients from './migrations/013-app-clients.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '007b-track-budgets': trackBudgets,
   '009-call-auth': callAuth,
   '011-sso': sso,
+  '012-webhooks': webhooks,
   '013-app-clients': appClients,
 };
 

@@ -279,6 +279,45 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface WebhookTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  enabled: number;
+  /** The signing secret, sealed (ai/secret-box.ts), bound to the webhook id. */
+  secret_sealed: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  /** The JSON body sent, byte for byte (the signature covers it). */
+  payload: string;
+  /** Epoch ms the event happened. */
+  ts: number;
+  /** `pending` | `delivered` | `failed` */
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  response_status: number | null;
+  error: string | null;
+  delivered_at: number | null;
+}
+
+export interface WebhookNoticeTable {
+  tenant_id: string;
+  notice: string;
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   admin_tokens: AdminTokenTable;
@@ -297,6 +336,9 @@ export interface Database {
   config_version: ConfigVersionTable;
   config_changes: ConfigChangeTable;
   call_logs: CallLogTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_notices: WebhookNoticeTable;
   ai_providers: AiProviderTable;
   ai_provider_keys: AiProviderKeyTable;
   ai_models: AiModelTable;

@@ -16,6 +16,7 @@ import { keyRoutes } from './keys.js';
 import { planRoutes } from './plans.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { tenantRoutes } from './tenants.js';
+import { webhookRoutes } from './webhooks.js';
 
 export const adminRoutes: readonly RouteDef[] = [
   ...sessionRoutes,
@@ -34,4 +35,5 @@ export const adminRoutes: readonly RouteDef[] = [
   ...aiModelRoutes,
   ...aiBudgetRoutes,
   ...auditRoutes,
+  ...webhookRoutes,
 ];

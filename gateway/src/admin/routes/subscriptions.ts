@@ -13,6 +13,7 @@ import {
   transitionSubscription,
 } from '../../store/repos/subscriptions.js';
 import type { Database } from '../../store/schema.js';
+import { raiseSubscriptionEvent } from '../../webhooks/events.js';
 import { ownApp } from '../access.js';
 import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -65,7 +66,9 @@ const actions = (Object.keys(subscriptionTransitions) as Action[]).map((action) 
             `cannot ${action} a subscription that is ${current.status}`,
           );
         }
-        return (await findSubscription(trx, current.id))!.subscription;
+        const updated = (await findSubscription(trx, current.id))!;
+        await raiseSubscriptionEvent(trx, updated.subscription, updated);
+        return updated.subscription;
       }),
   });
 });
@@ -107,7 +110,7 @@ export const subscriptionRoutes: RouteDef[] = [
           );
         }
         const status = api.approval === 'auto' ? 'approved' : 'pending';
-        return insertSubscription(trx, {
+        const created = await insertSubscription(trx, {
           appId: app.id,
           apiId: api.id,
           planId: body.planId,
@@ -116,6 +119,13 @@ export const subscriptionRoutes: RouteDef[] = [
           app_name: app.name,
           api_name: api.name,
         });
+        await raiseSubscriptionEvent(
+          trx,
+          created,
+          { appTenantId: app.tenantId, apiTenantId: api.tenantId },
+          true,
+        );
+        return created;
       }),
   }),
   defineRoute({
