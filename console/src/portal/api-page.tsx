@@ -9,6 +9,14 @@ import { Actions, Field, Head, num, resetOnSuccess, when } from '../shell/ui.js'
 import { useCatalog } from './catalog-page.js';
 import { TryIt } from './try-it.js';
 
+const CREDENTIAL = {
+  key: 'an app key in x-api-key',
+  jwt: 'a JWT bearer token',
+  introspection: 'an OAuth 2.0 bearer token',
+  mtls: 'a client certificate',
+  none: 'no credential',
+} as const;
+
 export function ApiPage() {
   const { id } = useParams<{ id: string }>();
   const cache = useQueryClient();
@@ -46,7 +54,7 @@ export function ApiPage() {
     <>
       <h1>{api.name}</h1>
       <p>
-        Route <code>{(api.host ?? '') + api.basePath}</code> · {api.kind} · keys in <code>x-api-key</code> ·{' '}
+        Route <code>{(api.host ?? '') + api.basePath}</code> · {api.kind} · {CREDENTIAL[api.auth]} ·{' '}
         {api.approval === 'auto' ? 'access is granted at once' : 'an owner approves each subscription'}
       </p>
       <table>
@@ -125,7 +133,7 @@ export function ApiPage() {
         </form>
       )}
 
-      <TryIt basePath={api.basePath} host={api.host} />
+      <TryIt basePath={api.basePath} host={api.host} auth={api.auth} />
     </>
   );
 }

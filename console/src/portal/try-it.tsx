@@ -5,7 +5,11 @@ import { Actions, Field } from '../shell/ui.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-export function TryIt({ basePath, host }: { basePath: string; host: string | null }) {
+/** How the API wants its caller's credential: an app key, a bearer token, nothing, or a client certificate. */
+export type AuthMode = 'key' | 'jwt' | 'introspection' | 'mtls' | 'none';
+
+export function TryIt({ basePath, host, auth }: { basePath: string; host: string | null; auth: AuthMode }) {
+  const bearer = auth === 'jwt' || auth === 'introspection';
   const call = useMutation({
     mutationFn: async (f: FormData) => {
       const method = String(f.get('method'));
@@ -15,7 +19,8 @@ export function TryIt({ basePath, host }: { basePath: string; host: string | nul
       const res = await fetch(`${basePath.replace(/\/$/, '')}/${rest.replace(/^\//, '')}`, {
         method,
         headers: {
-          'x-api-key': String(f.get('key')),
+          ...(auth === 'key' ? { 'x-api-key': String(f.get('key')) } : {}),
+          ...(bearer ? { authorization: `Bearer ${String(f.get('key'))}` } : {}),
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         ...(body && method !== 'GET' ? { body } : {}),
@@ -55,9 +60,17 @@ export function TryIt({ basePath, host }: { basePath: string; host: string | nul
             <input name="path" defaultValue="/" />
           </Field>
         </div>
-        <Field label="API key" hint="your app's key; sent with this call only, never stored">
-          <input name="key" type="password" required autoComplete="off" />
-        </Field>
+        {(auth === 'key' || bearer) && (
+          <Field
+            label={auth === 'key' ? 'API key' : 'Bearer token'}
+            hint={`${auth === 'key' ? "your app's key" : 'an access token of your identity provider'}; sent with this call only, never stored`}
+          >
+            <input name="key" type="password" required autoComplete="off" />
+          </Field>
+        )}
+        {auth === 'mtls' && (
+          <p>This API asks for a client certificate, which a browser page cannot present here.</p>
+        )}
         <Field label="JSON body">
           <textarea name="body" rows={3} />
         </Field>

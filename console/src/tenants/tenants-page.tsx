@@ -1,6 +1,6 @@
 // Tenants (platform admins): create one, and issue or revoke its tokens with a role; a new token is shown once.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { admin, ok } from '../api/client.js';
 import { Problem } from '../shell/problem.js';
 import { Actions, Field, Head, resetOnSuccess, Secret, when } from '../shell/ui.js';
@@ -12,7 +12,8 @@ export function TenantsPage() {
   const tenants = useTenants();
   const [chosen, setChosen] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: async (name: string) => ok(await admin.POST('/admin/v1/tenants', { body: { name } })),
+    mutationFn: async (f: FormData) =>
+      ok(await admin.POST('/admin/v1/tenants', { body: { name: String(f.get('name')) } })),
     onSuccess: (t) => {
       setChosen(t.id);
       return cache.invalidateQueries({ queryKey: ['tenants'] });
@@ -56,14 +57,7 @@ export function TenantsPage() {
       </table>
       {tenant && <Members key={`m-${tenant.id}`} tenantId={tenant.id} name={tenant.name} />}
       {tenant && <Tokens tenantId={tenant.id} name={tenant.name} />}
-      <form
-        aria-label="Create a tenant"
-        className="inline"
-        onSubmit={(e: FormEvent<HTMLFormElement>) => {
-          e.preventDefault();
-          create.mutate(String(new FormData(e.currentTarget).get('name')));
-        }}
-      >
+      <form aria-label="Create a tenant" className="inline" onSubmit={resetOnSuccess(create)}>
         <Field label="Tenant name">
           <input name="name" required maxLength={100} />
         </Field>
