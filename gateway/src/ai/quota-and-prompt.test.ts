@@ -188,7 +188,7 @@ describe('prompt API', () => {
       status: 400,
       detail: 'missing variables: lang; unexpected variables: tone, extra',
       code: 'invalid_variables',
-      requestId: 'prompt-400',
+      requestId: res.headers.get('x-request-id'),
       missing: ['lang'],
       unexpected: ['tone', 'extra'],
       invalid: [],

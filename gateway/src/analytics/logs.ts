@@ -9,6 +9,7 @@ export interface LogFilter {
   appId?: string;
   subscriptionId?: string;
   requestId?: string;
+  clientRequestId?: string;
   method?: string;
   /** Paths starting with this. */
   pathPrefix?: string;
@@ -34,6 +35,7 @@ export async function listCallLogs(
   if (f.appId) q = q.where('app_id', '=', f.appId);
   if (f.subscriptionId) q = q.where('subscription_id', '=', f.subscriptionId);
   if (f.requestId) q = q.where('request_id', '=', f.requestId);
+  if (f.clientRequestId) q = q.where('client_request_id', '=', f.clientRequestId);
   if (f.method) q = q.where('method', '=', f.method);
   // substr, not LIKE (no wildcards to escape) nor a range (collation-dependent on PostgreSQL).
   if (f.pathPrefix) q = q.where(sql`substr(path, 1, ${f.pathPrefix.length})`, '=', f.pathPrefix);
@@ -49,6 +51,7 @@ export async function listCallLogs(
     id: Number(r.id),
     ts: new Date(Number(r.ts)).toISOString(),
     requestId: r.request_id,
+    clientRequestId: r.client_request_id,
     tenantId: r.tenant_id,
     apiId: r.api_id,
     appId: r.app_id,

@@ -10,6 +10,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class CallState implements Call {
   readonly requestId: string;
+  readonly clientRequestId: string | null;
   readonly ts = Date.now();
   readonly startedAt = performance.now();
   readonly clientIp: string;
@@ -40,9 +41,11 @@ export class CallState implements Call {
   ) {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const incomingId = req.headers['x-request-id'];
-    this.requestId =
-      typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const offered = req.headers['x-request-id'];
+    // The call's id is the gateway's own: it keys the call log and goes upstream, so a client choosing it could
+    // collide with or impersonate another call. A proxy the operator trusts (TRUST_PROXY_HOPS) may set it.
+    this.clientRequestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : null;
+    this.requestId = trustProxyHops > 0 && this.clientRequestId ? this.clientRequestId : randomUUID();
     this.clientIp = clientIpOf(req, trustProxyHops);
     this.forwardedFor = trustProxyHops === 0 ? this.clientIp : forwardedForOf(req, trustProxyHops);
     this.path = q === -1 ? url : url.slice(0, q);

@@ -46,6 +46,8 @@ export interface Call {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly requestId: string;
+  /** The X-Request-Id the client sent (well-formed), kept for search; the call's id only from a trusted proxy. */
+  readonly clientRequestId: string | null;
   /** Date.now() at arrival, for the record's ts. */
   readonly ts: number;
   /** performance.now() at arrival, for latency. */

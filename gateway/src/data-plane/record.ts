@@ -14,6 +14,7 @@ export function recordOf(call: Call, tunnelStatus?: number): CallRecord {
   return {
     ts: call.ts,
     requestId: call.requestId,
+    clientRequestId: call.clientRequestId,
     tenantId: call.api?.tenantId ?? null,
     apiId: call.api?.id ?? null,
     appId: auth?.app.id ?? null,

@@ -67,11 +67,11 @@ async function roundTrip(ws: WebSocket, text: string): Promise<string> {
 }
 
 async function recordOf(requestId: string): Promise<CallRecord[]> {
-  for (let i = 0; i < 200 && !records.some((r) => r.requestId === requestId); i++)
+  for (let i = 0; i < 200 && !records.some((r) => r.clientRequestId === requestId); i++)
     await new Promise((r) => setTimeout(r, 10));
   // Anything recorded twice would be in by now: the record is written once both sockets have closed.
   await new Promise((r) => setTimeout(r, 50));
-  return records.filter((r) => r.requestId === requestId);
+  return records.filter((r) => r.clientRequestId === requestId);
 }
 
 describe('a WebSocket upgrade is one call', () => {
@@ -100,7 +100,7 @@ describe('a WebSocket upgrade is one call', () => {
     const s = await seedKeyedApi(gw.admin, { targets: [{ url: echo.url }], basePath: '/ws-bytes' });
     const { ws } = await open('/ws-bytes/ws', { 'x-api-key': s.key, 'x-request-id': 'ws-bytes-1' });
     expect(await roundTrip(ws!, 'hello')).toBe('hello');
-    expect(records.some((r) => r.requestId === 'ws-bytes-1')).toBe(false); // still open: nothing yet
+    expect(records.some((r) => r.clientRequestId === 'ws-bytes-1')).toBe(false); // still open: nothing yet
     const closed = new Promise((r) => ws!.once('close', r));
     ws!.close(1000);
     await closed;
@@ -136,8 +136,8 @@ describe('the upstream of an upgrade', () => {
       const refused = await open('/ws-declined/ws', { 'x-api-key': s.key, 'x-request-id': 'ws-declined-1' });
       expect(refused.status).toBe(403);
       expect(refused.body).toBe('no tunnels here');
-      expect(refused.headers!['x-request-id']).toBe('ws-declined-1');
       const [record] = await recordOf('ws-declined-1');
+      expect(refused.headers!['x-request-id']).toBe(record!.requestId);
       expect(record).toMatchObject({ status: 403, errorKind: null, bytesOut: 15, authMethod: 'key' });
       // The handshake asked to keep the connection for a tunnel; with none, nothing may hold it open.
       const connections = () => new Promise<number>((r) => declining.getConnections((_e, n) => r(n)));

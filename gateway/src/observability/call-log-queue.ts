@@ -42,6 +42,7 @@ export function toRow(r: CallRecord) {
     cost_usd: r.costUsd,
     attempts: r.attempts ? JSON.stringify(r.attempts) : null,
     auth_method: r.authMethod,
+    client_request_id: r.clientRequestId,
   };
 }
 

@@ -2,6 +2,8 @@
 export interface CallRecord {
   ts: number;
   requestId: string;
+  /** The X-Request-Id the client sent, when well-formed (the gateway's own id is `requestId`). */
+  clientRequestId: string | null;
   tenantId: string | null;
   apiId: string | null;
   appId: string | null;
@@ -44,6 +46,7 @@ export type CallRecorder = (record: CallRecord) => void;
 export const blankRecord: Readonly<CallRecord> = Object.freeze({
   ts: 0,
   requestId: '',
+  clientRequestId: null,
   tenantId: null,
   apiId: null,
   appId: null,

@@ -10,6 +10,7 @@ import * as aiLimits from './migrations/006-ai-limits.js';
 import * as configChanges from './migrations/007-config-changes.js';
 import * as trackBudgets from './migrations/007b-track-budgets.js';
 import * as callAuth from './migrations/009-call-auth.js';
+import * as clientRequestId from './migrations/010-client-request-id.js';
 import * as sso from './migrations/011-sso.js';
 import * as webhooks from './migrations/012-webhooks.js';
 import * as appClients from './migrations/013-app-clients.js';
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '007-config-changes': configChanges,
   '007b-track-budgets': trackBudgets,
   '009-call-auth': callAuth,
+  '010-client-request-id': clientRequestId,
   '011-sso': sso,
   '012-webhooks': webhooks,
   '013-app-clients': appClients,

@@ -203,6 +203,7 @@ export interface CallLogTable {
   attempts: string | null;
   /** The auth method that let the call in; null for anonymous and refused calls. */
   auth_method: string | null;
+  client_request_id: string | null;
 }
 
 export interface AiProviderTable {

@@ -127,13 +127,13 @@ export async function newTenant(gw: TestGateway): Promise<string> {
 
 export type LogRow = Omit<CallLogTable, 'id'> & { id: number };
 
-/** The call-log row of a request id, after writing what is queued. */
+/** The call-log row of the call that sent this X-Request-Id (its clientRequestId), after writing what is queued. */
 export async function logOf(gw: TestGateway, requestId: string): Promise<LogRow> {
   await gw.callLog.flushOnce();
   const row = await gw.store.db
     .selectFrom('call_logs')
     .selectAll()
-    .where('request_id', '=', requestId)
+    .where('client_request_id', '=', requestId)
     .executeTakeFirst();
   if (!row) throw new Error(`no call-log row for ${requestId}`);
   return row as LogRow;
@@ -146,7 +146,7 @@ export async function settled(gw: TestGateway, requestId: string): Promise<LogRo
     const found = await gw.store.db
       .selectFrom('call_logs')
       .select(sql<number>`count(*)`.as('n'))
-      .where('request_id', '=', requestId)
+      .where('client_request_id', '=', requestId)
       .executeTakeFirst();
     if (Number(found?.n) > 0) return logOf(gw, requestId);
     await new Promise((r) => setTimeout(r, 20));

@@ -13,7 +13,12 @@ const logsQuery = z
     apiId: z.string().max(64).optional(),
     appId: z.string().max(64).optional(),
     subscriptionId: z.string().max(64).optional(),
-    requestId: z.string().max(200).optional().meta({ description: 'The x-request-id of one call' }),
+    requestId: z.string().max(200).optional().meta({ description: "The gateway's request id of one call" }),
+    clientRequestId: z
+      .string()
+      .max(200)
+      .optional()
+      .meta({ description: 'The X-Request-Id a client sent (calls carrying it)' }),
     method: z
       .string()
       .regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method')
@@ -51,7 +56,11 @@ const usageQuery = z
 const logView = z.object({
   id: z.number(),
   ts: z.string(),
-  requestId: z.string(),
+  requestId: z.string().meta({ description: "The gateway's own id of the call (X-Request-Id of its answer)" }),
+  clientRequestId: z
+    .string()
+    .nullable()
+    .meta({ description: 'The X-Request-Id the client sent, when well-formed' }),
   tenantId: z.string().nullable(),
   apiId: z.string().nullable(),
   appId: z.string().nullable(),
