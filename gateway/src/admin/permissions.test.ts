@@ -29,6 +29,7 @@ const sampleBodies: Record<string, unknown> = {
   createPlan: { name: 'free' },
   registerAppClient: { value: 'taken-over-client' },
   updatePlan: { name: 'taken over' },
+  changeSubscriptionPlan: { planId: 'pln_taken_over' },
   updateApp: { name: 'taken over' },
   updateAiProvider: { name: 'taken over' },
   updateAiModel: { name: 'taken-over' },

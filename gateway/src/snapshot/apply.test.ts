@@ -176,6 +176,7 @@ async function run(trx: Trx, [kind, a, b, c]: Op): Promise<void> {
             app_id: app,
             api_id: planRow.api_id,
             plan_id: plan!,
+            pending_plan_id: null,
             status: pick(subStatuses, c)!,
             reason: null,
             comment: null,

@@ -11,6 +11,7 @@ import * as configChanges from './migrations/007-config-changes.js';
 import * as trackBudgets from './migrations/007b-track-budgets.js';
 import * as callAuth from './migrations/009-call-auth.js';
 import * as clientRequestId from './migrations/010-client-request-id.js';
+import * as pendingPlan from './migrations/010b-pending-plan.js';
 import * as sso from './migrations/011-sso.js';
 import * as webhooks from './migrations/012-webhooks.js';
 import * as appClients from './migrations/013-app-clients.js';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '007b-track-budgets': trackBudgets,
   '009-call-auth': callAuth,
   '010-client-request-id': clientRequestId,
+  '010b-pending-plan': pendingPlan,
   '011-sso': sso,
   '012-webhooks': webhooks,
   '013-app-clients': appClients,

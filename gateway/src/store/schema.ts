@@ -157,6 +157,8 @@ export interface SubscriptionTable {
   app_id: string;
   api_id: string;
   plan_id: string;
+  /** A plan change the consumer asked for, waiting for the API owner; `plan_id` serves until then. */
+  pending_plan_id: string | null;
   status: string;
   reason: string | null;
   comment: string | null;

@@ -56,7 +56,9 @@ const usageQuery = z
 const logView = z.object({
   id: z.number(),
   ts: z.string(),
-  requestId: z.string().meta({ description: "The gateway's own id of the call (X-Request-Id of its answer)" }),
+  requestId: z
+    .string()
+    .meta({ description: "The gateway's own id of the call (X-Request-Id of its answer)" }),
   clientRequestId: z
     .string()
     .nullable()

@@ -1,6 +1,6 @@
 // Subscriptions: the app's tenant applies (and may revoke); the API's tenant decides and controls.
 import type { Kysely } from 'kysely';
-import { subscriptionTransitions } from '../../domain/types.js';
+import { type SubscriptionStatus, subscriptionTransitions } from '../../domain/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { findApi } from '../../store/repos/apis.js';
 import { findPlan } from '../../store/repos/plans.js';
@@ -10,16 +10,22 @@ import {
   insertSubscription,
   listSubscriptions,
   type SubscriptionRecord,
+  setSubscriptionPlan,
   transitionSubscription,
 } from '../../store/repos/subscriptions.js';
 import type { Database } from '../../store/schema.js';
 import { raiseSubscriptionEvent } from '../../webhooks/events.js';
 import { ownApp } from '../access.js';
-import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
+import { canSee, hasRole, notFound, type Principal, tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { comment, idParams } from '../schemas/common.js';
 import { paged, pageOf } from '../schemas/query.js';
-import { subscriptionCreate, subscriptionFilter, subscriptionView } from '../schemas/subscriptions.js';
+import {
+  subscriptionCreate,
+  subscriptionFilter,
+  subscriptionPlanChange,
+  subscriptionView,
+} from '../schemas/subscriptions.js';
 import { validationFailed } from '../validation.js';
 import { write } from '../write.js';
 
@@ -72,6 +78,43 @@ const actions = (Object.keys(subscriptionTransitions) as Action[]).map((action) 
       }),
   });
 });
+
+/** Statuses whose plan may change: an application not yet decided, or a subscription that serves or may again. */
+const PLAN_CHANGEABLE: readonly SubscriptionStatus[] = ['pending', 'approved', 'suspended'];
+const MOVED_ON = 'the subscription changed meanwhile; read it again and retry';
+
+/** The API owner decides a requested plan change: the new plan serves from now on, or the current one stays. */
+const planDecisions = (['approve', 'reject'] as const).map((decision) =>
+  defineRoute({
+    method: 'post',
+    path: `/subscriptions/:id/plan-change/${decision}`,
+    operationId: `${decision}PlanChange`,
+    summary:
+      decision === 'approve'
+        ? 'Approve the requested plan change: the new plan serves from now on'
+        : 'Reject the requested plan change: the current plan keeps serving',
+    tag,
+    role: 'maintainer',
+    params: idParams,
+    body: comment,
+    response: { status: 200, description: 'The subscription after the decision', schema: subscriptionView },
+    errors: ['not_found', 'forbidden', 'illegal_transition'],
+    handler: ({ ctx, principal, params, body }) =>
+      write(ctx, async (trx) => {
+        const record = await visibleSubscription(trx, principal, params.id);
+        if (!canSee(principal, record.apiTenantId))
+          throw new GatewayError('forbidden', `only the API's tenant may ${decision} a plan change`);
+        const current = record.subscription;
+        if (current.pendingPlanId === null)
+          throw new GatewayError('illegal_transition', 'no plan change is waiting for a decision');
+        const planId = decision === 'approve' ? current.pendingPlanId : current.planId;
+        const expected = { status: PLAN_CHANGEABLE, pendingPlanId: current.pendingPlanId };
+        if (!(await setSubscriptionPlan(trx, current.id, expected, { planId, pendingPlanId: null, ...body })))
+          throw new GatewayError('conflict', MOVED_ON);
+        return (await findSubscription(trx, current.id))!.subscription;
+      }),
+  }),
+);
 
 export const subscriptionRoutes: RouteDef[] = [
   defineRoute({
@@ -156,5 +199,55 @@ export const subscriptionRoutes: RouteDef[] = [
     handler: async ({ ctx, principal, params }) =>
       (await visibleSubscription(ctx.store.db, principal, params.id)).subscription,
   }),
+  defineRoute({
+    method: 'patch',
+    path: '/subscriptions/:id',
+    operationId: 'changeSubscriptionPlan',
+    summary:
+      "Change a subscription's plan: at once for `auto` APIs, the API's own tenant or an undecided application; " +
+      'otherwise the change waits for the API owner (plan-change/approve) while the current plan serves',
+    tag,
+    role: 'developer',
+    params: idParams,
+    body: subscriptionPlanChange,
+    response: {
+      status: 200,
+      description: 'The subscription: on its new plan, or with the change in pendingPlanId',
+      schema: subscriptionView,
+    },
+    errors: ['not_found', 'validation_failed', 'illegal_transition', 'conflict'],
+    handler: ({ ctx, principal, params, body }) =>
+      write(ctx, async (trx) => {
+        const record = await visibleSubscription(trx, principal, params.id);
+        const current = record.subscription;
+        const plan = await findPlan(trx, body.planId);
+        if (plan?.plan.apiId !== current.apiId)
+          throw validationFailed([{ in: 'body', field: 'planId', message: 'not a plan of this API' }]);
+        if (!PLAN_CHANGEABLE.includes(current.status))
+          throw new GatewayError(
+            'illegal_transition',
+            `cannot change the plan of a subscription that is ${current.status}`,
+          );
+        const api = await findApi(trx, current.apiId);
+        // The API's owner (who would approve it anyway) and auto-approving APIs change at once; so does an
+        // application nobody has decided on yet, since approving it will cover the plan it then names.
+        const atOnce =
+          (canSee(principal, record.apiTenantId) && hasRole(principal, 'maintainer')) ||
+          api?.approval === 'auto' ||
+          current.status === 'pending' ||
+          body.planId === current.planId;
+        const next = atOnce
+          ? { planId: body.planId, pendingPlanId: null }
+          : { planId: current.planId, pendingPlanId: body.planId };
+        const expected = { status: [current.status], pendingPlanId: current.pendingPlanId };
+        const changed = await setSubscriptionPlan(trx, current.id, expected, {
+          ...next,
+          ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        });
+        if (!changed) throw new GatewayError('conflict', MOVED_ON);
+        return (await findSubscription(trx, current.id))!.subscription;
+      }),
+  }),
   ...actions,
+  ...planDecisions,
 ];

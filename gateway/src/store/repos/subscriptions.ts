@@ -12,6 +12,8 @@ export interface SubscriptionView {
   appId: string;
   apiId: string;
   planId: string;
+  /** A requested plan change waiting for the API owner's approval; `planId` serves until then. */
+  pendingPlanId: string | null;
   /** Names of both sides, so the provider's queue can show whom it approves without reading their app. */
   appName: string;
   apiName: string;
@@ -45,6 +47,7 @@ const view = (r: SubscriptionTable & Names): SubscriptionView => ({
   appId: r.app_id,
   apiId: r.api_id,
   planId: r.plan_id,
+  pendingPlanId: r.pending_plan_id,
   appName: r.app_name,
   apiName: r.api_name,
   status: r.status as SubscriptionStatus,
@@ -121,6 +124,7 @@ export async function insertSubscription(
     app_id: values.appId,
     api_id: values.apiId,
     plan_id: values.planId,
+    pending_plan_id: null,
     status: values.status,
     reason: values.reason,
     comment: null,
@@ -145,5 +149,34 @@ export async function transitionSubscription(
     .where('id', '=', id)
     .where('status', 'in', [...from])
     .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Moves a subscription's plan: `planId` and `pendingPlanId` as given, compare-and-set on the pending change the
+ * caller saw (so an approval decides the change it was shown, not one made since); false when it moved on.
+ */
+export async function setSubscriptionPlan(
+  db: Db,
+  id: string,
+  expected: { status: readonly SubscriptionStatus[]; pendingPlanId: string | null },
+  next: { planId: string; pendingPlanId: string | null; comment?: string; reason?: string },
+): Promise<boolean> {
+  let query = db
+    .updateTable('subscriptions')
+    .set({
+      plan_id: next.planId,
+      pending_plan_id: next.pendingPlanId,
+      updated_at: nowIso(),
+      ...(next.comment !== undefined ? { comment: next.comment } : {}),
+      ...(next.reason !== undefined ? { reason: next.reason } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', [...expected.status]);
+  query =
+    expected.pendingPlanId === null
+      ? query.where('pending_plan_id', 'is', null)
+      : query.where('pending_plan_id', '=', expected.pendingPlanId);
+  const result = await query.executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
