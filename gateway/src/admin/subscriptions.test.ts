@@ -84,6 +84,7 @@ describe.each(storeKinds)('subscriptions on %s', (kind) => {
       appId,
       apiId,
       planId,
+      pendingPlanId: null,
       appName: `app-${appCount}`,
       apiName: 'orders',
       status: 'pending',

@@ -174,7 +174,7 @@ describe('client-written forwarding headers', () => {
     expect(seen['x-forwarded-host']).toBe(new URL(gw.url).host);
     expect(seen['x-gateway-tenant']).toBe(seeded.tenantId);
     expect(seen['x-gateway-subscription']).toBe(seeded.subscriptionId);
-    await expect.poll(() => records.find((r) => r.requestId === requestId)?.clientIp).toBe('127.0.0.1');
+    await expect.poll(() => records.find((r) => r.clientRequestId === requestId)?.clientIp).toBe('127.0.0.1');
   });
 
   it('the failed-auth limit of the admin API is per socket address, whatever X-Forwarded-For says', async () => {
