@@ -125,11 +125,11 @@ it(
     expect(await exit).toBe(0);
     const db = new SqliteDatabase(file, { readonly: true });
     const rows = db
-      .prepare("select request_id, status from call_logs where request_id like 'wdrain-%'")
-      .all() as { request_id: string; status: number }[];
+      .prepare("select client_request_id, status from call_logs where client_request_id like 'wdrain-%'")
+      .all() as { client_request_id: string; status: number }[];
     db.close();
     expect(rows.length).toBe(N);
-    expect(new Set(rows.map((r) => r.request_id)).size).toBe(N);
+    expect(new Set(rows.map((r) => r.client_request_id)).size).toBe(N);
     expect(rows.every((r) => r.status === 200)).toBe(true);
   },
 );

@@ -62,8 +62,8 @@ it('keeps serving through a store outage and writes every queued record afterwar
   await waitFor(async () => gw.callLog.depth === 0);
   const rows = await gw.store.db
     .selectFrom('call_logs')
-    .select('request_id')
-    .where('request_id', 'like', 'outage-%')
+    .select('client_request_id')
+    .where('client_request_id', 'like', 'outage-%')
     .execute();
-  expect(rows.map((r) => r.request_id).sort()).toEqual([...ids].sort());
+  expect(rows.map((r) => r.client_request_id).sort()).toEqual([...ids].sort());
 });
