@@ -37,6 +37,7 @@ import { migrate } from './store/migrate.js';
 import { Upstreams } from './upstream/upstreams.js';
 import { consoleRouter } from './web-console/serve.js';
 import { startWebhookDispatcher } from './webhooks/dispatcher.js';
+import { raiseQuotaEvents } from './webhooks/quota-events.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -258,6 +259,12 @@ export async function startGateway(
     // SECRET_KEY seals provider keys; without it ADMIN_TOKEN does (docs/ai.md explains the trade-off).
     secret: env.SECRET_KEY ?? env.ADMIN_TOKEN,
     registry: metrics.registry,
+    // Off the call's path: the event is written to the store after the call went on.
+    onQuotaCrossed: (call, crossed) => {
+      raiseQuotaEvents(store.db, call, crossed).catch((err) =>
+        logger.warn({ err }, 'quota webhook event not recorded'),
+      );
+    },
   });
   const snapshot = await wireSnapshot(env, store, logger, metrics, (s, delta) => {
     if (delta) upstreams.update(delta);

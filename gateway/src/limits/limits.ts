@@ -40,8 +40,32 @@ export interface LimitState {
   resetSec: number;
 }
 
+/** A request quota that reached a share of its limit with this call (webhooks: quota.warning, quota.exhausted). */
+export interface QuotaCrossing {
+  counter: Counter;
+  percent: (typeof QUOTA_THRESHOLDS)[number];
+}
+
+export const QUOTA_THRESHOLDS = [80, 100] as const;
+
+const REQUEST_QUOTAS: ReadonlySet<LimitReason> = new Set([
+  limitReasons.requestsPerDay,
+  limitReasons.requestsPerMonth,
+  limitReasons.tenantPerDay,
+  limitReasons.tenantPerMonth,
+]);
+
+/** The thresholds a request quota passed going from `before` to `after` (each increment is atomic, so one taker sees it). */
+function crossings(c: Counter, before: number, after: number): QuotaCrossing[] {
+  if (!REQUEST_QUOTAS.has(c.reason)) return [];
+  return QUOTA_THRESHOLDS.filter((percent) => {
+    const at = Math.ceil((c.limit * percent) / 100);
+    return before < at && after >= at;
+  }).map((percent) => ({ counter: c, percent }));
+}
+
 export type LimitOutcome =
-  | { allowed: true; state: LimitState | null }
+  | { allowed: true; state: LimitState | null; crossed?: QuotaCrossing[] }
   | { allowed: false; reason: LimitReason; state: LimitState; retryAfterSec: number }
   /** The counter store failed; the caller applies LIMITS_ON_STORE_ERROR. */
   | { allowed: null; error: Error };
@@ -156,6 +180,7 @@ export class Limits {
    */
   async consume(counters: Counter[], points = 1): Promise<LimitOutcome> {
     let state: LimitState | null = null;
+    let crossed: QuotaCrossing[] = [];
     const taken: Counter[] = [];
     for (const c of counters) {
       let res: Count & { taken: boolean };
@@ -172,8 +197,9 @@ export class Limits {
       }
       taken.push(c);
       state = tighter(state, stateOf(c, res));
+      crossed = crossed.concat(crossings(c, res.count - points, res.count));
     }
-    return { allowed: true, state };
+    return crossed.length ? { allowed: true, state, crossed } : { allowed: true, state };
   }
 
   /** Whether every counter still has room, without taking any (a token quota is checked before the call). */

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { AuthResult, RoutedCall } from '../data-plane/call.js';
 import type { Api } from '../domain/types.js';
 import type { GatewayError } from '../errors/gateway-error.js';
-import type { Limits } from '../limits/limits.js';
+import type { Limits, QuotaCrossing } from '../limits/limits.js';
 import type { Logger } from '../observability/logger.js';
 import type { Upstreams } from '../upstream/upstreams.js';
 
@@ -57,6 +57,8 @@ export interface PolicyDeps {
   secret: string;
   /** Where a policy registers its own metrics (served on /metrics). */
   registry: Registry;
+  /** A subscribed call took a request quota past 80 % or 100 % (webhooks/quota-events.ts); must not throw. */
+  onQuotaCrossed?(call: RoutedCall, crossed: QuotaCrossing[]): void;
 }
 
 /** A policy made once per gateway: binds itself to each API when a snapshot is built. */

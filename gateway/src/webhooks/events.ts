@@ -11,6 +11,8 @@ export const webhookEvents = [
   'subscription.rejected',
   'subscription.revoked',
   'key.expiring',
+  'quota.warning',
+  'quota.exhausted',
   'webhook.test',
 ] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];

@@ -10,7 +10,8 @@ import {
   tenantWithToken,
   V1,
 } from '../test-support/admin-fixtures.js';
-import { startTestGateway, type TestGateway } from '../test-support/harness.js';
+import { startEcho, startTestGateway, type TestGateway } from '../test-support/harness.js';
+import { sharedRedisUrl } from '../test-support/redis.js';
 import { storeKinds, type TestDatabase, testDatabase } from '../test-support/stores.js';
 import { eventually, Receiver } from '../test-support/webhook-receiver.js';
 import { webhookEvents } from './events.js';
@@ -27,7 +28,14 @@ export const FAST = {
 const deliveries = async (t: TenantHandle, webhookId: string) =>
   (await t.client.ok('GET', `${V1}/webhooks/${webhookId}/deliveries`)).items as any[];
 
-describe.each(storeKinds)('webhooks on %s', (kind) => {
+// PostgreSQL runs with Redis limits, as several replicas would: quota thresholds are then seen in Redis.
+const setups = storeKinds.map((kind) => ({
+  kind,
+  label: kind === 'postgres' ? 'postgres + redis' : kind,
+  env: kind === 'postgres' ? { REDIS_URL: sharedRedisUrl } : {},
+}));
+
+describe.each(setups)('webhooks on $label', ({ kind, env }) => {
   let db: TestDatabase;
   let gw: TestGateway;
   let receiver: Receiver;
@@ -38,7 +46,7 @@ describe.each(storeKinds)('webhooks on %s', (kind) => {
 
   beforeAll(async () => {
     db = await testDatabase(kind);
-    gw = await startTestGateway({ DATABASE_URL: db.url, ...FAST });
+    gw = await startTestGateway({ DATABASE_URL: db.url, ...FAST, ...env });
     receiver = await new Receiver().start();
     a = await tenantWithToken(gw.admin, 'provider');
     b = await tenantWithToken(gw.admin, 'consumer');
@@ -209,6 +217,77 @@ describe.each(storeKinds)('webhooks on %s', (kind) => {
     ]);
   });
 
+  it('warns at 80 % of a quota and says when it is used up, once per window', async () => {
+    const echo = await startEcho();
+    try {
+      await b.client.ok('PATCH', `${V1}/webhooks/${hookB.id}`, {
+        events: ['quota.warning', 'quota.exhausted', 'webhook.test'],
+      });
+      const api = await a.client.ok(
+        'POST',
+        `${V1}/apis`,
+        restApi({
+          name: 'metered',
+          basePath: '/metered',
+          visibility: 'public',
+          approval: 'auto',
+          targets: [{ url: echo.url }],
+        }),
+      );
+      await a.client.ok('POST', `${V1}/apis/${api.id}/publish`);
+      const plan = await a.client.ok('POST', `${V1}/apis/${api.id}/plans`, {
+        name: 'five',
+        quota: { requestsPerDay: 5 },
+      });
+      const app = await b.client.ok('POST', `${V1}/apps`, { name: 'metered app' });
+      const key = await b.client.ok('POST', `${V1}/apps/${app.id}/keys`, { name: 'k' });
+      const sub = await b.client.ok('POST', `${V1}/subscriptions`, {
+        appId: app.id,
+        apiId: api.id,
+        planId: plan.id,
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await fetch(`${gw.url}/metered/x`, { headers: { 'x-api-key': key.key } });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      const quotaEvents = (tenantId: string) =>
+        receiver
+          .events()
+          .filter(
+            (e) =>
+              e.tenantId === tenantId && e.type.startsWith('quota.') && e.data.subscription.id === sub.id,
+          );
+      await eventually('both quota events on both sides', async () =>
+        quotaEvents(a.id).length >= 2 && quotaEvents(b.id).length >= 2 ? true : undefined,
+      );
+      // A test event queued now is delivered after any stray duplicate would have been.
+      const queued = await b.client.ok('POST', `${V1}/webhooks/${hookB.id}/test`);
+      await eventually('the later test event', async () =>
+        receiver.events().some((e) => e.id === queued.eventId) ? true : undefined,
+      );
+      const expected = (percent: number) => ({
+        percent,
+        limit: 5,
+        window: 'day',
+        scope: 'plan',
+        tenantId: b.id,
+        subscription: { id: sub.id, appId: app.id, apiId: api.id, planId: plan.id },
+      });
+      for (const t of [a, b]) {
+        const got = quotaEvents(t.id).sort((x, y) => x.data.percent - y.data.percent);
+        expect(got.map((e) => [e.type, e.data])).toEqual([
+          ['quota.warning', expected(80)],
+          ['quota.exhausted', expected(100)],
+        ]);
+      }
+    } finally {
+      await echo.close();
+    }
+  });
+
   it('retries a receiver that is down and delivers once it is back, across a gateway restart', async () => {
     const down = await new Receiver().start();
     const port = down.port;
@@ -227,7 +306,7 @@ describe.each(storeKinds)('webhooks on %s', (kind) => {
 
     // The pending delivery lives in the store: a new gateway on it carries on.
     await gw.stop();
-    gw = await startTestGateway({ DATABASE_URL: db.url, ...FAST });
+    gw = await startTestGateway({ DATABASE_URL: db.url, ...FAST, ...env });
     a = { ...a, client: gw.admin.as(a.token) };
     await down.start(port);
     try {

@@ -51,7 +51,10 @@ function rateLimitHooks(deps: PolicyDeps, countersOf: CountersOf): Hooks {
         return;
       }
       call.limit = outcome.state ?? null;
-      if (outcome.allowed) return;
+      if (outcome.allowed) {
+        if (outcome.crossed && call.subscription) deps.onQuotaCrossed?.(call, outcome.crossed);
+        return;
+      }
       call.errorKind = `${LIMITED_PREFIX}${outcome.reason}`;
       throw refusal(outcome.reason, { 'retry-after': String(outcome.retryAfterSec) });
     },
