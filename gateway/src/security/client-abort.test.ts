@@ -2,7 +2,6 @@
 // calls leave no sockets or heap behind (bounds are generous; docs/security.md has the measured figures).
 import { readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
+import { connectRaw } from '../test-support/transport.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -56,7 +56,7 @@ const openFds = () => readdirSync('/proc/self/fd').length;
 /** Sends headers and part of a declared body, then leaves once `leaveWhen` resolves. */
 function abortMidRequest(path: string, apiKey: string, leaveWhen: () => Promise<unknown>): Promise<void> {
   return new Promise((resolve) => {
-    const socket = connect(gw.port, '127.0.0.1');
+    const socket = connectRaw(gw.port);
     socket.on('error', () => {});
     socket.on('close', () => resolve());
     socket.write(
@@ -70,7 +70,7 @@ function abortMidRequest(path: string, apiKey: string, leaveWhen: () => Promise<
 /** Asks for a long answer (a large body, or a slow event stream) and leaves on its first bytes. */
 function abortMidResponse(apiKey: string, path: string): Promise<void> {
   return new Promise((resolve) => {
-    const socket = connect(gw.port, '127.0.0.1');
+    const socket = connectRaw(gw.port);
     socket.on('error', () => {});
     socket.on('close', () => resolve());
     socket.once('data', () => socket.destroy());

@@ -1,7 +1,6 @@
 // `Expect` is the gateway's to answer, and no failure the client causes counts against an upstream's circuit
 // breaker (issue 11, class 1): before, five `Expect: 100-continue` calls opened the breaker of the origin for
 // every tenant on it. Raw TCP; after each case a clean call succeeds and descriptors return to baseline.
-import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Echo,
@@ -12,6 +11,7 @@ import {
 } from '../test-support/harness.js';
 import { expectRecovered, head, openFds, statusesOf } from '../test-support/hostile.js';
 import { bodyOf, headersOf, rawExchange } from '../test-support/raw-http.js';
+import { connectRaw } from '../test-support/transport.js';
 
 const FAILURES = 2;
 const LIMIT = 64;
@@ -47,7 +47,7 @@ const k = () => `x-api-key: ${key}`;
 /** Sends the head, waits for `100 Continue` (or the final answer), then the body, as curl does. */
 function withContinue(headText: string, body: string): Promise<string> {
   return new Promise((resolve) => {
-    const socket = connect(gw.port, '127.0.0.1');
+    const socket = connectRaw(gw.port);
     let text = '';
     let sent = false;
     socket.on('data', (d: Buffer) => {

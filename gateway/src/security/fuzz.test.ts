@@ -1,7 +1,8 @@
 // A short fuzz run (fast-check) of the admin API and the data plane with generated methods, paths, headers and
 // bodies: the gateway's own code never answers 5xx, admin answers always carry the security headers, and the
 // gateway still serves afterwards.
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securityHeaders } from '../admin/headers.js';
@@ -14,6 +15,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
+import { overTls, testTls } from '../test-support/transport.js';
 
 let echo: Echo;
 let gw: TestGateway;
@@ -42,6 +44,10 @@ interface Got {
   body: string;
 }
 
+// Over TLS when the suite runs that way (npm run test:tls).
+const request = overTls ? httpsRequest : httpRequest;
+const tlsOptions = overTls ? { ca: testTls().ca.cert } : {};
+
 /** node:http sends the path as given (fetch would normalise it). */
 function send(s: Sent): Promise<Got> {
   return new Promise((resolve, reject) => {
@@ -51,7 +57,7 @@ function send(s: Sent): Promise<Got> {
       s.body === undefined
         ? s.headers
         : { ...s.headers, 'content-length': String(Buffer.byteLength(s.body)) };
-    const req = request(`${gw.url}/`, { method: s.method, headers }, (res) => {
+    const req = request(`${gw.url}/`, { method: s.method, headers, ...tlsOptions }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (c: string) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));

@@ -13,6 +13,7 @@ import {
   type TestGateway,
 } from '../test-support/harness.js';
 import { bodyOf, headersOf, rawExchange } from '../test-support/raw-http.js';
+import { overTls } from '../test-support/transport.js';
 
 let echo: Echo;
 let other: Echo;
@@ -170,7 +171,8 @@ describe('client-written forwarding headers', () => {
     expect(seen['x-forwarded-for']).toBe('127.0.0.1');
     expect(seen.forwarded).toBeUndefined();
     expect(seen['x-real-ip']).toBeUndefined();
-    expect(seen['x-forwarded-proto']).toBe('http');
+    // What the client spoke to the gateway, never what it claimed (npm run test:tls runs this over TLS).
+    expect(seen['x-forwarded-proto']).toBe(overTls ? 'https' : 'http');
     expect(seen['x-forwarded-host']).toBe(new URL(gw.url).host);
     expect(seen['x-gateway-tenant']).toBe(seeded.tenantId);
     expect(seen['x-gateway-subscription']).toBe(seeded.subscriptionId);

@@ -2,6 +2,7 @@
 // provider base URLs), addresses when the socket connects (IP literals and names alike, undici and node:http
 // clients alike), and a loop the address cannot show is stopped by the Via hop (508) after one round.
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +15,7 @@ import {
   type TestGateway,
 } from '../test-support/harness.js';
 import { expectRecovered, openFds } from '../test-support/hostile.js';
+import { overTls, testTls } from '../test-support/transport.js';
 import { OutboundGuard } from './outbound.js';
 
 let echo: Echo;
@@ -160,8 +162,17 @@ describe('loops the address cannot show: the Via hop', () => {
     relayed = [];
     relay = createServer((req, res) => {
       relayed.push(req);
-      const out = httpRequest(
-        { host: '127.0.0.1', port: gw.port, path: req.url, method: req.method, headers: req.headers },
+      // Over TLS too when the suite runs that way (npm run test:tls).
+      const send = overTls ? httpsRequest : httpRequest;
+      const out = send(
+        {
+          host: '127.0.0.1',
+          port: gw.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+          ...(overTls ? { ca: testTls().ca.cert } : {}),
+        },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
@@ -188,7 +199,12 @@ describe('loops the address cannot show: the Via hop', () => {
   });
 
   it('another gateway deployment in the chain is not a loop: both hops are listed', async () => {
-    const other = await startTestGateway({ SECRET_KEY: 'another-deployment-secret-0123' });
+    // Plain HTTP inside: the outer gateway's upstream pool trusts public CAs, not the test one.
+    const other = await startTestGateway({
+      SECRET_KEY: 'another-deployment-secret-0123',
+      TLS_CERT_FILE: undefined,
+      TLS_KEY_FILE: undefined,
+    });
     try {
       const inner = await seedKeyedApi(other.admin, { targets: [{ url: echo.url }], basePath: '/inner' });
       const outer = await seedKeyedApi(gw.admin, {

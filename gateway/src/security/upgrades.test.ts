@@ -2,7 +2,7 @@
 // upgrade, with or without bytes after the head, a client that never closes its side), tunnels are bounded
 // per client IP and in all, and shutdown does not wait on open tunnels forever.
 import { createServer, type Server } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Echo,
@@ -14,6 +14,7 @@ import {
 } from '../test-support/harness.js';
 import { expectRecovered, head, openFds } from '../test-support/hostile.js';
 import { rawExchange } from '../test-support/raw-http.js';
+import { connectRaw } from '../test-support/transport.js';
 
 let echo: Echo;
 let decliner: Server;
@@ -107,7 +108,7 @@ describe('declined upgrades end the socket', () => {
 /** Opens a tunnel to echo's WebSocket and holds it; resolves with the socket and the status line's code. */
 function hold(port: number, key: string, forwardedFor: string): Promise<{ socket: Socket; status: number }> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connectRaw(port);
     socket.on('error', () => {});
     socket.once('data', (d: Buffer) =>
       resolve({ socket, status: Number(d.toString('latin1').slice(9, 12)) }),
@@ -159,7 +160,7 @@ describe('shutdown', () => {
   it('ends open tunnels after the grace period instead of waiting on them', async () => {
     const own = await startTestGateway({ SHUTDOWN_GRACE_MS: 200 });
     const key = (await seedKeyedApi(own.admin, { targets: [{ url: echo.url }] })).key;
-    const socket = connect(own.port, '127.0.0.1');
+    const socket = connectRaw(own.port);
     socket.on('error', () => {});
     const closed = new Promise<void>((r) => socket.once('close', () => r()));
     await new Promise<void>((r) => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createEchoServer } from '../../../services/echo/src/server.js';
 import { type RunningGateway, type StartOptions, startGateway } from '../app.js';
 import type { Env } from '../config/env.js';
+import { transportEnv } from './transport.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -91,7 +92,10 @@ export async function startTestGateway(
   env: Partial<Env> = {},
   options: StartOptions = {},
 ): Promise<TestGateway> {
-  const gateway = await startGateway({ ADMIN_TOKEN, DATABASE_URL: 'sqlite::memory:', ...env }, options);
+  const gateway = await startGateway(
+    { ADMIN_TOKEN, DATABASE_URL: 'sqlite::memory:', ...transportEnv(), ...env },
+    options,
+  );
   return { ...gateway, admin: new AdminClient(gateway.adminUrl, ADMIN_TOKEN) };
 }
 

@@ -1,5 +1,6 @@
 // Raw TCP for requests an HTTP client would refuse to send (smuggling shapes, trickled headers, cut bodies).
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectRaw } from './transport.js';
 
 export interface RawReply {
   /** Everything the server wrote, as latin1 text. */
@@ -32,7 +33,7 @@ export function rawExchange(
 ): Promise<RawReply> {
   const { deadlineMs = 3000, gapMs = 0 } = options;
   return new Promise((resolve) => {
-    const socket: Socket = connect(port, '127.0.0.1');
+    const socket: Socket = connectRaw(port);
     const chunks: Buffer[] = [];
     const started = Date.now();
     let done = false;
