@@ -7,6 +7,12 @@ import { exec, freePort, PhaseError, type Run, waitFor } from './run.js';
 export const nodeName = 'e2e-node';
 export const serviceCidr = '10.96.0.0/24';
 export const podCidr = '10.244.0.0/24';
+/**
+ * The CNI bridge's address, also the node's IP: kubelet refuses a loopback node IP ("nodeIP can't be
+ * loopback address"), and without a node address the API server cannot reach the kubelet for
+ * port-forward, logs or exec ("no preferred addresses found; known addresses: []").
+ */
+export const bridgeAddress = '10.244.0.1';
 
 export type ControlPlane = { apiserverUrl: string; kubeconfig: string; pki: string; tools: string };
 
@@ -70,7 +76,7 @@ export async function generatePki(run: Run, pki: string): Promise<void> {
     pki,
     'kubelet-serving',
     `/CN=${nodeName}`,
-    `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:${nodeName}`,
+    `keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,IP:${bridgeAddress},DNS:${nodeName}`,
   );
   const clients: [string, string][] = [
     ['admin', '/O=system:masters/CN=e2e-admin'],
@@ -286,7 +292,7 @@ export async function startNode(
   const kubeletConfig = {
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     kind: 'KubeletConfiguration',
-    address: '127.0.0.1',
+    address: bridgeAddress,
     port: await freePort(),
     healthzBindAddress: '127.0.0.1',
     healthzPort: await freePort(),
@@ -312,7 +318,7 @@ export async function startNode(
     `--config=${join(dir, 'kubelet.json')}`,
     `--kubeconfig=${writeKubeconfig(plane.pki, join(dir, 'kubelet.kubeconfig'), plane.apiserverUrl, 'kubelet')}`,
     `--hostname-override=${nodeName}`,
-    '--node-ip=127.0.0.1',
+    `--node-ip=${bridgeAddress}`,
     `--root-dir=${join(dir, 'kubelet')}`,
     `--cert-dir=${join(dir, 'kubelet-pki')}`,
   ]);

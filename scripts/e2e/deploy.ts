@@ -21,7 +21,16 @@ async function main(): Promise<number> {
   const run = new Run(join(workDir, 'logs'));
   let bridgeCreated = false;
   process.stdout.write(`e2e:deploy — work dir ${workDir}, toolchain ${tools}\n`);
-  const stop = () => void run.stopAll().then(() => process.exit(130));
+  const cleanUp = async () => {
+    await run.stopAll();
+    if (!bridgeCreated) return;
+    await deleteBridge(run);
+    // kubelet bind-mounts its root dir onto itself; the next run removes the work dir.
+    await exec('umount', ['-R', join(workDir, 'node', 'kubelet')], { log: run.logFile('node') }).catch(
+      () => undefined,
+    );
+  };
+  const stop = () => void cleanUp().then(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
@@ -101,14 +110,7 @@ async function main(): Promise<number> {
   } catch {
     return 1;
   } finally {
-    await run.stopAll();
-    if (bridgeCreated) {
-      await deleteBridge(run);
-      // kubelet bind-mounts its root dir onto itself; the next run removes the work dir.
-      await exec('umount', ['-R', join(workDir, 'node', 'kubelet')], { log: run.logFile('node') }).catch(
-        () => undefined,
-      );
-    }
+    await cleanUp();
     process.stdout.write(`\nsummary (logs in ${run.logDir}):\n${run.summary()}\n`);
   }
 }

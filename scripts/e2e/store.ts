@@ -3,11 +3,10 @@
 // postgres and redis cannot be pulled here, and the machine's own servers listen on 127.0.0.1 only.
 import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { podCidr } from './cluster.js';
+import { bridgeAddress, podCidr } from './cluster.js';
 import { exec, type Run, waitFor } from './run.js';
 
 export const bridge = 'e2e-cni0';
-export const bridgeAddress = '10.244.0.1';
 
 /** Creates the CNI bridge up front with its gateway address (the bridge plugin reuses it). */
 export async function createBridge(run: Run): Promise<void> {
