@@ -1,6 +1,6 @@
 // A Kubernetes control plane on loopback (etcd, kube-apiserver, controller-manager, scheduler) with its
 // certificates, and optionally one node (containerd + CNI bridge + kubelet). Everything lives in workDir.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exec, freePort, PhaseError, type Run, waitFor } from './run.js';
 
@@ -341,4 +341,31 @@ export function requireTools(tools: string, names: readonly string[]): void {
   const missing = names.filter((name) => !existsSync(join(tools, name)));
   if (missing.length > 0)
     throw new PhaseError(`missing from ${tools}: ${missing.join(', ')} (run scripts/e2e/toolchain.sh)`);
+}
+
+/**
+ * What stopping containerd and kubelet leaves behind: pod containers keep running under their shims,
+ * kubelet's root and the sandboxes' /dev/shm stay mounted. Removed here so the next run starts clean.
+ */
+export async function removeNodeLeftovers(run: Run, workDir: string): Promise<void> {
+  const log = run.logFile('node-cleanup');
+  const node = join(workDir, 'node');
+  const runcRoot = '/run/containerd/runc/k8s.io';
+  const listed = await exec('runc', ['--root', runcRoot, 'list', '--format', 'json'], { log }).catch(
+    () => 'null',
+  );
+  const containers = (JSON.parse(listed) as { id: string; bundle: string }[] | null) ?? [];
+  for (const { id } of containers.filter((c) => c.bundle.startsWith(node)))
+    await exec('runc', ['--root', runcRoot, 'delete', '--force', id], { log }).catch(() => undefined);
+  const socket = join(node, 'containerd.sock');
+  const processes = await exec('ps', ['-eo', 'pid=,args='], { log: '/dev/null' });
+  for (const line of processes.split('\n'))
+    if (line.includes('containerd-shim') && line.includes(socket))
+      await exec('kill', ['-KILL', line.trim().split(/\s+/)[0]!], { log }).catch(() => undefined);
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((point) => point.startsWith(`${node}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) await exec('umount', ['-l', point], { log }).catch(() => undefined);
 }

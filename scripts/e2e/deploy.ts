@@ -5,7 +5,14 @@
 // digests and once with images built in the stack. See docs/deploy.md.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatePki, requireTools, startControlPlane, startEtcd, startNode } from './cluster.js';
+import {
+  generatePki,
+  removeNodeLeftovers,
+  requireTools,
+  startControlPlane,
+  startEtcd,
+  startNode,
+} from './cluster.js';
 import { inStackTier } from './in-stack.js';
 import { exec, Run } from './run.js';
 import { cache, configure, pulumiCli, registry, repo, tools, workDir } from './stack-cli.js';
@@ -24,11 +31,8 @@ async function main(): Promise<number> {
   const cleanUp = async () => {
     await run.stopAll();
     if (!bridgeCreated) return;
+    await removeNodeLeftovers(run, workDir);
     await deleteBridge(run);
-    // kubelet bind-mounts its root dir onto itself; the next run removes the work dir.
-    await exec('umount', ['-R', join(workDir, 'node', 'kubelet')], { log: run.logFile('node') }).catch(
-      () => undefined,
-    );
   };
   const stop = () => void cleanUp().then(() => process.exit(130));
   process.once('SIGINT', stop);
