@@ -14,6 +14,7 @@ const COPIED = [
   '.dockerignore',
   'Dockerfile.gateway',
   'gateway',
+  'console',
   'services',
   'scripts/images/prune-workspace.mjs',
   'docs',
