@@ -96,23 +96,34 @@ export async function callThroughGateway(
   const echoIp = pods.items[0]?.status.podIP;
   if (!echoIp) throw new PhaseError('no echo pod with an IP', [run.logFile('kubelet')]);
   const echoUrl = `http://${echoIp}:9000`;
-  const port = await freePort();
-  run.start(`port-forward-${namespace}`, join(tools, 'kubectl'), [
-    `--kubeconfig=${plane.kubeconfig}`,
-    `--namespace=${namespace}`,
-    'port-forward',
-    'service/gateway',
-    `${port}:80`,
-  ]);
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(
-    'kubectl port-forward to the gateway Service',
-    60_000,
-    async () => (await fetch(`${base}/readyz`)).ok || undefined,
-    [run.logFile(`port-forward-${namespace}`)],
-  );
+  // The data plane on the public Service, the admin API on the ClusterIP-only gateway-admin Service.
+  const forward = async (service: string, remotePort: number): Promise<string> => {
+    const port = await freePort();
+    const name = `port-forward-${namespace}-${service}`;
+    run.start(name, join(tools, 'kubectl'), [
+      `--kubeconfig=${plane.kubeconfig}`,
+      `--namespace=${namespace}`,
+      'port-forward',
+      `service/${service}`,
+      `${port}:${remotePort}`,
+    ]);
+    const url = `http://127.0.0.1:${port}`;
+    // Any HTTP answer means the forward works (the admin listener need not serve /readyz).
+    await waitFor(
+      `kubectl port-forward to service/${service}`,
+      60_000,
+      async () => {
+        await fetch(`${url}/readyz`);
+        return true;
+      },
+      [run.logFile(name)],
+    );
+    return url;
+  };
+  const base = await forward('gateway', 80);
+  const adminBase = await forward('gateway-admin', 9090);
   const admin = async (path: string, body: object): Promise<{ id: string }> => {
-    const response = await fetch(`${base}/admin/v1${path}`, {
+    const response = await fetch(`${adminBase}/admin/v1${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
