@@ -10,7 +10,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
-import { expectRecovered, head, openFds } from '../test-support/hostile.js';
+import { cleanCall, expectRecovered, head, openFds } from '../test-support/hostile.js';
 import { bodyOf, rawExchange } from '../test-support/raw-http.js';
 
 let echo: Echo;
@@ -19,13 +19,7 @@ let keyed: Seeded;
 let secret: Seeded;
 let baseline: number;
 
-const clean = async () => {
-  const res = await fetch(`${gw.url}/echo/clean`, {
-    headers: { 'x-api-key': keyed.key, connection: 'close' },
-  });
-  await res.arrayBuffer();
-  return res.status;
-};
+const clean = () => cleanCall(gw.url, keyed.key);
 
 beforeAll(async () => {
   echo = await startEcho();

@@ -10,7 +10,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
-import { expectRecovered, head, openFds } from '../test-support/hostile.js';
+import { cleanCall, expectRecovered, head, openFds } from '../test-support/hostile.js';
 import { bodyOf, rawExchange } from '../test-support/raw-http.js';
 
 let echo: Echo;
@@ -23,13 +23,7 @@ let baseline: number;
 
 const clean = async () => {
   const statuses: number[] = [];
-  for (const gw of [strict, relaxed]) {
-    const res = await fetch(`${gw.url}/echo/clean`, {
-      headers: { 'x-api-key': seeds.get(gw)!.key, connection: 'close' },
-    });
-    await res.arrayBuffer();
-    statuses.push(res.status);
-  }
+  for (const gw of [strict, relaxed]) statuses.push(await cleanCall(gw.url, seeds.get(gw)!.key));
   return statuses.every((s) => s === 200) ? 200 : statuses.find((s) => s !== 200)!;
 };
 

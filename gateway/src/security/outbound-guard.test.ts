@@ -14,7 +14,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
-import { expectRecovered, openFds } from '../test-support/hostile.js';
+import { cleanCall, expectRecovered, openFds } from '../test-support/hostile.js';
 import { overTls, testTls } from '../test-support/transport.js';
 import { OutboundGuard } from './outbound.js';
 
@@ -24,11 +24,7 @@ let key: string;
 let apiId: string;
 let baseline: number;
 
-const clean = async () => {
-  const res = await fetch(`${gw.url}/echo/clean`, { headers: { 'x-api-key': key, connection: 'close' } });
-  await res.arrayBuffer();
-  return res.status;
-};
+const clean = () => cleanCall(gw.url, key);
 
 beforeAll(async () => {
   echo = await startEcho();

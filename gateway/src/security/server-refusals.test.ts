@@ -9,7 +9,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
-import { expectRecovered, head, openFds, statusesOf } from '../test-support/hostile.js';
+import { cleanCall, expectRecovered, head, openFds, statusesOf } from '../test-support/hostile.js';
 import { bodyOf, headersOf, rawExchange } from '../test-support/raw-http.js';
 
 const MAX_HEADERS = 100;
@@ -18,11 +18,7 @@ let gw: TestGateway;
 let key: string;
 let baseline: number;
 
-const clean = async () => {
-  const res = await fetch(`${gw.url}/echo/clean`, { headers: { 'x-api-key': key, connection: 'close' } });
-  await res.arrayBuffer();
-  return res.status;
-};
+const clean = () => cleanCall(gw.url, key);
 
 beforeAll(async () => {
   echo = await startEcho();

@@ -12,7 +12,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../test-support/harness.js';
-import { expectRecovered, head, openFds } from '../test-support/hostile.js';
+import { cleanCall, expectRecovered, head, openFds } from '../test-support/hostile.js';
 import { rawExchange } from '../test-support/raw-http.js';
 import { connectRaw } from '../test-support/transport.js';
 
@@ -23,11 +23,7 @@ let echoKey: string;
 let declineKey: string;
 let baseline: number;
 
-const clean = async () => {
-  const res = await fetch(`${gw.url}/echo/clean`, { headers: { 'x-api-key': echoKey, connection: 'close' } });
-  await res.arrayBuffer();
-  return res.status;
-};
+const clean = () => cleanCall(gw.url, echoKey);
 
 beforeAll(async () => {
   echo = await startEcho();

@@ -11,6 +11,13 @@ export const FD_SLACK = 20;
 
 export const head = (lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`;
 
+/** A clean keyed call to the `/echo` API on a new connection (`connection: close`): its status. */
+export async function cleanCall(gatewayUrl: string, key: string): Promise<number> {
+  const res = await fetch(`${gatewayUrl}/echo/clean`, { headers: { 'x-api-key': key, connection: 'close' } });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 /**
  * Asserts the two "must hold" points after a refused case: `clean()` (a call on a new connection) succeeds, and the
  * descriptor count comes back within FD_SLACK of `baseline` (polled: sockets close asynchronously).
