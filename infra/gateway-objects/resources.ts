@@ -23,7 +23,8 @@ export interface ApiArgs extends Common {
   targets?: pulumi.Input<Inputs<{ url: string; weight?: number }>[]>;
   host?: pulumi.Input<string | null>;
   kind?: pulumi.Input<'rest' | 'ai' | 'prompt'>;
-  auth?: pulumi.Input<string>;
+  /** One method, `none`, or several tried in order (docs/auth.md). */
+  auth?: pulumi.Input<string | string[]>;
   visibility?: pulumi.Input<'private' | 'public'>;
   approval?: pulumi.Input<'manual' | 'auto'>;
   timeoutMs?: pulumi.Input<number>;

@@ -49,12 +49,15 @@ export function ApiPage() {
     );
   if (!api) return <Problem error={catalog.error} />;
   const mine = subs.data?.filter((s) => s.apiId === api.id) ?? [];
+  // An API may accept several methods (docs/auth.md); try-it offers the first.
+  const methods = Array.isArray(api.auth) ? api.auth : [api.auth];
 
   return (
     <>
       <h1>{api.name}</h1>
       <p>
-        Route <code>{(api.host ?? '') + api.basePath}</code> · {api.kind} · {CREDENTIAL[api.auth]} ·{' '}
+        Route <code>{(api.host ?? '') + api.basePath}</code> · {api.kind} ·{' '}
+        {methods.map((m) => CREDENTIAL[m]).join(' or ')} ·{' '}
         {api.approval === 'auto' ? 'access is granted at once' : 'an owner approves each subscription'}
       </p>
       <table>
@@ -133,7 +136,7 @@ export function ApiPage() {
         </form>
       )}
 
-      <TryIt basePath={api.basePath} host={api.host} auth={api.auth} />
+      <TryIt basePath={api.basePath} host={api.host} auth={methods[0]!} />
     </>
   );
 }

@@ -132,7 +132,7 @@ describe('refusals, each a problem document', () => {
     const before = echo.seen.length;
     const res = await fetch(`${gw.url}/echo`);
     await expectProblem(res, 401, 'key_missing');
-    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="gateway"');
     expect(echo.seen.length).toBe(before);
   });
 

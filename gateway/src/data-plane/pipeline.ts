@@ -4,7 +4,7 @@ import type { Api } from '../domain/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
 import {
-  ANONYMOUS,
+  authMethodsOf,
   type Hooks,
   type PolicyDefinition,
   type PolicyDeps,
@@ -64,6 +64,8 @@ export class Pipelines {
   #compile(api: Api): Pipeline {
     const early: RequestHook[] = [];
     const later: RequestHook[] = [];
+    const wanted = authMethodsOf(api);
+    // In the API's order: the first listed method that finds its credential decides.
     const methods: Hooks[] = [];
     const response: ResponseHook[] = [];
     const error: NonNullable<Hooks['error']>[] = [];
@@ -84,14 +86,18 @@ export class Pipelines {
       if (definition.phase === 'auth') {
         if (!hooks.authenticate || !hooks.missing)
           return this.#broken(api, 'auth', new Error(`${definition.name} bound no authenticate/missing`));
-        methods.push(hooks);
+        methods[wanted.indexOf(definition.authMethod!)] = hooks;
       } else if (hooks.request && definition.phase === 'serve') serve ??= hooks.request;
       else if (hooks.request) (definition.phase === 'early' ? early : later).push(hooks.request);
       if (hooks.response) response.unshift(hooks.response);
       if (hooks.error) error.unshift(hooks.error);
     }
-    if (api.auth !== ANONYMOUS && methods.length === 0)
-      return this.#broken(api, 'auth', new Error(`no auth policy takes auth "${api.auth}"`));
+    if (methods.length !== wanted.length || methods.includes(undefined as never))
+      return this.#broken(
+        api,
+        'auth',
+        new Error(`not every auth method of ${JSON.stringify(api.auth)} applies`),
+      );
     const request = methods.length ? [...early, authStep(methods), ...later] : [...early, ...later];
     return { request, serve, response, error };
   }
@@ -106,8 +112,23 @@ export class Pipelines {
 }
 
 /**
- * The auth phase as one step: the first accepted method that finds its credential decides (a bad credential
- * refuses at once); none found → the first method's 401. Synchronous methods (API keys) stay synchronous.
+ * The refusal when an API accepting several methods got a credential of none: each method's own detail, and
+ * each one's challenge (one WWW-Authenticate may list several, RFC 9110 §11.6.1).
+ */
+function noneMissing(methods: Hooks[]): () => GatewayError {
+  const refusals = methods.map((m) => m.missing!());
+  const detail = `send one of: ${refusals.map((r) => r.message).join('; ')}`;
+  const challenges = [...new Set(refusals.map((r) => r.extra.headers?.['www-authenticate']))].filter(
+    (c): c is string => c !== undefined,
+  );
+  const headers = challenges.length ? { 'www-authenticate': challenges.join(', ') } : undefined;
+  return () => new GatewayError('credentials_missing', detail, headers ? { headers } : {});
+}
+
+/**
+ * The auth phase as one step: the first accepted method that finds its credential decides — a bad credential
+ * refuses at once, it never falls through to the next method (decision 0028); none found → 401. Synchronous
+ * methods (API keys) stay synchronous.
  */
 function authStep(methods: Hooks[]): RequestHook {
   if (methods.length === 1) {
@@ -124,6 +145,7 @@ function authStep(methods: Hooks[]): RequestHook {
       call.auth = found;
     };
   }
+  const missing = noneMissing(methods);
   return async function auth(call: RoutedCall) {
     for (const method of methods) {
       const found = await method.authenticate!(call);
@@ -132,6 +154,6 @@ function authStep(methods: Hooks[]): RequestHook {
         return;
       }
     }
-    throw methods[0]!.missing!();
+    throw missing();
   };
 }

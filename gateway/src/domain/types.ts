@@ -21,8 +21,11 @@ export interface Api {
   basePath: string;
   host: string | null;
   kind: ApiKind;
-  /** `none` (anonymous) or the method of an auth policy (policies/registry.ts), e.g. `key`. */
-  auth: string;
+  /**
+   * `none` (anonymous), the method of an auth policy (policies/registry.ts), e.g. `key`, or several methods in
+   * the order they are tried (`["key", "jwt"]`, at least two: one is written as the string).
+   */
+  auth: string | string[];
   visibility: (typeof visibilities)[number];
   approval: (typeof approvalModes)[number];
   status: ApiStatus;

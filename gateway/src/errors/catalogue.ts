@@ -21,6 +21,7 @@ export const errorCatalogue = {
   introspection_unavailable: { status: 503, title: 'Token introspection unavailable' },
   certificate_missing: { status: 401, title: 'Client certificate required' },
   certificate_invalid: { status: 401, title: 'Client certificate not accepted' },
+  credentials_missing: { status: 401, title: 'Credentials required' },
   subscription_required: { status: 403, title: 'No approved subscription' },
   rate_limited: { status: 429, title: 'Rate limit exceeded' },
   quota_exceeded: { status: 429, title: 'Quota exceeded' },

@@ -5,13 +5,13 @@ import { z } from 'zod';
 import type { AuthResult, RoutedCall } from '../data-plane/call.js';
 import { clientKey } from '../domain/app-clients.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { bearerChallenge, scopeChallenge } from './bearer.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/; // RFC 9110 §5.6.2
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/; // RFC 6749 §3.3 scope-token
 // Headers the gateway sets or owns: a claim may not be passed upstream under one of these names.
 const RESERVED_HEADERS =
   /^(host|connection|content-length|transfer-encoding|te|upgrade|trailer|via|forwarded|x-request-id|x-forwarded-.*|x-real-ip|x-gateway-(tenant|app|subscription))$/;
-const CHALLENGE_REALM = 'Bearer realm="gateway"';
 
 const claimName = z.string().min(1).max(100);
 const scope = z.string().max(200).regex(SCOPE, 'must be an OAuth scope token');
@@ -84,10 +84,7 @@ export function tokenRefusal(
     | 'token_client_unknown',
   detail: string,
 ): GatewayError {
-  const challenge =
-    code === 'token_missing'
-      ? CHALLENGE_REALM
-      : `${CHALLENGE_REALM}, error="invalid_token", error_description="${detail.replaceAll('"', "'")}"`;
+  const challenge = bearerChallenge(code === 'token_missing' ? undefined : detail);
   return new GatewayError(code, detail, { headers: { 'www-authenticate': challenge } });
 }
 
@@ -139,9 +136,7 @@ export function claimsToAuth(method: string, settings: ClaimSettings, basePath: 
       const lacking = needed.filter((s) => !granted.has(s));
       if (lacking.length)
         throw new GatewayError('insufficient_scope', `the token lacks the scope ${lacking.join(' ')}`, {
-          headers: {
-            'www-authenticate': `${CHALLENGE_REALM}, error="insufficient_scope", scope="${needed.join(' ')}"`,
-          },
+          headers: { 'www-authenticate': scopeChallenge(needed) },
         });
     }
     let client: string | null = null;

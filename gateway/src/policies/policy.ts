@@ -21,6 +21,17 @@ export type Phase = (typeof phases)[number];
 /** `auth: none`: an anonymous API (no auth policy runs, no subscription is needed). */
 export const ANONYMOUS = 'none';
 
+/** The methods an API accepts, in order (empty for `none`). */
+export function authMethodsOf(api: Pick<Api, 'auth'>): readonly string[] {
+  if (Array.isArray(api.auth)) return api.auth;
+  return api.auth === ANONYMOUS ? [] : [api.auth];
+}
+
+/** True when the API accepts `method`, alone or among others. */
+export function accepts(api: Pick<Api, 'auth'>, method: string): boolean {
+  return api.auth === method || (Array.isArray(api.auth) && api.auth.includes(method));
+}
+
 /** The request half: throw a GatewayError to refuse, or answer (`call.writeHead`) to end the chain early. */
 export type RequestHook = (call: RoutedCall) => void | Promise<void>;
 /** The response half: adjusts the head of whatever answer the call gets (upstream, AI, problem, preflight). */

@@ -10,7 +10,8 @@ export function apiFromRow(row: ApiTable): Api {
     basePath: row.base_path,
     host: row.host,
     kind: row.kind as Api['kind'],
-    auth: row.auth as Api['auth'],
+    // Several methods are stored comma-separated (store/repos/apis.ts).
+    auth: row.auth.includes(',') ? row.auth.split(',') : row.auth,
     visibility: row.visibility as Api['visibility'],
     approval: row.approval as Api['approval'],
     status: row.status as Api['status'],

@@ -103,7 +103,7 @@ export interface SeedOptions {
   targets: { url: string; weight?: number }[];
   basePath?: string;
   /** `key` (default), `none`, or another auth policy's method (`jwt`…), configured by `settings`. */
-  auth?: string;
+  auth?: string | string[];
   settings?: Record<string, unknown>;
   approval?: 'manual' | 'auto';
   timeoutMs?: number;

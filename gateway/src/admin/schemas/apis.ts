@@ -6,6 +6,28 @@ import { basePath, host, id, name, target, timestamp } from './common.js';
 
 // One value per auth policy of the registry, then `none`.
 const authModes = defaultRegistry.authModes;
+const methods = authModes.filter((m) => m !== 'none') as [string, ...string[]];
+const AUTH_HELP =
+  'How callers authenticate: one method, `none` (anonymous), or a list of methods tried in order — the first whose credential the call carries decides (docs/auth.md).';
+
+/** What an API's `auth` reads as: one value, or two or more methods. */
+const authView = z
+  .union([z.enum(authModes), z.array(z.enum(methods)).min(2)])
+  .meta({ description: AUTH_HELP });
+
+/** What may be written: a list of one is the same as its method alone, and stored as that. */
+const authChoice = z
+  .union([
+    z.enum(authModes),
+    z
+      .array(z.enum(methods))
+      .min(1)
+      .max(methods.length)
+      .refine((list) => new Set(list).size === list.length, 'lists a method twice'),
+  ])
+  .meta({ description: AUTH_HELP });
+const oneOrList = (auth: z.output<typeof authChoice>) =>
+  Array.isArray(auth) && auth.length === 1 ? auth[0]! : auth;
 
 /**
  * An API's settings. The OpenAPI document replaces this schema with the registry's (admin/openapi.ts), which
@@ -21,7 +43,7 @@ const fields = {
   basePath,
   host: host.nullable(),
   kind: z.enum(apiKinds),
-  auth: z.enum(authModes),
+  auth: authChoice.transform(oneOrList),
   visibility: z.enum(visibilities),
   approval: z.enum(approvalModes),
   // At least one for a rest API (routes/ai-api-rules.ts); kinds ai and prompt need none.
@@ -42,7 +64,7 @@ export const apiCreate = z
     host: fields.host.default(null),
     kind: fields.kind.default('rest'),
     targets: fields.targets.default([]),
-    auth: fields.auth.default('key'),
+    auth: authChoice.default('key').transform(oneOrList),
     visibility: fields.visibility.default('private'),
     approval: fields.approval.default('manual'),
     timeoutMs: fields.timeoutMs.default(30_000),
@@ -64,7 +86,7 @@ export const apiView = z.object({
   basePath: z.string(),
   host: z.string().nullable(),
   kind: z.enum(apiKinds),
-  auth: z.enum(authModes),
+  auth: authView,
   visibility: z.enum(visibilities),
   approval: z.enum(approvalModes),
   status: z.enum(apiStatuses),

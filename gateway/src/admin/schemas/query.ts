@@ -44,12 +44,16 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
-/** A list's query: equality filters on the items' fields, `limit` (default 100) and `cursor`; nothing else. */
+/** A list's query: equality filters on the items' fields (or membership, for a list field), `limit` (default 100) and `cursor`; nothing else. */
 export function listQuery<F extends z.ZodRawShape>(filters: F) {
   return z.object({ ...filters, ...pageFields(500, 100) }).strict();
 }
 
 type Listed = { id: string; createdAt?: string };
+
+/** A filter matches a field equal to it, or a list field naming it (`auth=jwt` finds `["key", "jwt"]`). */
+const matches = (field: unknown, wanted: unknown) =>
+  field === wanted || (Array.isArray(field) && field.includes(wanted));
 
 const sortKey = (item: Listed) => `${item.createdAt ?? ''}|${item.id}`;
 
@@ -70,7 +74,7 @@ export function paged<T extends Listed>(
     after = m[1]!;
   }
   const rest = all
-    .filter((item) => set.every(([k, v]) => (item as Record<string, unknown>)[k] === v))
+    .filter((item) => set.every(([k, v]) => matches((item as Record<string, unknown>)[k], v)))
     .map((item) => ({ item, key: sortKey(item) }))
     .filter((x) => x.key > after)
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -118,8 +118,14 @@ describe('token introspection', () => {
   });
 
   it('refuses inactive, expired, foreign-audience, out-of-scope and unmapped tokens with their codes', async () => {
-    await refused(await call('/opaque/x'), 401, 'token_missing');
-    const inactive = await refused(await call('/opaque/x', 'tok-unknown'), 401, 'token_invalid');
+    const none = await call('/opaque/x');
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="gateway"');
+    await refused(none, 401, 'token_missing');
+    const first = await call('/opaque/x', 'tok-unknown');
+    expect(first.headers.get('www-authenticate')).toBe(
+      'Bearer realm="gateway", error="invalid_token", error_description="the token is not active"',
+    );
+    const inactive = await refused(first, 401, 'token_invalid');
     expect(inactive.detail).toBe('the token is not active');
     // Negative answers are cached too: a replayed bad token does not reach the endpoint again.
     await refused(await call('/opaque/x', 'tok-unknown'), 401, 'token_invalid');

@@ -5,9 +5,10 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { throttledWarn } from '../../observability/throttled-log.js';
+import { bearerOwner } from '../bearer.js';
 import { bearerToken, type Claims, claimsToAuth, tokenRefusal } from '../oauth-claims.js';
 import { OutboundJson } from '../outbound-json.js';
-import { definePolicy, type Hooks } from '../policy.js';
+import { accepts, definePolicy, type Hooks } from '../policy.js';
 import { type IntrospectionSettings, introspectionSettings } from './schema.js';
 
 export const INTROSPECTION_AUTH = 'introspection';
@@ -82,13 +83,14 @@ export const introspection = definePolicy<IntrospectionSettings>({
 
     return {
       bind(api, settings): Hooks | null {
-        if (api.auth !== INTROSPECTION_AUTH || !settings) return null;
+        if (!accepts(api, INTROSPECTION_AUTH) || !settings) return null;
+        const owner = bearerOwner(api);
         const toAuth = claimsToAuth(INTROSPECTION_AUTH, settings, api.basePath);
         const skew = 30_000;
         return {
           async authenticate(call) {
             const token = bearerToken(call);
-            if (!token) return null;
+            if (!token || owner(token) !== INTROSPECTION_AUTH) return null;
             let answer: Answer;
             try {
               answer = await introspect(settings, token);

@@ -112,22 +112,48 @@ describe('jwt auth', () => {
     const now = Math.floor(Date.now() / 1000);
     const missing = await refused(await call('/jwt-bad/x'), 401, 'token_missing');
     expect(missing.detail).toBe('send a JWT in Authorization: Bearer');
-    const cases: [string, Promise<string>, string][] = [
-      ['expired', signToken(k1, { ...good, exp: now - 120 }), 'token_expired'],
-      ['not yet valid', signToken(k1, { ...good, nbf: now + 600 }), 'token_not_yet_valid'],
-      ['wrong issuer', signToken(k1, { ...good, iss: 'https://evil.test' }), 'token_issuer_invalid'],
-      ['wrong audience', signToken(k1, { ...good, aud: 'https://other.test' }), 'token_audience_invalid'],
-      ['no exp', signToken(k1, { ...good, exp: undefined }), 'token_invalid'],
-      ['unregistered client', signToken(k1, { client_id: 'nobody' }), 'token_client_unknown'],
+    const cases: [string, Promise<string>, string, string][] = [
+      ['expired', signToken(k1, { ...good, exp: now - 120 }), 'token_expired', 'the token has expired'],
+      [
+        'not yet valid',
+        signToken(k1, { ...good, nbf: now + 600 }),
+        'token_not_yet_valid',
+        'the token is not valid yet (nbf)',
+      ],
+      [
+        'wrong issuer',
+        signToken(k1, { ...good, iss: 'https://evil.test' }),
+        'token_issuer_invalid',
+        'the token was issued by an issuer this API does not accept',
+      ],
+      [
+        'wrong audience',
+        signToken(k1, { ...good, aud: 'https://other.test' }),
+        'token_audience_invalid',
+        'the token is not meant for this API (aud)',
+      ],
+      [
+        'no exp',
+        signToken(k1, { ...good, exp: undefined }),
+        'token_invalid',
+        "the token's exp claim is missing or invalid",
+      ],
+      [
+        'unregistered client',
+        signToken(k1, { client_id: 'nobody' }),
+        'token_client_unknown',
+        "the token's client is not registered to any app",
+      ],
     ];
-    for (const [name, token, code] of cases) {
+    for (const [name, token, code, detail] of cases) {
       const res = await call('/jwt-bad/x', await token);
       expect([name, res.status]).toEqual([name, 401]);
+      // RFC 6750 §3: the error code and a description; a quote in it would end the quoted-string, so none is.
       expect([name, res.headers.get('www-authenticate')]).toEqual([
         name,
-        expect.stringMatching(/^Bearer realm="gateway", error="invalid_token", error_description="[^"]+"$/),
+        `Bearer realm="gateway", error="invalid_token", error_description="${detail.replaceAll('"', "'")}"`,
       ]);
-      expect([name, (await json(res)).code]).toEqual([name, code]);
+      expect([name, await json(res)]).toEqual([name, expect.objectContaining({ code, detail })]);
     }
     expect((await call('/jwt-bad/x')).headers.get('www-authenticate')).toBe('Bearer realm="gateway"');
   });

@@ -4,9 +4,10 @@
 import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { throttledWarn } from '../../observability/throttled-log.js';
+import { bearerOwner } from '../bearer.js';
 import { bearerToken, claimsToAuth, tokenRefusal } from '../oauth-claims.js';
 import { OutboundJson } from '../outbound-json.js';
-import { definePolicy, type Hooks } from '../policy.js';
+import { accepts, definePolicy, type Hooks } from '../policy.js';
 import { RemoteKeySet } from './jwks.js';
 import { asymmetricAlgorithms, type JwtSettings, jwtSettings } from './schema.js';
 
@@ -60,7 +61,8 @@ export const jwtAuth = definePolicy<JwtSettings>({
 
     return {
       bind(api, settings): Hooks | null {
-        if (api.auth !== JWT_AUTH || !settings) return null;
+        if (!accepts(api, JWT_AUTH) || !settings) return null;
+        const owner = bearerOwner(api);
         let key: JWTVerifyGetKey | Uint8Array;
         if (settings.jwksUrl) key = remoteKeys(settings.jwksUrl, settings.jwks).getKey;
         else if (settings.keys) key = createLocalJWKSet({ keys: settings.keys as never });
@@ -76,7 +78,7 @@ export const jwtAuth = definePolicy<JwtSettings>({
         return {
           async authenticate(call) {
             const token = bearerToken(call);
-            if (!token) return null;
+            if (!token || owner(token) !== JWT_AUTH) return null;
             let payload: Record<string, unknown>;
             try {
               ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, options));

@@ -34,7 +34,11 @@ async function call(client: Issued | null) {
   agents.push(agent);
   const res = await request(`${gw.url}/mtls/x`, { dispatcher: agent });
   const text = await res.body.text();
-  return { status: res.statusCode, body: text ? JSON.parse(text) : null };
+  return {
+    status: res.statusCode,
+    body: text ? JSON.parse(text) : null,
+    challenge: res.headers['www-authenticate'],
+  };
 }
 
 beforeAll(async () => {
@@ -135,8 +139,15 @@ describe('mtls auth', () => {
       ['unregistered', unregistered, 'certificate_invalid', 'the client certificate is registered to no app'],
     ];
     for (const [name, client, code, detail] of cases) {
-      const { status, body } = await call(client);
+      const { status, body, challenge } = await call(client);
       expect([name, status, body.code, body.detail]).toEqual([name, 401, code, detail]);
+      // Every 401 names a scheme (RFC 9110 §15.5.2); none is registered for client certificates.
+      expect([name, challenge]).toEqual([
+        name,
+        client
+          ? `ClientCertificate realm="gateway", error="invalid_certificate", error_description="${detail}"`
+          : 'ClientCertificate realm="gateway"',
+      ]);
     }
   });
 });

@@ -7,7 +7,7 @@ import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { RoutedCall } from '../../data-plane/call.js';
 import { clientKey, normalizeClientValue } from '../../domain/app-clients.js';
 import { GatewayError } from '../../errors/gateway-error.js';
-import { definePolicy, type Hooks } from '../policy.js';
+import { accepts, definePolicy, type Hooks } from '../policy.js';
 import { type MtlsSettings, mtlsSettings, pemCertificates } from './schema.js';
 
 export const MTLS_AUTH = 'mtls';
@@ -17,7 +17,15 @@ const EXPIRED = 'the client certificate is expired or not yet valid';
 const REVOKED = 'the client certificate is revoked';
 const UNKNOWN = 'the client certificate is registered to no app';
 
-const refusal = (detail: string) => new GatewayError('certificate_invalid', detail);
+// No HTTP auth scheme is registered for TLS client certificates, yet every 401 must carry a challenge
+// (RFC 9110 §15.5.2): a scheme of our own says what to present; clients ignore schemes they do not know.
+const CHALLENGE = 'ClientCertificate realm="gateway"';
+const refusal = (detail: string) =>
+  new GatewayError('certificate_invalid', detail, {
+    headers: {
+      'www-authenticate': `${CHALLENGE}, error="invalid_certificate", error_description="${detail}"`,
+    },
+  });
 
 /** The presented chain, leaf first, parsed once per connection. */
 const chains = new WeakMap<TLSSocket, X509Certificate[] | null>();
@@ -83,7 +91,8 @@ function bindMtls(settings: MtlsSettings): Hooks {
       if (!entry || !app) throw refusal(UNKNOWN);
       return { method: MTLS_AUTH, app, credentialId: entry.id, credentialHeaders: [] };
     },
-    missing: () => new GatewayError('certificate_missing', MISSING),
+    missing: () =>
+      new GatewayError('certificate_missing', MISSING, { headers: { 'www-authenticate': CHALLENGE } }),
   };
 }
 
@@ -93,6 +102,6 @@ export const mtlsAuth = definePolicy<MtlsSettings>({
   authMethod: MTLS_AUTH,
   settings: { key: 'mtls', schema: mtlsSettings },
   create: () => ({
-    bind: (api, settings) => (api.auth === MTLS_AUTH && settings ? bindMtls(settings) : null),
+    bind: (api, settings) => (accepts(api, MTLS_AUTH) && settings ? bindMtls(settings) : null),
   }),
 });

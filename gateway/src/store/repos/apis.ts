@@ -16,7 +16,7 @@ export function apiToRow(api: Api): ApiTable {
     base_path: api.basePath,
     host: api.host,
     kind: api.kind,
-    auth: api.auth,
+    auth: Array.isArray(api.auth) ? api.auth.join(',') : api.auth,
     visibility: api.visibility,
     approval: api.approval,
     status: api.status,
