@@ -7,6 +7,7 @@ import { useApis } from '../api/names.js';
 import { Problem } from '../shell/problem.js';
 import { Actions, Drawer, Field, Head, resetOnSuccess } from '../shell/ui.js';
 import { TenantSelect } from '../tenants/tenant-select.js';
+import { ApiSpec } from './api-spec.js';
 import { PolicySettings } from './policy-settings.js';
 
 type Api = Item<'listApis'>;
@@ -181,6 +182,7 @@ export function ApisPage() {
           </form>
         )}
         {editing && <PolicySettings key={editing.id} api={editing} onSaved={() => setEditing(null)} />}
+        {editing && <ApiSpec key={`spec-${editing.id}`} api={editing} />}
       </Drawer>
     </>
   );

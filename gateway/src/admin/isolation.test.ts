@@ -136,6 +136,7 @@ describe.each(storeKinds)('tenant isolation on %s', (kind) => {
               updatedAt: expect.any(String),
             },
           ],
+          hasSpec: false,
         },
       ],
       nextCursor: null,

@@ -9,7 +9,7 @@ import type { Authenticate } from './auth.js';
 import { beforeLoader } from './before-state.js';
 import { hasRole, type Principal } from './principal.js';
 import { ADMIN_PREFIX, type RouteDef } from './route.js';
-import { parseOr400, readJsonBody } from './validation.js';
+import { parseOr400, readJsonBody, readTextBody } from './validation.js';
 
 /** Authenticates every non-public route; also used in front of the 404 so unknown paths reveal nothing. */
 export function requireAuth(authenticate: Authenticate): RequestHandler {
@@ -50,7 +50,8 @@ export function mountRoutes(
   for (const route of routes) {
     const chain: RequestHandler[] = [];
     if (route.role !== 'public') chain.push(auth, requireRole(route));
-    if (route.body) chain.push(readJsonBody);
+    if (route.textBody) chain.push(readTextBody(route.textBody));
+    else if (route.body) chain.push(readJsonBody);
     // Every authenticated write is audited (audit/scope.ts); reads are not.
     const audited = route.method !== 'get' && route.role !== 'public';
     const loadBefore = beforeLoader(route, routes);

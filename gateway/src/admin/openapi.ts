@@ -66,6 +66,24 @@ function problemResponses(route: RouteDef): Json {
   return out;
 }
 
+function requestBody(route: RouteDef): Json {
+  if (route.textBody) {
+    const { mediaTypes, description } = route.textBody;
+    // A JSON upload is the document itself; any other type is its text.
+    const schemaOf = (type: string) =>
+      type.endsWith('json') ? { type: 'object', additionalProperties: true } : { type: 'string' };
+    return {
+      requestBody: {
+        required: true,
+        description,
+        content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: schemaOf(type) }])),
+      },
+    };
+  }
+  if (!route.body) return {};
+  return { requestBody: { content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } };
+}
+
 function operation(route: RouteDef): Json {
   const { status, description, schema } = route.response;
   return {
@@ -75,9 +93,7 @@ function operation(route: RouteDef): Json {
     'x-required-role': route.role,
     security: route.role === 'public' ? [] : [{ bearerAuth: [] }],
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-    ...(route.body
-      ? { requestBody: { content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
-      : {}),
+    ...requestBody(route),
     responses: {
       [String(status)]: {
         description,

@@ -36,6 +36,7 @@ const sampleBodies: Record<string, unknown> = {
   updateAiBudget: { usdPerDay: 1 },
   updateWebhook: { name: 'taken over' },
   setMemberRole: { role: 'owner' },
+  putApiSpec: { openapi: '3.1.0', info: { title: 'taken over', version: '1' }, paths: {} },
 };
 
 /** Whoever calls: a tenant token's AdminClient, or a signed-in person's browser. */
@@ -113,6 +114,7 @@ function pathOf(route: RouteDef): string {
   const byCollection: Record<string, string> = {
     tenants: ids.tenant!,
     apis: ids.api!,
+    catalog: ids.api!,
     plans: ids.plan!,
     apps: ids.app!,
     subscriptions: ids.sub!,
@@ -179,6 +181,7 @@ beforeAll(async () => {
   const owner = callers.token['a-owner'] as AdminClient;
   ids.api = (await owner.ok('POST', `${V1}/apis`, restApi({ basePath: '/perm', approval: 'manual' }))).id;
   await owner.ok('POST', `${V1}/apis/${ids.api}/publish`);
+  await owner.ok('PUT', `${V1}/apis/${ids.api}/spec`, sampleBodies.putApiSpec);
   ids.plan = (await owner.ok('POST', `${V1}/apis/${ids.api}/plans`, { name: 'basic' })).id;
   ids.app = (await owner.ok('POST', `${V1}/apps`, { name: 'perm-app' })).id;
   ids.key = (await owner.ok('POST', `${V1}/apps/${ids.app}/keys`, {})).id;

@@ -42,6 +42,11 @@ export interface RouteDef<
   query?: Q;
   /** JSON body schema. An empty request body is validated as `{}`. */
   body?: B;
+  /**
+   * The body is a document read as text instead of JSON (an uploaded OpenAPI document): the media types it may
+   * come as and its size cap. `body` then validates the text (`''` when there is none).
+   */
+  textBody?: { mediaTypes: readonly string[]; limitBytes: number; description: string };
   /** 302: the handler returns `{ location }` (the SSO redirects a browser follows). */
   response: { status: 200 | 201 | 202 | 204 | 302; description: string; schema?: z.ZodType };
   /** Problem codes this route answers with besides the ones every route has (auth, validation, internal). */

@@ -1,5 +1,5 @@
 // Request validation: zod issues → one 400 problem with an `errors` array; JSON bodies read only as JSON.
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.js';
 
@@ -62,6 +62,28 @@ export function readJsonBody(req: Request, res: Response, next: NextFunction): v
     return;
   }
   parseJson(req, res, next);
+}
+
+/** Reads a body of one of `mediaTypes` as text, up to `limitBytes`: none → `''`; another type → 415. */
+export function readTextBody(spec: { mediaTypes: readonly string[]; limitBytes: number }): RequestHandler {
+  const parseText = express.text({ limit: spec.limitBytes, type: () => true });
+  return function readText(req, res, next) {
+    if (!hasBody(req)) {
+      req.body = '';
+      next();
+      return;
+    }
+    if (!req.is([...spec.mediaTypes])) {
+      next(new GatewayError('unsupported_media_type', `send the body as ${spec.mediaTypes.join(' or ')}`));
+      return;
+    }
+    parseText(req, res, (err?: unknown) => {
+      // body-parser's own message would name the JSON limit; this body has its own.
+      if (err && (err as { type?: unknown }).type === 'entity.too.large')
+        next(new GatewayError('payload_too_large', `this body is limited to ${spec.limitBytes} bytes`));
+      else next(err);
+    });
+  };
 }
 
 /** body-parser reports its failures as errors with a `type`; these are the client's mistakes, not ours. */

@@ -15,6 +15,8 @@ import * as pendingPlan from './migrations/010b-pending-plan.js';
 import * as sso from './migrations/011-sso.js';
 import * as webhooks from './migrations/012-webhooks.js';
 import * as appClients from './migrations/013-app-clients.js';
+import * as apiSpecs from './migrations/014-api-specs.js';
+import * as callLogRequestId from './migrations/014b-call-log-request-id.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
 export const migrations: Record<string, Migration> = {
@@ -33,6 +35,8 @@ export const migrations: Record<string, Migration> = {
   '011-sso': sso,
   '012-webhooks': webhooks,
   '013-app-clients': appClients,
+  '014-api-specs': apiSpecs,
+  '014b-call-log-request-id': callLogRequestId,
 };
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

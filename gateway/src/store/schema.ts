@@ -321,6 +321,17 @@ export interface WebhookNoticeTable {
   created_at: string;
 }
 
+export interface ApiSpecTable {
+  api_id: string;
+  /** The OpenAPI document as JSON text. */
+  document: string;
+  openapi: string;
+  title: string;
+  version: string;
+  bytes: number;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   admin_tokens: AdminTokenTable;
@@ -331,6 +342,7 @@ export interface Database {
   sso_logins: SsoLoginTable;
   sso_identities: SsoIdentityTable;
   apis: ApiTable;
+  api_specs: ApiSpecTable;
   plans: PlanTable;
   apps: AppTable;
   api_keys: ApiKeyTable;

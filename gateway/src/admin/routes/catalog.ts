@@ -23,7 +23,10 @@ export const catalogEntry = apiView
     approval: true,
     status: true,
   })
-  .extend({ plans: z.array(planView) });
+  .extend({
+    plans: z.array(planView),
+    hasSpec: z.boolean().meta({ description: 'Whether GET /catalog/{id}/spec has an OpenAPI document' }),
+  });
 
 export const catalogRoutes: RouteDef[] = [
   defineRoute({
@@ -47,6 +50,9 @@ export const catalogRoutes: RouteDef[] = [
         ctx.store.db,
         apis.map((a) => a.id),
       );
+      const specs = new Set(
+        (await ctx.store.db.selectFrom('api_specs').select('api_id').execute()).map((r) => r.api_id),
+      );
       const page = paged(
         apis.map((api) => ({
           id: api.id,
@@ -59,6 +65,7 @@ export const catalogRoutes: RouteDef[] = [
           approval: api.approval,
           status: api.status,
           plans: plans.filter((p) => p.apiId === api.id),
+          hasSpec: specs.has(api.id),
           createdAt: api.createdAt,
         })),
         query,

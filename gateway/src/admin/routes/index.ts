@@ -7,6 +7,7 @@ import { aiBudgetRoutes } from './ai-budgets.js';
 import { aiModelRoutes } from './ai-models.js';
 import { aiProviderRoutes } from './ai-providers.js';
 import { analyticsRoutes } from './analytics.js';
+import { apiSpecRoutes } from './api-specs.js';
 import { apiRoutes } from './apis.js';
 import { appClientRoutes } from './app-clients.js';
 import { appRoutes } from './apps.js';
@@ -24,6 +25,7 @@ export const adminRoutes: readonly RouteDef[] = [
   ...userRoutes,
   ...tenantRoutes,
   ...apiRoutes,
+  ...apiSpecRoutes,
   ...planRoutes,
   ...catalogRoutes,
   ...appRoutes,
