@@ -241,8 +241,25 @@ describe('jwt auth', () => {
     await down.close();
     expect((await call('/jwt-outage/x', token)).status).toBe(200); // stale, within the bound
     await new Promise((r) => setTimeout(r, Math.max(0, fetchedBy + maxStaleMs + 200 - Date.now())));
-    const after = await refused(await call('/jwt-outage/x', token), 503, 'jwks_unavailable');
+    const fresh = await signToken(k1, { client_id: 'client-outage', jti: 'never-seen' });
+    const after = await refused(await call('/jwt-outage/x', fresh), 503, 'jwks_unavailable');
     expect(after.detail).toBe('the signing keys of this API could not be fetched; retry later');
+    // The token verified before the outage is kept verified (verifiedCache, by its hash) within its TTL.
+    expect((await call('/jwt-outage/x', token)).status).toBe(200);
+  });
+
+  it('checks a kept token against the current snapshot: scopes per path and its client, on every call', async () => {
+    const s = await seedJwtApi(
+      '/jwt-kept',
+      'client-kept',
+      jwtSettings({ routes: [{ pathPrefix: '/w', scopes: ['w'] }] }),
+    );
+    const token = await signToken(k1, { client_id: 'client-kept', scope: 'r' });
+    expect((await call('/jwt-kept/r', token)).status).toBe(200);
+    await refused(await call('/jwt-kept/w', token), 403, 'insufficient_scope');
+    const [client] = (await gw.admin.ok('GET', `/admin/v1/apps/${s.appId}/clients`)).items;
+    await gw.admin.ok('DELETE', `/admin/v1/apps/${s.appId}/clients/${client.id}`);
+    await refused(await call('/jwt-kept/r', token), 401, 'token_client_unknown');
   });
 
   it('keeps a client id to one app, and forgets it once removed', async () => {

@@ -10,6 +10,7 @@ import { OutboundJson } from '../outbound-json.js';
 import { accepts, definePolicy, type Hooks } from '../policy.js';
 import { RemoteKeySet } from './jwks.js';
 import { asymmetricAlgorithms, type JwtSettings, jwtSettings } from './schema.js';
+import { VerifiedTokens } from './verified-cache.js';
 
 export const JWT_AUTH = 'jwt';
 const MISSING = 'send a JWT in Authorization: Bearer';
@@ -75,17 +76,26 @@ export const jwtAuth = definePolicy<JwtSettings>({
           requiredClaims: ['exp'],
         };
         const toAuth = claimsToAuth(JWT_AUTH, settings, api.basePath);
+        // Per API (its issuers, audiences and keys), rebuilt with it when its settings change.
+        const verified = new VerifiedTokens(settings.verifiedCache.ttlMs, settings.verifiedCache.maxEntries);
+        const verify = async (token: string, now: number) => {
+          const cacheKey = VerifiedTokens.keyOf(token);
+          const kept = verified.get(cacheKey, now);
+          if (kept) return kept;
+          try {
+            const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, options);
+            verified.set(cacheKey, payload, now);
+            return payload;
+          } catch (err) {
+            throw refusalOf(err);
+          }
+        };
         return {
           async authenticate(call) {
             const token = bearerToken(call);
             if (!token || owner(token) !== JWT_AUTH) return null;
-            let payload: Record<string, unknown>;
-            try {
-              ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, options));
-            } catch (err) {
-              throw refusalOf(err);
-            }
-            return toAuth(call, payload);
+            // Scopes, required claims and the client's app are checked on every call, cached or not.
+            return toAuth(call, await verify(token, call.ts));
           },
           missing: () => tokenRefusal('token_missing', MISSING),
         };

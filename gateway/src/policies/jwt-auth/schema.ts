@@ -74,6 +74,17 @@ export const jwtSettings = z
         description:
           'JWKS caching: refreshed in the background once refreshMs old, re-fetched on an unknown kid at most once per cooldownMs, served while the URL is down until maxStaleMs after the last good fetch (then 503).',
       }),
+    verifiedCache: z
+      .object({
+        ttlMs: z.number().int().min(0).max(3_600_000).default(60_000),
+        maxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .default({ ttlMs: 60_000, maxEntries: 10_000 })
+      .meta({
+        description:
+          'Verified tokens kept (by hash) so a repeated token skips the signature check: each until its exp or ttlMs, whichever is sooner (0: off); the least recently used go first past maxEntries.',
+      }),
     ...tokenClaimSettings,
   })
   .strict()
