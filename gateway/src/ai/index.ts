@@ -11,16 +11,20 @@ import type { AttemptDeps } from './attempts.js';
 import { chatCompletions, sendJson } from './chat.js';
 import { legacyCompletions } from './completions.js';
 import { embeddings } from './embeddings.js';
+import { serveFrontDoor } from './front-door.js';
 import { KeyPool } from './key-pool.js';
+import { MESSAGES_PATHS, messagesDoor, withAnthropicError } from './messages.js';
 import { modelsResponse } from './models.js';
 import { runPrompt } from './prompt.js';
 import { ProviderClient } from './provider-client.js';
+import { responsesDoor } from './responses.js';
 import { SecretBox } from './secret-box.js';
 import { openTokenMeter, type TokenMeter, type TokenQuotaOptions } from './token-accounting.js';
 
 export { SecretBox } from './secret-box.js';
 
-const NO_ROUTE = 'no AI route at this path: use /chat/completions, /completions, /embeddings or /models';
+const NO_ROUTE =
+  'no AI route at this path: use /chat/completions, /completions, /responses, /v1/messages, /embeddings or /models';
 const ONLY = (method: string) => `only ${method} is allowed here`;
 
 export interface AiGatewayOptions extends TokenQuotaOptions {
@@ -66,10 +70,16 @@ export function withOpenAiError(err: GatewayError): GatewayError {
 
 /**
  * The error shape of an API kind, for the one renderer: AI and prompt APIs answer every error, the shared
- * chain's included (401, 403, 429, 413, 400), with OpenAI's `error` member beside the problem document.
+ * chain's included (401, 403, 429, 413, 400), with OpenAI's `error` member beside the problem document —
+ * or Anthropic's on the Anthropic-format front door.
  */
-export function errorShapeOf(kind: Api['kind']): ((err: GatewayError) => GatewayError) | null {
-  return kind === 'ai' || kind === 'prompt' ? withOpenAiError : null;
+export function errorShapeOf(kind: Api['kind']): ((err: GatewayError, call: Call) => GatewayError) | null {
+  if (kind === 'prompt') return withOpenAiError;
+  if (kind !== 'ai') return null;
+  return (err, call) =>
+    MESSAGES_PATHS.has(call.path.slice(call.api?.basePath.length ?? 0))
+      ? withAnthropicError(err)
+      : withOpenAiError(err);
 }
 
 export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
@@ -142,6 +152,14 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
     if (rest === '/completions') {
       if (method !== 'POST') methodNotAllowed(call, 'POST');
       return metered(call, (meter) => legacyCompletions(call, deps, meter));
+    }
+    if (rest === '/responses') {
+      if (method !== 'POST') methodNotAllowed(call, 'POST');
+      return metered(call, (meter) => serveFrontDoor(call, deps, meter, responsesDoor));
+    }
+    if (MESSAGES_PATHS.has(rest)) {
+      if (method !== 'POST') methodNotAllowed(call, 'POST');
+      return metered(call, (meter) => serveFrontDoor(call, deps, meter, messagesDoor));
     }
     if (rest === '/embeddings') {
       if (method !== 'POST') methodNotAllowed(call, 'POST');

@@ -35,6 +35,8 @@ export interface ProviderSeed {
   baseUrl: string;
   keys: { key: string; priority?: number }[];
   name?: string;
+  /** More admin fields (apiVersion, deployments, headers…). */
+  extra?: Record<string, unknown>;
 }
 
 /** Creates a provider through the admin API; key ids come back in the order the keys were given. */
@@ -49,6 +51,7 @@ export async function seedProvider(
     type: p.type,
     baseUrl: p.baseUrl,
     keys,
+    ...p.extra,
   });
   // The pool comes back sorted by priority; the seeds use distinct priorities, so that order is theirs.
   const byPriority = [...keys].sort((a, b) => a.priority - b.priority);

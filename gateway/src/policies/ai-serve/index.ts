@@ -27,7 +27,7 @@ export const aiServe = definePolicy({
     return {
       bind: (api): Hooks | null => {
         const shape = errorShapeOf(api.kind);
-        return shape ? { request: ai, response, error: (_call, err) => shape(err) } : null;
+        return shape ? { request: ai, response, error: (call, err) => shape(err, call) } : null;
       },
       close: () => ai.close(),
     };
