@@ -11,7 +11,11 @@ const V1 = '/admin/v1';
 let a: CliGateway;
 let b: CliGateway;
 const dir = mkdtempSync(join(tmpdir(), 'gk-files-'));
-const providerEnv = { PAYMENTS_OPENAI_KEY_1: 'sk-test-aaaa1111', PAYMENTS_OPENAI_KEY_2: 'sk-test-bbbb2222' };
+const providerEnv = {
+  PAYMENTS_OPENAI_KEY_1: 'sk-test-aaaa1111',
+  PAYMENTS_OPENAI_KEY_2: 'sk-test-bbbb2222',
+  PAYMENTS_OPS_WEBHOOK_SECRET: 'whsec-test-0123456789abcdef0123456789-wxyz',
+};
 
 /** A varied configuration made the imperative way: what a team has before it adopts files. */
 async function seed(gw: CliGateway) {
@@ -73,7 +77,15 @@ async function seed(gw: CliGateway) {
   const cross = await ok('POST', '/subscriptions', { appId: store.id, apiId: echo.id, planId: gold.id });
   await ok('POST', `/subscriptions/${cross.id}/approve`, {});
   await ok('POST', `/subscriptions/${cross.id}/suspend`, {});
-  return { echo, draft, sub };
+  // Only the test event, which nothing here raises: no delivery is attempted to the example host.
+  const hook = await ok('POST', '/webhooks', {
+    tenantId: payments.id,
+    name: 'ops',
+    url: 'https://hooks.example.com/gateway',
+    events: ['webhook.test'],
+    secret: providerEnv.PAYMENTS_OPS_WEBHOOK_SECRET,
+  });
+  return { echo, draft, sub, hook };
 }
 
 async function exported(gw: CliGateway, ...extra: string[]) {
@@ -127,6 +139,18 @@ it('export → apply to an empty gateway → export gives the same document, and
     },
   ]);
 
+  expect(doc.webhooks).toEqual([
+    {
+      tenant: 'payments',
+      name: 'ops',
+      url: 'https://hooks.example.com/gateway',
+      events: ['webhook.test'],
+      enabled: true,
+      secret: envRef('PAYMENTS_OPS_WEBHOOK_SECRET'),
+    },
+  ]);
+  expect(first).not.toContain(providerEnv.PAYMENTS_OPS_WEBHOOK_SECRET);
+
   const path = file('state.yaml', first);
   const applied = await cli([...b.flags, 'apply', '-f', path], providerEnv);
   expect(applied.err).toBe('');
@@ -138,7 +162,8 @@ it('export → apply to an empty gateway → export gives the same document, and
       '+ tenant shop',
       '+ aiProvider payments/openai',
       '+ aiModel payments/small',
-      '+ aiModel payments/org/big',
+      // A `/` inside a name is escaped, so a key reads back to one tenant and one name.
+      '+ aiModel payments/org%2Fbig',
       '+ api payments/Echo',
       '+ api payments/Later',
       '+ plan payments/Echo/free',
@@ -147,7 +172,8 @@ it('export → apply to an empty gateway → export gives the same document, and
       '+ app shop/storefront',
       '+ subscription payments/checkout->payments/Echo',
       '+ subscription shop/storefront->payments/Echo',
-      'applied 13 change(s)',
+      '+ webhook payments/ops',
+      'applied 14 change(s)',
       '',
     ].join('\n'),
   );
@@ -166,23 +192,35 @@ it('a drift made through the admin API shows in diff and is undone by apply', as
   await a.admin.ok('PATCH', `${V1}/apis/${echo.id}`, { timeoutMs: 999 });
   const subs = (await a.admin.ok('GET', `${V1}/subscriptions?status=approved`)).items as { id: string }[];
   await a.admin.ok('POST', `${V1}/subscriptions/${subs[0]!.id}/suspend`, {});
+  const hooks = (await a.admin.ok('GET', `${V1}/webhooks`)).items as { id: string }[];
+  await a.admin.ok('PATCH', `${V1}/webhooks/${hooks[0]!.id}`, { enabled: false });
+  const rolled = await a.admin.ok('POST', `${V1}/webhooks/${hooks[0]!.id}/rotate-secret`, {});
+  const hint = `…${(rolled.secret as string).slice(-4)}`;
 
   const diff = await cli([...a.flags, 'diff', '-f', path, '--exit-code'], providerEnv);
   expect(diff.code).toBe(3);
   expect(diff.out).toBe(
     '~ api payments/Echo\n    timeoutMs: 999 → 5000\n' +
-      '~ subscription payments/checkout->payments/Echo\n    status: "suspended" → "approved"\n',
+      '~ subscription payments/checkout->payments/Echo\n    status: "suspended" → "approved"\n' +
+      `~ webhook payments/ops\n    enabled: false → true\n    secretHint: "${hint}" → "…wxyz"\n`,
   );
   const json = await cli([...a.flags, '-o', 'json', 'diff', '-f', path], providerEnv);
   expect(JSON.parse(json.out).changes.map((c: { op: string; key: string }) => `${c.op} ${c.key}`)).toEqual([
     'update payments/Echo',
     'update payments/checkout->payments/Echo',
+    'update payments/ops',
   ]);
 
   const applied = await cli([...a.flags, 'apply', '-f', path], providerEnv);
   expect(applied.code).toBe(0);
-  expect(applied.out).toContain('applied 2 change(s)');
+  expect(applied.out).toContain('applied 3 change(s)');
   expect((await a.admin.ok('GET', `${V1}/apis/${echo.id}`)).timeoutMs).toBe(5000);
+  // The file's secret signs again; the rotated-out one beside it for the grace period.
+  expect(await a.admin.ok('GET', `${V1}/webhooks/${hooks[0]!.id}`)).toMatchObject({
+    enabled: true,
+    secretHint: '…wxyz',
+    previousSecretExpiresAt: expect.any(String),
+  });
   expect((await a.admin.ok('GET', `${V1}/subscriptions/${subs[0]!.id}`)).status).toBe('approved');
   expect((await cli([...a.flags, 'diff', '-f', path], providerEnv)).out).toBe('no changes\n');
 });
@@ -285,6 +323,43 @@ it('--prune deletes what the files no longer hold, within the tenant it is scope
   ]);
   expect(outside.code).toBe(2);
   expect(outside.err).toBe('error: tenant other: outside the tenant late this apply is scoped to\n');
+});
+
+it('names holding `/` stay apart: tenant a/b with API c and tenant a with API b/c', async () => {
+  const path = file('slashes.yaml', {
+    version: 1,
+    tenants: [{ name: 'a/b' }, { name: 'a' }],
+    apis: [
+      { tenant: 'a/b', name: 'c', basePath: '/ab-c', targets: [{ url: 'http://127.0.0.1:9000' }] },
+      { tenant: 'a', name: 'b/c', basePath: '/a-bc', targets: [{ url: 'http://127.0.0.1:9000' }] },
+    ],
+  });
+  const r = await cli([...b.flags, 'apply', '-f', path]);
+  expect(r).toEqual({
+    code: 0,
+    out: '+ tenant a\n+ tenant a%2Fb\n+ api a/b%2Fc\n+ api a%2Fb/c\napplied 4 change(s)\n',
+    err: '',
+  });
+  const again = await cli([...b.flags, 'diff', '-f', path, '--exit-code']);
+  expect(again.code).toBe(0);
+  expect(again.out.split('\n')[0]).toBe('no changes');
+  const onlyAb = parse(await exported(b, '--tenant', 'a/b'));
+  expect(onlyAb.tenants).toEqual([{ name: 'a/b' }]);
+  expect(onlyAb.apis.map((x: { tenant: string; name: string }) => [x.tenant, x.name])).toEqual([
+    ['a/b', 'c'],
+  ]);
+  const pruned = await cli([
+    ...b.flags,
+    'apply',
+    '-f',
+    file('slashes-pruned.yaml', { version: 1, tenants: [{ name: 'a/b' }] }),
+    '--tenant',
+    'a/b',
+    '--prune',
+  ]);
+  expect(pruned).toEqual({ code: 0, out: '- api a%2Fb/c\napplied 1 change(s)\n', err: '' });
+  const onlyA = parse(await exported(b, '--tenant', 'a'));
+  expect(onlyA.apis.map((x: { tenant: string; name: string }) => [x.tenant, x.name])).toEqual([['a', 'b/c']]);
 });
 
 it('the committed JSON Schema is the one generated from the zod schemas', () => {

@@ -3,7 +3,7 @@
 import { apiPaths, subscriptionPaths } from '../../../gateway/src/domain/lifecycle.js';
 import type { AdminApi } from '../client.js';
 import type { Desired } from './desired.js';
-import { type CurrentObject, fullKey, type GatewayObject } from './model.js';
+import { type CurrentObject, fullKey, type GatewayObject, keyOf } from './model.js';
 import type { Change } from './plan.js';
 
 export interface ApplyResult {
@@ -42,7 +42,7 @@ type IdOf = (fullKey: string) => string;
 
 async function create(api: AdminApi, o: GatewayObject, desired: Desired, id: IdOf): Promise<string> {
   const f = o.fields;
-  const tenantId = () => id(`tenant:${o.tenant}`);
+  const tenantId = () => id(`tenant:${keyOf(o.tenant)}`);
   switch (o.kind) {
     case 'tenant':
       return (await api.call<{ id: string }>('POST', '/tenants', f)).id;
@@ -63,6 +63,11 @@ async function create(api: AdminApi, o: GatewayObject, desired: Desired, id: IdO
       return (await api.call<{ id: string }>('POST', `/apis/${id(apiOf(o))}/plans`, f)).id;
     case 'app':
       return (await api.call<{ id: string }>('POST', '/apps', { name: f.name, tenantId: tenantId() })).id;
+    case 'webhook': {
+      const { secretHint: _hint, ...rest } = f;
+      const body = { ...rest, tenantId: tenantId(), secret: desired.webhookSecrets.get(fullKey(o)) };
+      return (await api.call<{ id: string }>('POST', '/webhooks', body)).id;
+    }
     case 'subscription': {
       const body = subscriptionRefs(o, id);
       const created = await api.call<{ id: string; status: string }>('POST', '/subscriptions', body);
@@ -111,6 +116,16 @@ async function update(api: AdminApi, change: Change, desired: Desired, id: IdOf)
       return;
     case 'app':
       return;
+    case 'webhook': {
+      const body = only(['url', 'events', 'enabled']);
+      if (Object.keys(body).length) await api.call('PATCH', `/webhooks/${current.id}`, body);
+      // Rolled with the default grace period: receivers still holding the old secret keep verifying for a day.
+      if (changed.has('secretHint'))
+        await api.call('POST', `/webhooks/${current.id}/rotate-secret`, {
+          secret: desired.webhookSecrets.get(fullKey(o)),
+        });
+      return;
+    }
     case 'subscription':
       if (changed.has('plan')) {
         // A new plan is a new subscription; the old one is revoked once the new one exists.
@@ -130,12 +145,13 @@ async function update(api: AdminApi, change: Change, desired: Desired, id: IdOf)
 
 async function remove(api: AdminApi, o: CurrentObject): Promise<void> {
   const path = {
-    tenant: `/tenants/${o.id}?confirm=${encodeURIComponent(o.key)}`,
+    tenant: `/tenants/${o.id}?confirm=${encodeURIComponent(o.tenant)}`,
     aiProvider: `/ai/providers/${o.id}`,
     aiModel: `/ai/models/${o.id}`,
     api: `/apis/${o.id}`,
     plan: `/plans/${o.id}`,
     app: `/apps/${o.id}`,
+    webhook: `/webhooks/${o.id}`,
   } as const;
   if (o.kind === 'subscription') await api.call('POST', `/subscriptions/${o.id}/revoke`, {});
   else await api.call('DELETE', path[o.kind]);
@@ -161,8 +177,8 @@ function modelBody(o: GatewayObject, id: IdOf, tenantId: string): Record<string,
   return {
     ...rest,
     tenantId,
-    providerId: id(`aiProvider:${o.tenant}/${provider}`),
-    fallbackModelId: fallback ? id(`aiModel:${o.tenant}/${fallback}`) : null,
+    providerId: id(`aiProvider:${keyOf(o.tenant, provider as string)}`),
+    fallbackModelId: fallback ? id(`aiModel:${keyOf(o.tenant, fallback as string)}`) : null,
   };
 }
 
@@ -171,6 +187,6 @@ function subscriptionRefs(o: GatewayObject, id: IdOf): Record<string, string> {
   return {
     appId: id(o.needs[0]!),
     apiId: id(`api:${api}`),
-    planId: id(`plan:${api}/${o.fields.plan}`),
+    planId: id(`plan:${api}/${keyOf(o.fields.plan as string)}`),
   };
 }

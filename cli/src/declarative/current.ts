@@ -2,7 +2,7 @@
 // document (export): names instead of ids, provider keys as ${env:NAME} references, never a secret.
 import type { AdminApi } from '../client.js';
 import { byHint } from './desired.js';
-import { type CurrentObject, envName } from './model.js';
+import { type CurrentObject, envName, keyOf, namesOf, subscriptionKey } from './model.js';
 import { configFields, type Document, envRef, FORMAT_VERSION } from './schema.js';
 
 type View = Record<string, unknown> & { id: string };
@@ -14,18 +14,20 @@ function pick(view: Record<string, unknown>, fields: readonly string[]): Record<
 }
 
 export async function currentObjects(api: AdminApi): Promise<Map<string, CurrentObject>> {
-  const [tenants, apis, apps, subscriptions, providers, models] = await Promise.all([
+  const [tenants, apis, apps, subscriptions, providers, models, webhooks] = await Promise.all([
     api.list<View>('/tenants'),
     api.list<View>('/apis'),
     api.list<View>('/apps'),
     api.list<View>('/subscriptions'),
     api.list<View>('/ai/providers'),
     api.list<View>('/ai/models'),
+    api.list<View>('/webhooks'),
   ]);
   const plans = (await Promise.all(apis.map((a) => api.list<View>(`/apis/${a.id}/plans`)))).flat();
   const tenantName = new Map(tenants.map((t) => [t.id, t.name as string]));
-  const apiKey = new Map(apis.map((a) => [a.id, `${tenantName.get(a.tenantId as string)}/${a.name}`]));
-  const appKey = new Map(apps.map((a) => [a.id, `${tenantName.get(a.tenantId as string)}/${a.name}`]));
+  const ownerOf = (v: View) => tenantName.get(v.tenantId as string)!;
+  const apiKey = new Map(apis.map((a) => [a.id, keyOf(ownerOf(a), a.name as string)]));
+  const appKey = new Map(apps.map((a) => [a.id, keyOf(ownerOf(a), a.name as string)]));
   const planName = new Map(plans.map((p) => [p.id, p.name as string]));
   const providerName = new Map(providers.map((p) => [p.id, p.name as string]));
   const modelName = new Map(models.map((m) => [m.id, m.name as string]));
@@ -38,21 +40,21 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
     tenant: string,
     fields: Record<string, unknown>,
   ) => out.set(`${kind}:${key}`, { kind, key, tenant, id: view.id, needs: [], view, fields });
-  const ownerOf = (v: View) => tenantName.get(v.tenantId as string)!;
 
-  for (const t of tenants) put('tenant', t, t.name as string, t.name as string, pick(t, configFields.tenant));
+  for (const t of tenants)
+    put('tenant', t, keyOf(t.name as string), t.name as string, pick(t, configFields.tenant));
   for (const p of providers) {
     const keys = (p.keys as { hint: string; priority: number }[]).map(({ hint, priority }) => ({
       hint,
       priority,
     }));
-    put('aiProvider', p, `${ownerOf(p)}/${p.name}`, ownerOf(p), {
+    put('aiProvider', p, keyOf(ownerOf(p), p.name as string), ownerOf(p), {
       ...pick(p, configFields.aiProvider),
       keys: keys.sort(byHint),
     });
   }
   for (const m of models)
-    put('aiModel', m, `${ownerOf(m)}/${m.name}`, ownerOf(m), {
+    put('aiModel', m, keyOf(ownerOf(m), m.name as string), ownerOf(m), {
       ...pick(m, configFields.aiModel),
       provider: providerName.get(m.providerId as string),
       fallback: m.fallbackModelId ? modelName.get(m.fallbackModelId as string) : null,
@@ -60,7 +62,7 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
   for (const a of apis) put('api', a, apiKey.get(a.id)!, ownerOf(a), pick(a, configFields.api));
   for (const p of plans) {
     const key = apiKey.get(p.apiId as string)!;
-    put('plan', p, `${key}/${p.name}`, key.split('/')[0]!, pick(p, configFields.plan));
+    put('plan', p, `${key}/${keyOf(p.name as string)}`, namesOf(key)[0]!, pick(p, configFields.plan));
   }
   for (const a of apps) put('app', a, appKey.get(a.id)!, ownerOf(a), { name: a.name });
   for (const s of subscriptions) {
@@ -69,12 +71,17 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
     const target = apiKey.get(s.apiId as string);
     // Another tenant's API this caller cannot list (a tenant token): not configuration it can manage.
     if (!app || !target) continue;
-    put('subscription', s, `${app}->${target}`, app.split('/')[0]!, {
+    put('subscription', s, subscriptionKey(app, target), namesOf(app)[0]!, {
       api: target,
       plan: planName.get(s.planId as string),
       status: s.status,
     });
   }
+  for (const w of webhooks)
+    put('webhook', w, keyOf(ownerOf(w), w.name as string), ownerOf(w), {
+      ...pick(w, configFields.webhook),
+      secretHint: w.secretHint,
+    });
   return out;
 }
 
@@ -112,9 +119,9 @@ export function exportDocument(objects: Map<string, CurrentObject>, tenant?: str
     ) as Document['apis'],
     apps: of('app').map((a) => {
       const subscriptions = under('subscription', a.key, '->').map((s) => {
-        const [apiTenant, ...rest] = (s.fields.api as string).split('/');
+        const [apiTenant, api] = namesOf(s.fields.api as string);
         return strip({
-          api: rest.join('/'),
+          api,
           apiTenant: apiTenant === a.tenant ? undefined : apiTenant,
           plan: s.fields.plan,
           status: s.fields.status,
@@ -122,6 +129,10 @@ export function exportDocument(objects: Map<string, CurrentObject>, tenant?: str
       });
       return { tenant: a.tenant, name: a.fields.name, subscriptions };
     }) as Document['apps'],
+    webhooks: of('webhook').map((w) => {
+      const { secretHint: _hint, ...fields } = w.fields;
+      return { tenant: w.tenant, ...fields, secret: envRef(envName(w.key, 'webhook', 'secret')) };
+    }) as Document['webhooks'],
   };
 }
 

@@ -1,13 +1,16 @@
 // Turns a validated document into gateway objects, resolving ${env:NAME} secrets; reports every problem at once.
+import { webhookSecret } from '../../../gateway/src/admin/schemas/webhooks.js';
 import { keyHint } from '../../../gateway/src/ai/secret-box.js';
 import { CliError, exitCodes } from '../errors.js';
-import { fullKey, type GatewayObject } from './model.js';
+import { fullKey, type GatewayObject, keyOf, subscriptionKey } from './model.js';
 import type { Document } from './schema.js';
 
 export interface Desired {
   objects: Map<string, GatewayObject>;
   /** Provider secrets by full key, in the document's order: sent on create and when the pool changes. */
   secrets: Map<string, { key: string; priority: number }[]>;
+  /** Webhook signing secrets by full key: sent on create and when their hint changes. */
+  webhookSecrets: Map<string, string>;
 }
 
 const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
@@ -15,7 +18,14 @@ const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.env): Desired {
   const objects = new Map<string, GatewayObject>();
   const secrets = new Map<string, { key: string; priority: number }[]>();
+  const webhookSecrets = new Map<string, string>();
   const problems: string[] = [];
+  const fromEnv = (where: string, ref: string) => {
+    const name = ENV_REF.exec(ref)![1]!;
+    const value = env[name];
+    if (!value) problems.push(`${where}: environment variable ${name} is not set`);
+    return value ?? '';
+  };
   const add = (where: string, o: GatewayObject) => {
     const k = fullKey(o);
     if (objects.has(k)) problems.push(`${where}: ${o.kind} ${o.key} is declared twice`);
@@ -23,21 +33,19 @@ export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.e
   };
 
   for (const [i, t] of doc.tenants.entries())
-    add(`tenants[${i}]`, { kind: 'tenant', key: t.name, tenant: t.name, needs: [], fields: { ...t } });
+    add(`tenants[${i}]`, { kind: 'tenant', key: keyOf(t.name), tenant: t.name, needs: [], fields: { ...t } });
 
   for (const [i, p] of doc.aiProviders.entries()) {
     const { tenant, keys, ...rest } = p;
-    const resolved = keys.map((k, j) => {
-      const name = ENV_REF.exec(k.key)![1]!;
-      const value = env[name];
-      if (!value) problems.push(`aiProviders[${i}].keys[${j}].key: environment variable ${name} is not set`);
-      return { key: value ?? '', priority: k.priority };
-    });
+    const resolved = keys.map((k, j) => ({
+      key: fromEnv(`aiProviders[${i}].keys[${j}].key`, k.key),
+      priority: k.priority,
+    }));
     const o: GatewayObject = {
       kind: 'aiProvider',
-      key: `${tenant}/${p.name}`,
+      key: keyOf(tenant, p.name),
       tenant,
-      needs: [`tenant:${tenant}`],
+      needs: [`tenant:${keyOf(tenant)}`],
       fields: { ...rest, keys: hints(resolved) },
     };
     add(`aiProviders[${i}]`, o);
@@ -46,19 +54,19 @@ export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.e
 
   for (const [i, m] of doc.aiModels.entries()) {
     const { tenant, ...fields } = m;
-    const needs = [`tenant:${tenant}`, `aiProvider:${tenant}/${m.provider}`];
-    if (m.fallback !== null) needs.push(`aiModel:${tenant}/${m.fallback}`);
-    add(`aiModels[${i}]`, { kind: 'aiModel', key: `${tenant}/${m.name}`, tenant, needs, fields });
+    const needs = [`tenant:${keyOf(tenant)}`, `aiProvider:${keyOf(tenant, m.provider)}`];
+    if (m.fallback !== null) needs.push(`aiModel:${keyOf(tenant, m.fallback)}`);
+    add(`aiModels[${i}]`, { kind: 'aiModel', key: keyOf(tenant, m.name), tenant, needs, fields });
   }
 
   for (const [i, a] of doc.apis.entries()) {
     const { tenant, plans, ...fields } = a;
-    const apiKey = `${tenant}/${a.name}`;
-    add(`apis[${i}]`, { kind: 'api', key: apiKey, tenant, needs: [`tenant:${tenant}`], fields });
+    const apiKey = keyOf(tenant, a.name);
+    add(`apis[${i}]`, { kind: 'api', key: apiKey, tenant, needs: [`tenant:${keyOf(tenant)}`], fields });
     for (const [j, p] of plans.entries())
       add(`apis[${i}].plans[${j}]`, {
         kind: 'plan',
-        key: `${apiKey}/${p.name}`,
+        key: `${apiKey}/${keyOf(p.name)}`,
         tenant,
         needs: [`api:${apiKey}`],
         fields: { ...p },
@@ -66,27 +74,43 @@ export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.e
   }
 
   for (const [i, app] of doc.apps.entries()) {
-    const appKey = `${app.tenant}/${app.name}`;
+    const appKey = keyOf(app.tenant, app.name);
     add(`apps[${i}]`, {
       kind: 'app',
       key: appKey,
       tenant: app.tenant,
-      needs: [`tenant:${app.tenant}`],
+      needs: [`tenant:${keyOf(app.tenant)}`],
       fields: { name: app.name },
     });
     for (const [j, s] of app.subscriptions.entries()) {
-      const apiKey = `${s.apiTenant ?? app.tenant}/${s.api}`;
+      const apiKey = keyOf(s.apiTenant ?? app.tenant, s.api);
       add(`apps[${i}].subscriptions[${j}]`, {
         kind: 'subscription',
-        key: `${appKey}->${apiKey}`,
+        key: subscriptionKey(appKey, apiKey),
         tenant: app.tenant,
-        needs: [`app:${appKey}`, `api:${apiKey}`, `plan:${apiKey}/${s.plan}`],
+        needs: [`app:${appKey}`, `api:${apiKey}`, `plan:${apiKey}/${keyOf(s.plan)}`],
         fields: { api: apiKey, plan: s.plan, status: s.status },
       });
     }
   }
+  for (const [i, w] of doc.webhooks.entries()) {
+    const { tenant, secret, ...rest } = w;
+    const value = fromEnv(`webhooks[${i}].secret`, secret);
+    const problem = webhookSecret.safeParse(value).error?.issues[0]?.message;
+    if (value && problem) problems.push(`webhooks[${i}].secret: the environment's value ${problem}`);
+    const o: GatewayObject = {
+      kind: 'webhook',
+      key: keyOf(tenant, w.name),
+      tenant,
+      needs: [`tenant:${keyOf(tenant)}`],
+      // The gateway shows a secret by its hint only: a changed value is noticed by it.
+      fields: { ...rest, secretHint: keyHint(value) },
+    };
+    add(`webhooks[${i}]`, o);
+    webhookSecrets.set(fullKey(o), value);
+  }
   if (problems.length) throw new CliError(problems.join('\n'), exitCodes.usage);
-  return { objects, secrets };
+  return { objects, secrets, webhookSecrets };
 }
 
 /** What the gateway shows of a pool: the hint and priority of each key, in a stable order. */

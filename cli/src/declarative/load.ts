@@ -42,6 +42,7 @@ export function loadDocuments(path: string): Document {
     aiModels: [],
     apis: [],
     apps: [],
+    webhooks: [],
   };
   const problems: string[] = [];
   for (const file of filesIn(path)) {
@@ -53,7 +54,7 @@ export function loadDocuments(path: string): Document {
         problems.push(...issuesOf(parsed.error, where));
         continue;
       }
-      for (const k of ['tenants', 'aiProviders', 'aiModels', 'apis', 'apps'] as const)
+      for (const k of ['tenants', 'aiProviders', 'aiModels', 'apis', 'apps', 'webhooks'] as const)
         (merged[k] as unknown[]).push(...parsed.data[k]);
     }
   }

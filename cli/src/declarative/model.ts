@@ -1,6 +1,15 @@
 // The common shape both sides of a diff are turned into: one object per gateway resource, keyed by names,
 // with the fields that configuration owns in a canonical form (no nulls, no empty objects, keys sorted).
-export const kinds = ['tenant', 'aiProvider', 'aiModel', 'api', 'plan', 'app', 'subscription'] as const;
+export const kinds = [
+  'tenant',
+  'aiProvider',
+  'aiModel',
+  'api',
+  'plan',
+  'app',
+  'subscription',
+  'webhook',
+] as const;
 export type Kind = (typeof kinds)[number];
 
 export interface GatewayObject {
@@ -21,6 +30,19 @@ export interface CurrentObject extends GatewayObject {
 }
 
 export const fullKey = (o: Pick<GatewayObject, 'kind' | 'key'>) => `${o.kind}:${o.key}`;
+
+/**
+ * A key joins names with `/` (`payments/Echo/gold`), and a subscription's two ends with `->`. Names may hold
+ * `/` or `>` themselves (tenant `a/b` with API `c` against tenant `a` with API `b/c`), so each name has `%`,
+ * `/` and `>` percent-encoded: every key reads back to exactly one list of names.
+ */
+export const keyOf = (...names: string[]) =>
+  names.map((n) => n.replace(/[%/>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/');
+
+/** The names a key (or a subscription end) was made of. */
+export const namesOf = (key: string) => key.split('/').map((part) => decodeURIComponent(part));
+
+export const subscriptionKey = (appKey: string, apiKey: string) => `${appKey}->${apiKey}`;
 
 /** Null, undefined and empty objects mean "not set" in every admin schema: drop them, sort keys. */
 export function canonical(value: unknown): unknown {

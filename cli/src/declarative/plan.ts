@@ -3,7 +3,15 @@
 // (a missing reference, a lifecycle step that cannot be taken) are found here, before anything is sent.
 import { apiPaths, subscriptionPaths } from '../../../gateway/src/domain/lifecycle.js';
 import { CliError, exitCodes } from '../errors.js';
-import { type CurrentObject, changedFields, fullKey, type GatewayObject, type Kind, kinds } from './model.js';
+import {
+  type CurrentObject,
+  changedFields,
+  fullKey,
+  type GatewayObject,
+  type Kind,
+  keyOf,
+  kinds,
+} from './model.js';
 
 export interface Change {
   op: 'create' | 'update' | 'delete';
@@ -99,7 +107,7 @@ function checkReachable(o: GatewayObject, current: CurrentObject, problems: stri
 
 /** What the admin API deletes along with another object (a tenant takes everything it owns). */
 function isChildOf(child: CurrentObject, parent: CurrentObject): boolean {
-  if (parent.kind === 'tenant') return child.tenant === parent.key;
+  if (parent.kind === 'tenant') return keyOf(child.tenant) === parent.key;
   if (child.kind === 'plan' && parent.kind === 'api') return child.key.startsWith(`${parent.key}/`);
   if (child.kind !== 'subscription') return false;
   if (parent.kind === 'app') return child.key.startsWith(`${parent.key}->`);

@@ -7,6 +7,7 @@ import { apiCreate } from '../../../gateway/src/admin/schemas/apis.js';
 import { name } from '../../../gateway/src/admin/schemas/common.js';
 import { planCreate } from '../../../gateway/src/admin/schemas/plans.js';
 import { tenantCreate } from '../../../gateway/src/admin/schemas/tenants.js';
+import { webhookCreate } from '../../../gateway/src/admin/schemas/webhooks.js';
 import { apiStatuses } from '../../../gateway/src/domain/types.js';
 
 export const FORMAT_VERSION = 1;
@@ -74,6 +75,21 @@ const aiModel = modelCreate
   })
   .strict();
 
+/**
+ * The signing secret is required here, unlike in the admin API: an apply runs unattended, so a secret the
+ * gateway generated would be shown to no one. It comes from the environment, like provider keys.
+ */
+const webhook = webhookCreate
+  .omit({ tenantId: true, secret: true })
+  .extend({
+    tenant: tenantRef,
+    secret: secretRef.meta({
+      description:
+        'The signing secret (32+ printable characters), from the environment. A changed value is noticed by its last four characters and rolled with a one-day grace period.',
+    }),
+  })
+  .strict();
+
 export const documentSchema = z
   .object({
     $schema: z.string().optional(),
@@ -83,6 +99,7 @@ export const documentSchema = z
     aiModels: z.array(aiModel).default([]),
     apis: z.array(api).default([]),
     apps: z.array(app).default([]),
+    webhooks: z.array(webhook).default([]),
   })
   .strict()
   .meta({
@@ -99,12 +116,14 @@ export const configFields = {
   aiModel: minus(aiModel.shape, 'tenant', 'provider', 'fallback'),
   api: minus(api.shape, 'tenant', 'plans'),
   plan: minus(planCreate.shape),
+  webhook: minus(webhook.shape, 'tenant', 'secret'),
 } as const;
 
 export type Document = z.output<typeof documentSchema>;
 export type DocumentInput = z.input<typeof documentSchema>;
 export type ApiDoc = Document['apis'][number];
 export type AppDoc = Document['apps'][number];
+export type WebhookDoc = Document['webhooks'][number];
 
 export function documentJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(documentSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

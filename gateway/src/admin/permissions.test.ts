@@ -130,6 +130,7 @@ function pathOf(route: RouteDef): string {
     route.path
       .replace(':keyId', ids.key!)
       .replace(':clientId', 'cli_none')
+      .replace(':deliveryId', '1')
       .replace(':tokenId', ids.token!)
       .replace(':userId', ids.user!)
       .replace(':id', () => byCollection[first] ?? 'unmapped')

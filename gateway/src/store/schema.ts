@@ -292,6 +292,11 @@ export interface WebhookTable {
   enabled: number;
   /** The signing secret, sealed (ai/secret-box.ts), bound to the webhook id. */
   secret_sealed: string;
+  /** The secret's last four characters, shown to tell secrets apart. */
+  secret_hint: string;
+  /** After a rotation: the previous secret, still signing beside the new one until the expiry (epoch ms). */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: number | null;
   created_at: string;
   updated_at: string;
 }

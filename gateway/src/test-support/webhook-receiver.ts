@@ -8,6 +8,15 @@ export interface Received {
   body: string;
 }
 
+/** Short poll and retry settings for webhook tests (from config: nothing in the tests measures time). */
+export const FAST = {
+  WEBHOOK_POLL_MS: 20,
+  WEBHOOK_RETRY_BASE_MS: 50,
+  WEBHOOK_RETRY_MAX_MS: 200,
+  WEBHOOK_KEY_CHECK_MS: 20,
+  UPSTREAM_ALLOW: '127.0.0.1',
+};
+
 export class Receiver {
   readonly received: Received[] = [];
   #server: Server | null = null;

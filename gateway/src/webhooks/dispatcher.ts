@@ -11,6 +11,7 @@ import type { Database } from '../store/schema.js';
 import { WebhookAddressGuard } from './address-guard.js';
 import { checkExpiringKeys } from './expiring-keys.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
+import { previousSecretLive } from './store.js';
 
 const BATCH = 20;
 const ERROR_CHARS = 300;
@@ -45,7 +46,7 @@ export function startWebhookDispatcher(options: {
   const box = webhookSecretBox(env);
   let lastKeyCheck = 0;
 
-  async function send(url: string, secret: string, payload: string, eventId: string, type: string) {
+  async function send(url: string, secrets: string[], payload: string, eventId: string, type: string) {
     try {
       const res = await request(url, {
         method: 'POST',
@@ -55,7 +56,7 @@ export function startWebhookDispatcher(options: {
           'user-agent': 'gateway-kit-webhooks',
           'gateway-event-id': eventId,
           'gateway-event-type': type,
-          [SIGNATURE_HEADER]: signatureHeader(secret, payload),
+          [SIGNATURE_HEADER]: signatureHeader(secrets, payload),
         },
         body: payload,
         headersTimeout: env.WEBHOOK_TIMEOUT_MS,
@@ -104,8 +105,10 @@ export function startWebhookDispatcher(options: {
     let outcome: Outcome;
     if (!hook?.enabled) outcome = { ok: false, status: null, error: 'the webhook is disabled', final: true };
     else {
-      const secret = box.open(hook.secret_sealed, hook.id);
-      outcome = await send(hook.url, secret, delivery.payload, delivery.event_id, delivery.event_type);
+      const secrets = [box.open(hook.secret_sealed, hook.id)];
+      // Within a rotation's grace period the previous secret signs too: receivers accept either `v1=`.
+      if (previousSecretLive(hook)) secrets.push(box.open(hook.previous_secret_sealed!, hook.id));
+      outcome = await send(hook.url, secrets, delivery.payload, delivery.event_id, delivery.event_type);
     }
     const attempts = row.attempts + 1;
     const done = Date.now();

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
+import { pendingDelivery } from './store.js';
 
 export const webhookEvents = [
   'subscription.requested',
@@ -60,20 +61,7 @@ export async function raiseEvent(
     }
     const row = await db
       .insertInto('webhook_deliveries')
-      .values({
-        webhook_id: hook.id,
-        event_id: envelope.id,
-        event_type: type,
-        payload: JSON.stringify(envelope),
-        ts: now,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        last_attempt_at: null,
-        response_status: null,
-        error: null,
-        delivered_at: null,
-      })
+      .values(pendingDelivery(hook.id, envelope.id, type, JSON.stringify(envelope), now))
       .returning('id')
       .executeTakeFirstOrThrow();
     ids.push(Number(row.id));

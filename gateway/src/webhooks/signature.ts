@@ -13,9 +13,11 @@ export function signature(secret: string, timestamp: number, body: string): stri
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
-export function signatureHeader(secret: string, body: string, now = Date.now()): string {
+/** One `v1=` per secret: during a rotation's grace period both the new and the previous secret sign. */
+export function signatureHeader(secrets: string | readonly string[], body: string, now = Date.now()): string {
   const t = Math.floor(now / 1000);
-  return `t=${t},v1=${signature(secret, t, body)}`;
+  const list = typeof secrets === 'string' ? [secrets] : secrets;
+  return [`t=${t}`, ...list.map((s) => `v1=${signature(s, t, body)}`)].join(',');
 }
 
 /**

@@ -6,6 +6,8 @@ import type { WebhookEvent } from './events.js';
 
 type Db = Kysely<Database>;
 
+const ms = (v: number | string | null) => (v === null ? null : new Date(Number(v)).toISOString());
+
 export interface WebhookView {
   id: string;
   tenantId: string;
@@ -13,6 +15,8 @@ export interface WebhookView {
   url: string;
   events: WebhookEvent[];
   enabled: boolean;
+  secretHint: string;
+  previousSecretExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -24,9 +28,36 @@ export const webhookView = (r: WebhookTable): WebhookView => ({
   url: r.url,
   events: JSON.parse(r.events) as WebhookEvent[],
   enabled: r.enabled === 1,
+  secretHint: r.secret_hint,
+  previousSecretExpiresAt: previousSecretLive(r) ? ms(r.previous_secret_expires_at) : null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** A rotated-out secret signs beside the new one until its expiry. */
+export function previousSecretLive(r: WebhookTable, now = Date.now()): boolean {
+  return r.previous_secret_sealed !== null && Number(r.previous_secret_expires_at) > now;
+}
+
+/** The new secret signs at once; the current one is kept as the previous until `previousExpiresAt`. */
+export async function rotateWebhookSecret(
+  db: Db,
+  row: WebhookTable,
+  next: { sealed: string; hint: string; previousExpiresAt: number; updatedAt: string },
+): Promise<void> {
+  const keepPrevious = next.previousExpiresAt > Date.now();
+  await db
+    .updateTable('webhooks')
+    .set({
+      secret_sealed: next.sealed,
+      secret_hint: next.hint,
+      previous_secret_sealed: keepPrevious ? row.secret_sealed : null,
+      previous_secret_expires_at: keepPrevious ? next.previousExpiresAt : null,
+      updated_at: next.updatedAt,
+    })
+    .where('id', '=', row.id)
+    .execute();
+}
 
 export async function findWebhookRow(db: Db, id: string): Promise<WebhookTable | undefined> {
   return db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
@@ -60,8 +91,6 @@ export async function deleteWebhook(db: Db, id: string): Promise<void> {
   await db.deleteFrom('webhooks').where('id', '=', id).execute();
 }
 
-const ms = (v: number | string | null) => (v === null ? null : new Date(Number(v)).toISOString());
-
 export function deliveryView(r: Selectable<WebhookDeliveryTable>) {
   return {
     id: Number(r.id),
@@ -89,4 +118,56 @@ export async function listDeliveries(
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.eventType) q = q.where('event_type', '=', filter.eventType);
   return newestFirst(q, { limit: filter.limit }, cursorId, deliveryView);
+}
+
+/**
+ * Sends an earlier delivery's event again, as a new delivery with the same event id and body (receivers that
+ * de-duplicate by event id see a repeat), so the first delivery's attempts stay in the log as they were.
+ */
+export async function redeliver(db: Db, webhookId: string, deliveryId: number) {
+  const original = await db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('id', '=', deliveryId)
+    .where('webhook_id', '=', webhookId)
+    .executeTakeFirst();
+  if (!original) return undefined;
+  const row = await db
+    .insertInto('webhook_deliveries')
+    .values(
+      pendingDelivery(
+        webhookId,
+        original.event_id,
+        original.event_type,
+        original.payload,
+        Number(original.ts),
+      ),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return deliveryView(row);
+}
+
+/** A delivery row as the outbox holds it before its first attempt: due now. */
+export function pendingDelivery(
+  webhookId: string,
+  eventId: string,
+  eventType: string,
+  payload: string,
+  ts: number,
+) {
+  return {
+    webhook_id: webhookId,
+    event_id: eventId,
+    event_type: eventType,
+    payload,
+    ts,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: Date.now(),
+    last_attempt_at: null,
+    response_status: null,
+    error: null,
+    delivered_at: null,
+  };
 }

@@ -13,17 +13,9 @@ import {
 import { startEcho, startTestGateway, type TestGateway } from '../test-support/harness.js';
 import { sharedRedisUrl } from '../test-support/redis.js';
 import { storeKinds, type TestDatabase, testDatabase } from '../test-support/stores.js';
-import { eventually, Receiver } from '../test-support/webhook-receiver.js';
+import { eventually, FAST, Receiver } from '../test-support/webhook-receiver.js';
 import { webhookEvents } from './events.js';
 import { SIGNATURE_HEADER, verifySignature } from './signature.js';
-
-export const FAST = {
-  WEBHOOK_POLL_MS: 20,
-  WEBHOOK_RETRY_BASE_MS: 50,
-  WEBHOOK_RETRY_MAX_MS: 200,
-  WEBHOOK_KEY_CHECK_MS: 20,
-  UPSTREAM_ALLOW: '127.0.0.1',
-};
 
 const deliveries = async (t: TenantHandle, webhookId: string) =>
   (await t.client.ok('GET', `${V1}/webhooks/${webhookId}/deliveries`)).items as any[];
@@ -70,12 +62,15 @@ describe.each(setups)('webhooks on $label', ({ kind, env }) => {
       url: receiver.url,
       events: [...webhookEvents],
       enabled: true,
+      secretHint: expect.stringMatching(/^…[A-Za-z0-9_-]{4}$/),
+      previousSecretExpiresAt: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     };
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ ...view, secret: expect.stringMatching(/^whsec_[A-Za-z0-9_-]{43}$/) });
     hookA = created.body;
+    expect(created.body.secretHint).toBe(`…${hookA.secret.slice(-4)}`);
     expect(await a.client.ok('GET', `${V1}/webhooks/${hookA.id}`)).toEqual(view);
     expect((await a.client.ok('GET', `${V1}/webhooks`)).items).toEqual([view]);
 

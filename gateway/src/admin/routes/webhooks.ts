@@ -1,13 +1,13 @@
 // Webhooks of a tenant (docs/webhooks.md): where events are POSTed, signed with a secret shown once at creation
 // and stored sealed; a test delivery, and the delivery log with each attempt's outcome.
 import { z } from 'zod';
-import { webhookSecretBox } from '../../ai/secret-box.js';
+import { keyHint, webhookSecretBox } from '../../ai/secret-box.js';
 import type { GatewayContext } from '../../context.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import type { Store } from '../../store/db.js';
 import { newId, nowIso } from '../../store/ids.js';
 import { NOT_PUBLIC, WebhookAddressGuard } from '../../webhooks/address-guard.js';
-import { raiseEvent, webhookEvents } from '../../webhooks/events.js';
+import { raiseEvent } from '../../webhooks/events.js';
 import { newWebhookSecret } from '../../webhooks/signature.js';
 import {
   deleteWebhook,
@@ -16,6 +16,8 @@ import {
   insertWebhook,
   listDeliveries,
   listWebhooks,
+  redeliver,
+  rotateWebhookSecret,
   updateWebhook,
   type WebhookView,
   webhookView,
@@ -24,73 +26,22 @@ import { owningTenant } from '../access.js';
 import { assertUrlsAllowed } from '../outbound-urls.js';
 import { canSee, notFound, type Principal, tenantScope } from '../principal.js';
 import { defineRoute, type RouteDef } from '../route.js';
-import { id, idParams, name, timestamp } from '../schemas/common.js';
-import { cursorId, listQuery, paged, pageFields, pageOf } from '../schemas/query.js';
+import { id, idParams } from '../schemas/common.js';
+import { cursorId, listQuery, paged, pageOf } from '../schemas/query.js';
+import {
+  webhookWithSecret as created,
+  webhookDelivery as delivery,
+  webhookDeliveryQuery as deliveryQuery,
+  webhookView as view,
+  webhookCreate,
+  webhookPatch,
+  webhookRotate,
+} from '../schemas/webhooks.js';
 import { validationFailed } from '../validation.js';
 import { write } from '../write.js';
 
 const tag = 'webhooks';
 const NAME_TAKEN = 'the tenant already has a webhook with this name';
-
-const url = z
-  .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
-  .max(2000)
-  .refine((u) => !u.includes('#'), 'must not have a fragment')
-  .meta({ example: 'https://hooks.example.com/gateway' });
-const events = z
-  .array(z.enum(webhookEvents))
-  .min(1)
-  .max(webhookEvents.length)
-  .transform((list) => [...new Set(list)])
-  .meta({ description: 'The event types sent to this webhook (docs/webhooks.md).' });
-
-const webhookCreate = z
-  .object({
-    tenantId: id
-      .optional()
-      .meta({ description: 'Required with the platform token; implied by a tenant token.' }),
-    name,
-    url,
-    events,
-    enabled: z.boolean().default(true),
-  })
-  .strict();
-const webhookPatch = z.object({ name, url, events, enabled: z.boolean() }).partial().strict();
-
-const view = z.object({
-  id,
-  tenantId: id,
-  name: z.string(),
-  url: z.string(),
-  events: z.array(z.enum(webhookEvents)),
-  enabled: z.boolean(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
-const created = view.extend({
-  secret: z.string().meta({ description: 'The signing secret: shown once, here; store it now.' }),
-});
-const delivery = z.object({
-  id: z.number().int(),
-  webhookId: id,
-  eventId: z.string(),
-  eventType: z.string(),
-  createdAt: timestamp,
-  status: z.enum(['pending', 'delivered', 'failed']),
-  attempts: z.number().int(),
-  nextAttemptAt: timestamp.nullable(),
-  lastAttemptAt: timestamp.nullable(),
-  responseStatus: z.number().int().nullable(),
-  error: z.string().nullable().meta({ description: "The last failed attempt's reason" }),
-  deliveredAt: timestamp.nullable(),
-});
-const deliveryQuery = z
-  .object({
-    status: z.enum(['pending', 'delivered', 'failed']).optional(),
-    eventType: z.string().max(64).optional(),
-    ...pageFields(),
-  })
-  .strict();
 
 /** Write-time half of the guard: the shared checks (metadata, the gateway itself), then public addresses only. */
 function assertWebhookUrl(ctx: GatewayContext, value: string): void {
@@ -98,6 +49,12 @@ function assertWebhookUrl(ctx: GatewayContext, value: string): void {
   if (new WebhookAddressGuard(ctx.env.UPSTREAM_ALLOW).checkUrl(value)) {
     throw validationFailed([{ in: 'body', field: 'url', message: NOT_PUBLIC }]);
   }
+}
+
+/** The secret sealed to this webhook's id, and its hint; a caller's own secret or a new one. */
+function sealed(ctx: GatewayContext, webhookId: string, given: string | undefined) {
+  const secret = given ?? newWebhookSecret();
+  return { secret, sealed: webhookSecretBox(ctx.env).seal(secret, webhookId), hint: keyHint(secret) };
 }
 
 async function ownWebhook(db: Store['db'], principal: Principal, webhookId: string): Promise<WebhookView> {
@@ -125,7 +82,7 @@ export const webhookRoutes: RouteDef[] = [
           const tenantId = await owningTenant(trx, principal, body.tenantId);
           const now = nowIso();
           const webhookId = newId('webhook');
-          const secret = newWebhookSecret();
+          const { secret, ...seal } = sealed(ctx, webhookId, body.secret);
           await insertWebhook(trx, {
             id: webhookId,
             tenant_id: tenantId,
@@ -133,7 +90,10 @@ export const webhookRoutes: RouteDef[] = [
             url: body.url,
             events: JSON.stringify(body.events),
             enabled: body.enabled ? 1 : 0,
-            secret_sealed: webhookSecretBox(ctx.env).seal(secret, webhookId),
+            secret_sealed: seal.sealed,
+            secret_hint: seal.hint,
+            previous_secret_sealed: null,
+            previous_secret_expires_at: null,
             created_at: now,
             updated_at: now,
           });
@@ -209,6 +169,31 @@ export const webhookRoutes: RouteDef[] = [
   }),
   defineRoute({
     method: 'post',
+    path: '/webhooks/:id/rotate-secret',
+    operationId: 'rotateWebhookSecret',
+    summary:
+      'Roll the signing secret: the new one (yours or generated, shown once) signs at once, the old one beside it for the grace period',
+    tag,
+    role: 'maintainer',
+    params: idParams,
+    body: webhookRotate,
+    response: { status: 200, description: 'The webhook and its new secret', schema: created },
+    errors: ['not_found'],
+    handler: ({ ctx, principal, params, body }) =>
+      write(ctx, async (trx) => {
+        await ownWebhook(trx, principal, params.id);
+        const row = (await findWebhookRow(trx, params.id))!;
+        const { secret, ...seal } = sealed(ctx, row.id, body.secret);
+        await rotateWebhookSecret(trx, row, {
+          ...seal,
+          previousExpiresAt: Date.now() + body.graceSeconds * 1000,
+          updatedAt: nowIso(),
+        });
+        return { ...(await ownWebhook(trx, principal, row.id)), secret };
+      }),
+  }),
+  defineRoute({
+    method: 'post',
     path: '/webhooks/:id/test',
     operationId: 'testWebhook',
     summary: 'Queue a `webhook.test` event for this webhook (sent, signed and retried like any other)',
@@ -238,6 +223,32 @@ export const webhookRoutes: RouteDef[] = [
           .where('id', '=', deliveryId)
           .executeTakeFirstOrThrow();
         return deliveryView(row);
+      }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/webhooks/:id/deliveries/:deliveryId/redeliver',
+    operationId: 'redeliverWebhookDelivery',
+    summary:
+      'Send a delivery again (a failed one after fixing the receiver): a new delivery, same event id and body',
+    tag,
+    role: 'developer',
+    params: z
+      .object({ id, deliveryId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) })
+      .strict(),
+    response: {
+      status: 202,
+      description: 'The new delivery; follow it in the delivery log',
+      schema: delivery,
+    },
+    errors: ['not_found', 'conflict'],
+    handler: ({ ctx, principal, params }) =>
+      write(ctx, async (trx) => {
+        const hook = await ownWebhook(trx, principal, params.id);
+        if (!hook.enabled) throw new GatewayError('conflict', 'the webhook is disabled');
+        const again = await redeliver(trx, hook.id, params.deliveryId);
+        if (!again) throw notFound('delivery', String(params.deliveryId));
+        return again;
       }),
   }),
   defineRoute({
