@@ -2,9 +2,9 @@
 // database hit per request). Failed attempts are counted per client IP, but a valid credential is never
 // refused for them (docs/security.md, "Admin lock-out"): only wrong guesses are slowed down.
 import type { Request } from 'express';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { takeOrRefuse } from '../people/login-throttle.js';
 import { csrfMatches, liveSession, sessionSecretOf } from '../people/sessions.js';
 import { TENANT_HEADER, userPrincipal } from '../people/user-principal.js';
 import { hashSecret, safeEqual } from '../security/secrets.js';
@@ -19,6 +19,7 @@ export interface AuthOptions {
 
 const BEARER = /^Bearer +(\S{1,512})$/i;
 // RFC 6750 §3: a 401 for a bearer-protected resource names the scheme.
+const FAILED = 'too many failed authentication attempts';
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="gateway-admin"' };
 
 export type Authenticate = (req: Request) => Promise<Principal>;
@@ -61,7 +62,7 @@ function tenantTokenPrincipal(entry: AdminTokenEntry): Principal | null {
 
 export function createAuthenticator(ctx: GatewayContext, options: AuthOptions = {}): Authenticate {
   const maxFailures = options.maxFailures ?? 20;
-  const failures = new RateLimiterMemory({ points: maxFailures, duration: options.windowSeconds ?? 60 });
+  const windowSeconds = options.windowSeconds ?? 60;
   // Compare digests, not the tokens: equal-length inputs make the comparison constant-time.
   const platformHash = hashSecret(ctx.env.ADMIN_TOKEN);
 
@@ -97,17 +98,6 @@ export function createAuthenticator(ctx: GatewayContext, options: AuthOptions = 
     return principal;
   }
 
-  function tooMany(msBeforeNext: number): GatewayError {
-    const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-    return new GatewayError(
-      'too_many_attempts',
-      `too many failed authentication attempts; retry in ${seconds}s`,
-      {
-        headers: { 'retry-after': String(seconds) },
-      },
-    );
-  }
-
   return async function authenticate(req) {
     // Tokens are 160-bit random values: guessing one is hopeless with or without a throttle, so a valid one
     // always passes and nobody can lock the admins out by failing on purpose from a shared IP.
@@ -116,12 +106,8 @@ export function createAuthenticator(ctx: GatewayContext, options: AuthOptions = 
     const principal = await resolve(req.headers.authorization);
     if (principal) return principal;
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    try {
-      await failures.consume(ip);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw tooMany(rejection.msBeforeNext);
-      throw rejection;
-    }
+    // Counted in the limits' store, so every worker (and, with Redis, every replica) sees the same failures.
+    await takeOrRefuse(ctx.limits.store, `admin-auth:${ip}`, maxFailures, windowSeconds, FAILED);
     const detail = req.headers.authorization ? 'invalid or revoked token' : 'missing bearer token';
     throw new GatewayError('unauthorized', detail, { headers: CHALLENGE });
   };

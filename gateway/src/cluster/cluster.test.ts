@@ -2,6 +2,7 @@
 // exact across workers, SIGTERM loses no call and no record, a killed worker is replaced and counted, and /metrics
 // is one view of every worker.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { request } from 'node:http';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -157,6 +158,50 @@ it('replaces a killed worker and counts it; /metrics stays behind its token', sl
     const s = await seedKeyedApi(new AdminClient(gw.url, ADMIN_TOKEN), { targets: [{ url: echo.url }] });
     const statuses = await Promise.all(Array.from({ length: 20 }, () => call(`${gw.url}/echo/r`, s.key)));
     expect(statuses).toEqual(Array(20).fill(200));
+  } finally {
+    expect(await gw.stop()).toBe(0);
+  }
+});
+
+/** One request on a connection of its own: the primary hands each new connection to the next worker in turn. */
+function fresh(url: string, method: string, headers: Record<string, string>, body?: unknown) {
+  return new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(url, {
+      method,
+      agent: false,
+      headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+it('counts failed sign-ins and bad admin tokens once across both workers', slow, async () => {
+  const { gw } = await twoWorkers();
+  try {
+    // Ten tries per account and address, spread over both workers: a per-worker count would allow about twenty.
+    const signIn = (i: number) =>
+      fresh(
+        `${gw.url}/admin/v1/session`,
+        'POST',
+        {},
+        { email: 'guesser@example.test', password: `guess ${i} guess` },
+      );
+    for (let i = 0; i < 10; i++) expect((await signIn(i)).status).toBe(401);
+    const blocked = await signIn(10);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.retryAfter)).toBeGreaterThan(0);
+
+    // Twenty bad admin tokens a minute per address, the same way.
+    const badToken = () =>
+      fresh(`${gw.url}/admin/v1/tenants`, 'GET', { authorization: 'Bearer not-the-token' });
+    for (let i = 0; i < 20; i++) expect((await badToken()).status).toBe(401);
+    expect((await badToken()).status).toBe(429);
   } finally {
     expect(await gw.stop()).toBe(0);
   }

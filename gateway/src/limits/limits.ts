@@ -162,7 +162,11 @@ function tighter(a: LimitState | null, b: LimitState): LimitState {
 }
 
 export class Limits {
-  constructor(private readonly store: LimiterStore) {}
+  /**
+   * The counter store itself (memory, the cluster's primary, or Redis): the admin API's sign-in throttles count in
+   * it too, so they hold across workers and replicas as limits do.
+   */
+  constructor(readonly store: LimiterStore) {}
 
   get kind(): LimiterStore['kind'] {
     return this.store.kind;

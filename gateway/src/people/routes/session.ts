@@ -35,7 +35,6 @@ import { findToken, insertToken, listTokens, revokeToken } from '../token-store.
 import { findUserRow, membershipsOf, updateUser, userView } from '../user-store.js';
 
 const tag = 'people';
-const throttle = new LoginThrottle();
 const BAD_LOGIN = 'wrong email or password';
 
 /** Signs a user in on this response: a fresh session (never the one a cookie may name: no fixation). */
@@ -77,6 +76,7 @@ export const sessionRoutes: RouteDef[] = [
     errors: ['unauthorized', 'too_many_attempts'],
     handler: async ({ ctx, req, res, body }) => {
       const ip = req.ip ?? 'unknown';
+      const throttle = new LoginThrottle(ctx.limits.store);
       await throttle.check(body.email, ip);
       const user = await findUserRow(ctx.store.db, { email: body.email });
       const ok = await checkPassword(user?.password_hash ?? null, body.password);

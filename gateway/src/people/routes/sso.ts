@@ -4,7 +4,6 @@
 // verifies the ID token, applies the claim → role mapping and opens the same session a password sign-in does.
 import type { Request } from 'express';
 import * as oidc from 'openid-client';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { ownOrigin } from '../../admin/auth.js';
 import { ADMIN_PREFIX, defineRoute, type RouteDef } from '../../admin/route.js';
@@ -15,6 +14,7 @@ import { GatewayError } from '../../errors/gateway-error.js';
 import { hashSecret, safeEqual } from '../../security/secrets.js';
 import { nowIso } from '../../store/ids.js';
 import { auditEvent } from '../audit-events.js';
+import { takeOrRefuse } from '../login-throttle.js';
 import { cookieFlags, cookieOf } from '../sessions.js';
 import { ssoClientsOf } from '../sso/clients.js';
 import { type Claims, ssoUser } from '../sso/link.js';
@@ -25,8 +25,8 @@ const STATE_COOKIE = 'gk_sso';
 const STATE_PATH = `${ADMIN_PREFIX}/sso`;
 const LOGIN_TTL_MS = 10 * 60 * 1000;
 // Each start writes a row before anyone signed in: bound how fast one address can make them (generously: a
-// whole office may sign in from one NAT address at nine o'clock).
-const starts = new RateLimiterMemory({ points: 120, duration: 60 });
+// whole office may sign in from one NAT address at nine o'clock). Counted in the limits' shared store.
+const STARTS = { limit: 120, durationSec: 60 };
 
 const providerView = z.object({
   id: z.string(),
@@ -48,16 +48,15 @@ const startQuery = z
 // The provider adds what it likes (iss, session_state…); openid-client reads the whole URL itself.
 const callbackQuery = z.looseObject({ state: z.string().min(1).max(512) });
 
-async function throttleStart(req: Request): Promise<void> {
-  try {
-    await starts.consume(req.ip ?? 'unknown');
-  } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-    throw new GatewayError('too_many_attempts', `too many sign-ins started; retry in ${seconds}s`, {
-      headers: { 'retry-after': String(seconds) },
-    });
-  }
+function throttleStart(ctx: GatewayContext, req: Request): Promise<void> {
+  const ip = req.ip ?? 'unknown';
+  return takeOrRefuse(
+    ctx.limits.store,
+    `sso-start:${ip}`,
+    STARTS.limit,
+    STARTS.durationSec,
+    'too many sign-ins started',
+  );
 }
 
 /** The pending login this browser started: one use, within its time, for this provider. */
@@ -150,7 +149,7 @@ export const ssoRoutes: RouteDef[] = [
     handler: async ({ ctx, req, res, params, query }) => {
       const clients = ssoClientsOf(ctx.env);
       const provider = clients.find(params.id);
-      await throttleStart(req);
+      await throttleStart(ctx, req);
       const config = await clients.config(provider);
       const state = oidc.randomState();
       const verifier = oidc.randomPKCECodeVerifier();
