@@ -15,6 +15,7 @@ const providerEnv = {
   PAYMENTS_OPENAI_KEY_1: 'sk-test-aaaa1111',
   PAYMENTS_OPENAI_KEY_2: 'sk-test-bbbb2222',
   PAYMENTS_OPS_WEBHOOK_SECRET: 'whsec-test-0123456789abcdef0123456789-wxyz',
+  PAYMENTS_BACKUP_KEY_1: 'sk-test-cccc3333',
 };
 
 /** A varied configuration made the imperative way: what a team has before it adopts files. */
@@ -35,6 +36,13 @@ async function seed(gw: CliGateway) {
       { key: providerEnv.PAYMENTS_OPENAI_KEY_2, priority: 1 },
     ],
   });
+  const backup = await ok('POST', '/ai/providers', {
+    tenantId: payments.id,
+    name: 'backup',
+    type: 'anthropic',
+    baseUrl: 'http://127.0.0.1:9/v1',
+    keys: [{ key: providerEnv.PAYMENTS_BACKUP_KEY_1, priority: 0 }],
+  });
   const small = await ok('POST', '/ai/models', {
     tenantId: payments.id,
     name: 'small',
@@ -48,6 +56,8 @@ async function seed(gw: CliGateway) {
     upstreamModel: 'large',
     inputPricePer1k: 0.5,
     fallbackModelId: small.id,
+    routing: 'least-busy',
+    deployments: [{ providerId: backup.id, upstreamModel: 'large-2', weight: 2 }],
   });
   const echo = await ok('POST', '/apis', {
     tenantId: payments.id,
@@ -118,7 +128,7 @@ it('export → apply to an empty gateway → export gives the same document, and
   ]);
   // Secrets never leave: provider keys become environment references.
   expect(first).not.toContain('sk-test');
-  expect(doc.aiProviders[0].keys).toEqual([
+  expect(doc.aiProviders.find((p: { name: string }) => p.name === 'openai').keys).toEqual([
     { key: envRef('PAYMENTS_OPENAI_KEY_1'), priority: 0 },
     { key: envRef('PAYMENTS_OPENAI_KEY_2'), priority: 1 },
   ]);
@@ -126,6 +136,8 @@ it('export → apply to an empty gateway → export gives the same document, and
     ['org/big', 'small'],
     ['small', null],
   ]);
+  // Deployments name their providers, as models do.
+  expect(doc.aiModels[0].deployments).toEqual([{ provider: 'backup', upstreamModel: 'large-2', weight: 2 }]);
   expect(doc.apps).toEqual([
     {
       tenant: 'payments',
@@ -160,6 +172,7 @@ it('export → apply to an empty gateway → export gives the same document, and
     [
       '+ tenant payments',
       '+ tenant shop',
+      '+ aiProvider payments/backup',
       '+ aiProvider payments/openai',
       '+ aiModel payments/small',
       // A `/` inside a name is escaped, so a key reads back to one tenant and one name.
@@ -173,7 +186,7 @@ it('export → apply to an empty gateway → export gives the same document, and
       '+ subscription payments/checkout->payments/Echo',
       '+ subscription shop/storefront->payments/Echo',
       '+ webhook payments/ops',
-      'applied 14 change(s)',
+      'applied 15 change(s)',
       '',
     ].join('\n'),
   );

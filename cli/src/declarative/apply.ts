@@ -173,11 +173,16 @@ function apiOf(plan: GatewayObject): string {
 }
 
 function modelBody(o: GatewayObject, id: IdOf, tenantId: string): Record<string, unknown> {
-  const { provider, fallback, ...rest } = o.fields;
+  const { provider, fallback, deployments, ...rest } = o.fields;
+  const providerId = (name: unknown) => id(`aiProvider:${keyOf(o.tenant, name as string)}`);
   return {
     ...rest,
     tenantId,
-    providerId: id(`aiProvider:${keyOf(o.tenant, provider as string)}`),
+    providerId: providerId(provider),
+    deployments: (deployments as { provider: string }[]).map(({ provider, ...d }) => ({
+      providerId: providerId(provider),
+      ...d,
+    })),
     fallbackModelId: fallback ? id(`aiModel:${keyOf(o.tenant, fallback as string)}`) : null,
   };
 }

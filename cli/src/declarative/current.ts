@@ -57,6 +57,10 @@ export async function currentObjects(api: AdminApi): Promise<Map<string, Current
     put('aiModel', m, keyOf(ownerOf(m), m.name as string), ownerOf(m), {
       ...pick(m, configFields.aiModel),
       provider: providerName.get(m.providerId as string),
+      deployments: (m.deployments as { providerId: string }[]).map(({ providerId, ...d }) => ({
+        provider: providerName.get(providerId),
+        ...d,
+      })),
       fallback: m.fallbackModelId ? modelName.get(m.fallbackModelId as string) : null,
     });
   for (const a of apis) put('api', a, apiKey.get(a.id)!, ownerOf(a), pick(a, configFields.api));

@@ -55,6 +55,7 @@ export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.e
   for (const [i, m] of doc.aiModels.entries()) {
     const { tenant, ...fields } = m;
     const needs = [`tenant:${keyOf(tenant)}`, `aiProvider:${keyOf(tenant, m.provider)}`];
+    for (const d of m.deployments) needs.push(`aiProvider:${keyOf(tenant, d.provider)}`);
     if (m.fallback !== null) needs.push(`aiModel:${keyOf(tenant, m.fallback)}`);
     add(`aiModels[${i}]`, { kind: 'aiModel', key: keyOf(tenant, m.name), tenant, needs, fields });
   }

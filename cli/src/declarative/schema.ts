@@ -8,6 +8,7 @@ import { name } from '../../../gateway/src/admin/schemas/common.js';
 import { planCreate } from '../../../gateway/src/admin/schemas/plans.js';
 import { tenantCreate } from '../../../gateway/src/admin/schemas/tenants.js';
 import { webhookCreate } from '../../../gateway/src/admin/schemas/webhooks.js';
+import { deployment } from '../../../gateway/src/ai/routing/schema.js';
 import { apiStatuses } from '../../../gateway/src/domain/types.js';
 
 export const FORMAT_VERSION = 1;
@@ -62,11 +63,17 @@ const aiProvider = providerCreate
   })
   .strict();
 
+const providerRef = name.meta({ description: "One of the tenant's AI providers, by name." });
+
 const aiModel = modelCreate
   .omit({ tenantId: true, providerId: true, fallbackModelId: true })
   .extend({
     tenant: tenantRef,
-    provider: name.meta({ description: "One of the tenant's AI providers, by name." }),
+    provider: providerRef,
+    deployments: z
+      .array(deployment.omit({ providerId: true }).extend({ provider: providerRef }).strict())
+      .max(16)
+      .default([]),
     fallback: z
       .string()
       .nullable()

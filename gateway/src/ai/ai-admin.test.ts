@@ -131,6 +131,9 @@ describe.each(storeKinds)('AI admin on %s', (kind) => {
         fallbackModelId: null,
         tokensPerMinute: null,
         requestsPerMinute: null,
+        routing: 'weighted',
+        weight: 1,
+        deployments: [],
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { type Budgets, loadBudgets } from './budgets.js';
+import { parseDeployments, type RoutingStrategy } from './routing/schema.js';
 
 export const providerTypes = ['openai', 'anthropic'] as const;
 export type ProviderType = (typeof providerTypes)[number];
@@ -40,6 +41,19 @@ export interface ModelEntry {
   tokensPerMinute: number | null;
   requestsPerMinute: number | null;
   createdAt: string;
+  /** How calls are spread over `deployments` (ai/routing). */
+  routing: RoutingStrategy;
+  /** Where the model is served: its own provider first, then its extra deployments; at least one. */
+  deployments: Deployment[];
+}
+
+/** One provider serving a model. */
+export interface Deployment {
+  /** Provider id and upstream model: what the balancer keeps its counts under. */
+  key: string;
+  weight: number;
+  /** The model as this deployment serves it: its provider, upstream model and prices. */
+  model: ModelEntry;
 }
 
 export interface AiConfig {
@@ -98,11 +112,30 @@ export async function loadAiConfig(db: Kysely<Database>): Promise<AiConfig> {
       tokensPerMinute: r.tokens_per_minute === null ? null : Number(r.tokens_per_minute),
       requestsPerMinute: r.requests_per_minute === null ? null : Number(r.requests_per_minute),
       createdAt: r.created_at,
+      routing: (r.routing ?? 'weighted') as RoutingStrategy,
+      deployments: [],
     };
+    model.deployments.push({ key: deploymentKey(model), weight: Number(r.weight ?? 1), model });
+    for (const d of parseDeployments(r.deployments)) {
+      const other = providers.get(d.providerId);
+      if (other?.tenantId !== model.tenantId) continue;
+      const served: ModelEntry = {
+        ...model,
+        provider: other,
+        upstreamModel: d.upstreamModel,
+        inputPricePer1k: d.inputPricePer1k ?? model.inputPricePer1k,
+        outputPricePer1k: d.outputPricePer1k ?? model.outputPricePer1k,
+      };
+      model.deployments.push({ key: deploymentKey(served), weight: d.weight, model: served });
+    }
     config.models.set(model.id, model);
     const byName = config.modelsByTenant.get(model.tenantId) ?? new Map<string, ModelEntry>();
     config.modelsByTenant.set(model.tenantId, byName);
     byName.set(model.name, model);
   }
   return config;
+}
+
+function deploymentKey(m: ModelEntry): string {
+  return `${m.provider.id} ${m.upstreamModel}`;
 }

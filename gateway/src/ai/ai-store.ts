@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AiModelTable, AiProviderTable, Database } from '../store/schema.js';
 import type { ProviderType } from './ai-config.js';
+import { type DeploymentInput, parseDeployments, type RoutingStrategy } from './routing/schema.js';
 import { keyHint, type SecretBox } from './secret-box.js';
 
 type Db = Kysely<Database>;
@@ -38,6 +39,9 @@ export interface ModelView {
   fallbackModelId: string | null;
   tokensPerMinute: number | null;
   requestsPerMinute: number | null;
+  routing: RoutingStrategy;
+  weight: number;
+  deployments: DeploymentInput[];
   createdAt: string;
   updatedAt: string;
 }
@@ -77,6 +81,9 @@ export function modelOf(row: AiModelTable): ModelView {
     fallbackModelId: row.fallback_model_id,
     tokensPerMinute: row.tokens_per_minute === null ? null : Number(row.tokens_per_minute),
     requestsPerMinute: row.requests_per_minute === null ? null : Number(row.requests_per_minute),
+    routing: row.routing as RoutingStrategy,
+    weight: Number(row.weight),
+    deployments: parseDeployments(row.deployments),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -207,12 +214,17 @@ export async function deleteProvider(db: Db, id: string): Promise<void> {
   await db.deleteFrom('ai_providers').where('id', '=', id).execute();
 }
 
-/** Names of the models that use a provider (a provider in use is not deleted). */
+/** Names of the models that use a provider, as theirs or as a deployment (a provider in use is not deleted). */
 export async function modelsUsing(db: Db, providerId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('ai_models')
     .select('name')
-    .where('provider_id', '=', providerId)
+    .where((w) =>
+      w.or([
+        w('provider_id', '=', providerId),
+        w('deployments', 'like', `%${JSON.stringify({ providerId }).slice(1, -1)}%`),
+      ]),
+    )
     .orderBy('name')
     .execute();
   return rows.map((r) => r.name);
@@ -241,6 +253,9 @@ function modelRow(m: ModelView): AiModelTable {
     fallback_model_id: m.fallbackModelId,
     tokens_per_minute: m.tokensPerMinute,
     requests_per_minute: m.requestsPerMinute,
+    routing: m.routing,
+    weight: m.weight,
+    deployments: JSON.stringify(m.deployments),
     created_at: m.createdAt,
     updated_at: m.updatedAt,
   };

@@ -15,6 +15,7 @@ import {
   providerMessage,
   readJson,
 } from './provider-client.js';
+import type { Balancer } from './routing/balancer.js';
 import { TranslationError } from './translate/openai-anthropic.js';
 
 /** A chain of fallbacks never goes deeper than this, whatever the configuration says. */
@@ -29,6 +30,8 @@ const REFUSED_BY_PROVIDER = (m: string) => `the provider refused the request: ${
 export interface AttemptDeps {
   pool: KeyPool;
   client: ProviderClient;
+  /** Orders each model's deployments (ai/routing). */
+  balancer: Balancer;
 }
 
 export interface AttemptPlan<T> {
@@ -80,16 +83,21 @@ export async function answerWithFallback<T>(
   usage.attempts ??= [];
   const attempts = usage.attempts;
   let last: AiAttempt | null = null;
-  for (const [index, model] of chain.entries()) {
+  // Each model of the chain as served by each of its deployments, in the balancer's order.
+  const tries = chain.flatMap((m) => deps.balancer.order(m, plan.stream));
+  const firstModelTries = tries.filter((m) => m.id === chain[0]!.id).length;
+  let untranslatable = 0;
+  for (const model of tries) {
     let body: Record<string, unknown>;
     try {
       body = plan.body(model);
     } catch (err) {
-      // The client's request does not fit the first model's provider: the client's to fix. A fallback that
-      // cannot take it is simply skipped.
-      if (err instanceof TranslationError && index === 0) throw new GatewayError('bad_request', err.message);
-      if (err instanceof TranslationError) continue;
-      throw err;
+      if (!(err instanceof TranslationError)) throw err;
+      // The client's request fits none of the first model's providers: the client's to fix. A deployment or
+      // a fallback that cannot take it is simply skipped.
+      if (model.id === chain[0]!.id && ++untranslatable === firstModelTries)
+        throw new GatewayError('bad_request', err.message);
+      continue;
     }
     for (const key of deps.pool.candidates(model.provider)) {
       const attempt: AiAttempt = {
@@ -108,6 +116,7 @@ export async function answerWithFallback<T>(
         continue;
       }
       const sentAt = performance.now();
+      const flight = deps.balancer.begin(model, plan.stream);
       try {
         const response = await deps.client.chat({
           provider: model.provider,
@@ -120,11 +129,13 @@ export async function answerWithFallback<T>(
           signal: call.abort.signal,
           consumer: call.auth?.app.tenantId ?? call.clientIp,
         });
+        response.body.once('close', flight.done);
         attempt.status = response.statusCode;
         if (response.statusCode >= 200 && response.statusCode < 300) {
           call.upstreamLatencyMs = performance.now() - sentAt;
           const value = await plan.consume(response, model);
           attempt.ms = round(performance.now() - sentAt);
+          flight.answered(attempt.ms);
           return { model, value, attempt };
         }
         const error = await readJson(response.body).catch(() => null);
@@ -149,6 +160,7 @@ export async function answerWithFallback<T>(
           retryAfterMs(response.headers['retry-after']),
         );
       } catch (err) {
+        flight.done();
         attempt.ms = round(performance.now() - sentAt);
         if (call.abort.signal.aborted) {
           attempt.error = 'client_abort';
@@ -163,13 +175,13 @@ export async function answerWithFallback<T>(
       }
     }
   }
-  if (!last && chain.every((m) => m.provider.keys.length === 0)) {
+  if (!last && tries.every((m) => m.provider.keys.length === 0)) {
     call.errorKind = 'upstream_no_key';
     throw new GatewayError('upstream_unavailable', NO_KEYS);
   }
   if (!last) {
     call.errorKind = 'ai_keys_cooling';
-    const retryAfter = Math.min(...chain.map((m) => deps.pool.secondsUntilUsable(m.provider)));
+    const retryAfter = Math.min(...tries.map((m) => deps.pool.secondsUntilUsable(m.provider)));
     throw new GatewayError('ai_keys_cooling', COOLING, { headers: { 'retry-after': String(retryAfter) } });
   }
   const kind = last.error ?? 'upstream_reset';

@@ -18,6 +18,7 @@ import { modelsResponse } from './models.js';
 import { runPrompt } from './prompt.js';
 import { ProviderClient } from './provider-client.js';
 import { responsesDoor } from './responses.js';
+import { Balancer } from './routing/balancer.js';
 import { SecretBox } from './secret-box.js';
 import { openTokenMeter, type TokenMeter, type TokenQuotaOptions } from './token-accounting.js';
 
@@ -95,6 +96,10 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
           { keyId, err: err.message },
           'AI provider key cannot be opened: was SECRET_KEY changed?',
         ),
+    }),
+    // A deployment is usable while one of its keys is not cooling down.
+    balancer: new Balancer({
+      usable: (d) => d.model.provider.keys.some((k) => deps.pool.coolingUntil(k.id) === null),
     }),
     client: new ProviderClient({
       connectTimeoutMs: 5000,

@@ -17,6 +17,7 @@ import * as webhooks from './migrations/012-webhooks.js';
 import * as appClients from './migrations/013-app-clients.js';
 import * as apiSpecs from './migrations/014-api-specs.js';
 import * as callLogRequestId from './migrations/014b-call-log-request-id.js';
+import * as aiRouting from './migrations/015-ai-routing.js';
 import * as webhookSecretRotation from './migrations/019-webhook-secret-rotation.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '013-app-clients': appClients,
   '014-api-specs': apiSpecs,
   '014b-call-log-request-id': callLogRequestId,
+  '015-ai-routing': aiRouting,
   '019-webhook-secret-rotation': webhookSecretRotation,
 };
 

@@ -244,6 +244,12 @@ export interface AiModelTable {
   /** Across all consumers of the model, per gateway (Redis: per cluster). */
   tokens_per_minute: number | null;
   requests_per_minute: number | null;
+  /** `weighted` | `least-busy` | `latency` (ai/routing). */
+  routing: string;
+  /** The weight of the model's own provider among its deployments. */
+  weight: number;
+  /** JSON: the model's other deployments, `[{ providerId, upstreamModel, weight, …prices }]`. */
+  deployments: string;
   created_at: string;
   updated_at: string;
 }

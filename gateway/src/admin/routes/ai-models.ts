@@ -11,6 +11,7 @@ import {
   makesCycle,
   updateModel,
 } from '../../ai/ai-store.js';
+import { deployment, deployments, modelWeight, routingStrategy } from '../../ai/routing/schema.js';
 import type { Store } from '../../store/db.js';
 import { newId, nowIso } from '../../store/ids.js';
 import { owningTenant } from '../access.js';
@@ -56,6 +57,9 @@ export const modelCreate = z
     fallbackModelId: id.nullable().default(null),
     tokensPerMinute: perMinute('Tokens').default(null),
     requestsPerMinute: perMinute('Requests').default(null),
+    routing: routingStrategy.default('weighted'),
+    weight: modelWeight.default(1),
+    deployments: deployments.default([]),
   })
   .strict();
 
@@ -69,6 +73,9 @@ export const modelPatch = z
     fallbackModelId: id.nullable(),
     tokensPerMinute: perMinute('Tokens'),
     requestsPerMinute: perMinute('Requests'),
+    routing: routingStrategy,
+    weight: modelWeight,
+    deployments,
   })
   .partial()
   .strict();
@@ -84,6 +91,9 @@ export const modelView = z.object({
   fallbackModelId: id.nullable(),
   tokensPerMinute: z.number().int().nullable(),
   requestsPerMinute: z.number().int().nullable(),
+  routing: routingStrategy,
+  weight: z.number().int(),
+  deployments: z.array(deployment),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -104,6 +114,16 @@ async function checkReferences(db: Store['db'], m: ModelView): Promise<void> {
       field: 'providerId',
       message: `${m.providerId} is not a provider of this tenant`,
     });
+  const served = new Set([`${m.providerId} ${m.upstreamModel}`]);
+  for (const [i, d] of m.deployments.entries()) {
+    const field = `deployments[${i}]`;
+    if ((await findProvider(db, d.providerId))?.tenantId !== m.tenantId)
+      errors.push({ in: 'body', field, message: `${d.providerId} is not a provider of this tenant` });
+    const key = `${d.providerId} ${d.upstreamModel}`;
+    if (served.has(key))
+      errors.push({ in: 'body', field, message: 'this provider already serves this upstream model here' });
+    served.add(key);
+  }
   if (m.fallbackModelId !== null) {
     const fallback = await findModelRow(db, m.fallbackModelId);
     if (fallback?.tenantId !== m.tenantId)
