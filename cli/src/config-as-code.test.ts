@@ -11,11 +11,13 @@ const V1 = '/admin/v1';
 let a: CliGateway;
 let b: CliGateway;
 const dir = mkdtempSync(join(tmpdir(), 'gk-files-'));
+const JWT_SECRET = 'a-shared-secret-of-at-least-32-chars-WXYZ';
 const providerEnv = {
   PAYMENTS_OPENAI_KEY_1: 'sk-test-aaaa1111',
   PAYMENTS_OPENAI_KEY_2: 'sk-test-bbbb2222',
   PAYMENTS_OPS_WEBHOOK_SECRET: 'whsec-test-0123456789abcdef0123456789-wxyz',
   PAYMENTS_BACKUP_KEY_1: 'sk-test-cccc3333',
+  PAYMENTS_LATER_JWT_SHAREDSECRET: JWT_SECRET,
 };
 
 /** A varied configuration made the imperative way: what a team has before it adopts files. */
@@ -79,6 +81,8 @@ async function seed(gw: CliGateway) {
     name: 'Later',
     basePath: '/later',
     targets: [{ url: 'http://127.0.0.1:9000' }],
+    auth: ['key', 'jwt'],
+    settings: { jwt: { issuers: ['https://issuer.test'], audiences: ['later'], sharedSecret: JWT_SECRET } },
   });
   const checkout = await ok('POST', '/apps', { tenantId: payments.id, name: 'checkout' });
   const store = await ok('POST', '/apps', { tenantId: shop.id, name: 'storefront' });
@@ -126,8 +130,14 @@ it('export → apply to an empty gateway → export gives the same document, and
     { name: 'payments', limits: { quota: { requestsPerDay: 5000 } } },
     { name: 'shop' },
   ]);
-  // Secrets never leave: provider keys become environment references.
+  // Secrets never leave: provider keys and settings secrets become environment references.
   expect(first).not.toContain('sk-test');
+  expect(first).not.toContain('WXYZ');
+  const later = doc.apis.find((x: { name: string }) => x.name === 'Later');
+  expect([later.auth, later.settings.jwt.sharedSecret]).toEqual([
+    ['key', 'jwt'],
+    envRef('PAYMENTS_LATER_JWT_SHAREDSECRET'),
+  ]);
   expect(doc.aiProviders.find((p: { name: string }) => p.name === 'openai').keys).toEqual([
     { key: envRef('PAYMENTS_OPENAI_KEY_1'), priority: 0 },
     { key: envRef('PAYMENTS_OPENAI_KEY_2'), priority: 1 },

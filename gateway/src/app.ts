@@ -26,7 +26,9 @@ import { opsRouter } from './ops.js';
 import { warnUnknownSsoTenants } from './people/sso/clients.js';
 import type { PolicyDefinition } from './policies/policy.js';
 import { defaultPolicies, PolicyRegistry } from './policies/registry.js';
+import { sealStoredSecrets } from './policies/sealed-settings.js';
 import { OutboundGuard } from './security/outbound.js';
+import { apiSettingsBox } from './security/secret-box.js';
 import { loadTls, tlsFilesOf, watchTls } from './security/tls.js';
 import { closeUpgrades, createGatewayServer, type ServerParts } from './server.js';
 import type { ApiDelta } from './snapshot/apply.js';
@@ -241,6 +243,9 @@ export async function startGateway(
   if (tlsFiles) loadTls(tlsFiles);
   const store = openStore(env.DATABASE_URL);
   await migrate(store.db as never);
+  const sealed = await sealStoredSecrets(store.db, registry.secretFields, apiSettingsBox(env));
+  if (sealed)
+    logger.info({ apis: sealed }, 'sealed the plain secrets of API settings written before sealing');
   const metrics = createMetrics();
   const { upstreams, guard, connector } = wireUpstreams(env, logger, metrics, options.resolve);
   const limits = new Limits(limiterStore(env, options.link));

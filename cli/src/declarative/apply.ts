@@ -55,7 +55,9 @@ async function create(api: AdminApi, o: GatewayObject, desired: Desired, id: IdO
       return (await api.call<{ id: string }>('POST', '/ai/models', modelBody(o, id, tenantId()))).id;
     case 'api': {
       const { status, ...rest } = f;
-      const created = await api.call<{ id: string }>('POST', '/apis', { ...rest, tenantId: tenantId() });
+      const settings = desired.settings.get(fullKey(o));
+      const body = { ...rest, ...(settings ? { settings } : {}), tenantId: tenantId() };
+      const created = await api.call<{ id: string }>('POST', '/apis', body);
       await walk(api, `/apis/${created.id}`, apiPaths, 'draft', status as string);
       return created.id;
     }
@@ -101,6 +103,8 @@ async function update(api: AdminApi, change: Change, desired: Desired, id: IdOf)
     }
     case 'api': {
       const { status: _s, ...rest } = only([...changed]);
+      // Settings secrets are sealed: changed settings are sent with their values, from the environment.
+      if (rest.settings) rest.settings = desired.settings.get(fullKey(o)) ?? rest.settings;
       if (Object.keys(rest).length) await api.call('PATCH', `/apis/${current.id}`, rest);
       await walk(
         api,

@@ -1,5 +1,6 @@
 // Reads the gateway's configuration through the admin API into gateway objects, and writes it back out as a
 // document (export): names instead of ids, provider keys as ${env:NAME} references, never a secret.
+import { defaultRegistry } from '../../../gateway/src/policies/registry.js';
 import type { AdminApi } from '../client.js';
 import { byHint } from './desired.js';
 import { type CurrentObject, envName, keyOf, namesOf, subscriptionKey } from './model.js';
@@ -118,6 +119,9 @@ export function exportDocument(objects: Map<string, CurrentObject>, tenant?: str
       strip({
         tenant: a.tenant,
         ...a.fields,
+        ...(a.fields.settings
+          ? { settings: secretRefs(a.key, a.fields.settings as Record<string, unknown>) }
+          : {}),
         plans: under('plan', a.key, '/').map((p) => strip(p.fields)),
       }),
     ) as Document['apis'],
@@ -138,6 +142,17 @@ export function exportDocument(objects: Map<string, CurrentObject>, tenant?: str
       return { tenant: w.tenant, ...fields, secret: envRef(envName(w.key, 'webhook', 'secret')) };
     }) as Document['webhooks'],
   };
+}
+
+/** The masked secrets of API settings as ${env:NAME} references, named after the API and the member. */
+function secretRefs(apiKey: string, settings: Record<string, unknown>): Record<string, unknown> {
+  let out = settings;
+  for (const [key, field] of defaultRegistry.secretFields) {
+    const member = settings[key] as Record<string, unknown> | undefined;
+    if (member?.[field] === undefined) continue;
+    out = { ...out, [key]: { ...member, [field]: envRef(envName(apiKey, key, field)) } };
+  }
+  return out;
 }
 
 /** Unset values are left out of a file (null and absent mean the same in every admin schema). */

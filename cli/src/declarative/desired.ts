@@ -1,9 +1,11 @@
 // Turns a validated document into gateway objects, resolving ${env:NAME} secrets; reports every problem at once.
 import { webhookSecret } from '../../../gateway/src/admin/schemas/webhooks.js';
-import { keyHint } from '../../../gateway/src/ai/secret-box.js';
+import { defaultRegistry } from '../../../gateway/src/policies/registry.js';
+import { sealedMask } from '../../../gateway/src/policies/sealed-settings.js';
+import { keyHint } from '../../../gateway/src/security/secret-box.js';
 import { CliError, exitCodes } from '../errors.js';
 import { fullKey, type GatewayObject, keyOf, subscriptionKey } from './model.js';
-import type { Document } from './schema.js';
+import { type Document, envRef } from './schema.js';
 
 export interface Desired {
   objects: Map<string, GatewayObject>;
@@ -11,6 +13,8 @@ export interface Desired {
   secrets: Map<string, { key: string; priority: number }[]>;
   /** Webhook signing secrets by full key: sent on create and when their hint changes. */
   webhookSecrets: Map<string, string>;
+  /** API settings with their secrets resolved, by full key: sent on create and when the settings change. */
+  settings: Map<string, Record<string, unknown>>;
 }
 
 const ENV_REF = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
@@ -19,6 +23,7 @@ export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.e
   const objects = new Map<string, GatewayObject>();
   const secrets = new Map<string, { key: string; priority: number }[]>();
   const webhookSecrets = new Map<string, string>();
+  const settings = new Map<string, Record<string, unknown>>();
   const problems: string[] = [];
   const fromEnv = (where: string, ref: string) => {
     const name = ENV_REF.exec(ref)![1]!;
@@ -63,7 +68,16 @@ export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.e
   for (const [i, a] of doc.apis.entries()) {
     const { tenant, plans, ...fields } = a;
     const apiKey = keyOf(tenant, a.name);
-    add(`apis[${i}]`, { kind: 'api', key: apiKey, tenant, needs: [`tenant:${keyOf(tenant)}`], fields });
+    const o: GatewayObject = { kind: 'api', key: apiKey, tenant, needs: [`tenant:${keyOf(tenant)}`], fields };
+    if (a.settings) {
+      const { plain, masked } = settingsSecrets(a.settings, env, (field, message) =>
+        problems.push(`apis[${i}].${field}: ${message}`),
+      );
+      // Compared as the gateway shows them (masked); sent with the values.
+      o.fields = { ...fields, settings: masked };
+      settings.set(fullKey(o), plain);
+    }
+    add(`apis[${i}]`, o);
     for (const [j, p] of plans.entries())
       add(`apis[${i}].plans[${j}]`, {
         kind: 'plan',
@@ -111,7 +125,33 @@ export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.e
     webhookSecrets.set(fullKey(o), value);
   }
   if (problems.length) throw new CliError(problems.join('\n'), exitCodes.usage);
-  return { objects, secrets, webhookSecrets };
+  return { objects, secrets, webhookSecrets, settings };
+}
+
+/** The secrets of API settings (policies/sealed-settings.ts) are ${env:NAME} references in a file, never values. */
+function settingsSecrets(
+  settings: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problem: (field: string, message: string) => void,
+) {
+  let plain = settings;
+  let masked = settings;
+  for (const [key, field] of defaultRegistry.secretFields) {
+    const member = settings[key] as Record<string, unknown> | undefined;
+    const ref = member?.[field];
+    if (ref === undefined) continue;
+    const name = typeof ref === 'string' ? ENV_REF.exec(ref)?.[1] : undefined;
+    const where = `settings.${key}.${field}`;
+    if (!name) {
+      problem(where, `secrets must be ${envRef('NAME')} references, never literal values`);
+      continue;
+    }
+    const value = env[name];
+    if (!value) problem(where, `environment variable ${name} is not set`);
+    plain = { ...plain, [key]: { ...(plain[key] as object), [field]: value ?? '' } };
+    masked = { ...masked, [key]: { ...(masked[key] as object), [field]: sealedMask(value ?? '') } };
+  }
+  return { plain, masked };
 }
 
 /** What the gateway shows of a pool: the hint and priority of each key, in a stable order. */

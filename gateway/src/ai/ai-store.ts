@@ -2,10 +2,10 @@
 // only their hints ever come out.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { keyHint, type SecretBox } from '../security/secret-box.js';
 import type { AiModelTable, AiProviderTable, Database } from '../store/schema.js';
 import type { ProviderType } from './ai-config.js';
 import { type DeploymentInput, parseDeployments, type RoutingStrategy } from './routing/schema.js';
-import { keyHint, type SecretBox } from './secret-box.js';
 
 type Db = Kysely<Database>;
 

@@ -7,6 +7,7 @@ import type { Call, RoutedCall } from '../data-plane/call.js';
 import type { Api } from '../domain/types.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
+import { SecretBox } from '../security/secret-box.js';
 import type { AttemptDeps } from './attempts.js';
 import { chatCompletions, sendJson } from './chat.js';
 import { legacyCompletions } from './completions.js';
@@ -19,10 +20,9 @@ import { runPrompt } from './prompt.js';
 import { ProviderClient } from './provider-client.js';
 import { responsesDoor } from './responses.js';
 import { Balancer } from './routing/balancer.js';
-import { SecretBox } from './secret-box.js';
 import { openTokenMeter, type TokenMeter, type TokenQuotaOptions } from './token-accounting.js';
 
-export { SecretBox } from './secret-box.js';
+export { SecretBox } from '../security/secret-box.js';
 
 const NO_ROUTE =
   'no AI route at this path: use /chat/completions, /completions, /responses, /v1/messages, /embeddings or /models';

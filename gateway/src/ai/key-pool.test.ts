@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SecretBox } from '../security/secret-box.js';
 import type { ProviderEntry } from './ai-config.js';
 import { KeyPool, keyFailures, retryAfterMs } from './key-pool.js';
-import { SecretBox } from './secret-box.js';
 
 const box = new SecretBox('pool-test-secret-0123');
 const key = (id: string, priority: number, plain = `sk-${id}`) => ({

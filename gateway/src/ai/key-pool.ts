@@ -1,7 +1,8 @@
 // Which upstream key to try next: by priority, taking turns within a priority, skipping keys that failed
 // recently (cool-down). State is per process: each replica learns a key's trouble on its own.
+
+import type { SecretBox } from '../security/secret-box.js';
 import type { ProviderEntry, ProviderKeyEntry } from './ai-config.js';
-import type { SecretBox } from './secret-box.js';
 
 /** Why a key failed, as far as choosing the next one is concerned. */
 export const keyFailures = {

@@ -13,6 +13,8 @@ import {
   type ResponseHook,
 } from '../policies/policy.js';
 import type { PolicyRegistry } from '../policies/registry.js';
+import { openSettings, type SecretFields } from '../policies/sealed-settings.js';
+import { API_SETTINGS_PURPOSE, SecretBox } from '../security/secret-box.js';
 import type { RoutedCall } from './call.js';
 
 const MISCONFIGURED = 'this API is misconfigured; its owner has been told in the gateway log';
@@ -32,11 +34,16 @@ type Bound = { definition: PolicyDefinition; instance: PolicyInstance<unknown> }
 export class Pipelines {
   readonly #bound: Bound[];
   readonly #logger: Logger;
+  /** Opens the sealed secrets of API settings (policies/sealed-settings.ts). */
+  readonly #box: SecretBox;
+  readonly #secrets: SecretFields;
   // Keyed by the Api object: a snapshot rebuild makes new ones, so a pipeline never outlives its config.
   #cache = new WeakMap<Api, Pipeline>();
 
   constructor(registry: PolicyRegistry, deps: PolicyDeps) {
     this.#logger = deps.logger;
+    this.#box = new SecretBox(deps.secret, API_SETTINGS_PURPOSE);
+    this.#secrets = registry.secretFields;
     this.#bound = registry.definitions.map((definition) => ({
       definition,
       instance: definition.create(deps),
@@ -70,10 +77,16 @@ export class Pipelines {
     const response: ResponseHook[] = [];
     const error: NonNullable<Hooks['error']>[] = [];
     let serve: RequestHook | null = null;
+    let opened: Record<string, unknown>;
+    try {
+      opened = openSettings(api.settings, this.#secrets, this.#box, api.id);
+    } catch (err) {
+      return this.#broken(api, 'settings', err as Error);
+    }
     for (const { definition, instance } of this.#bound) {
       let settings: unknown;
       if (definition.settings) {
-        const raw = api.settings[definition.settings.key];
+        const raw = opened[definition.settings.key];
         if (raw !== undefined) {
           const parsed = definition.settings.schema.safeParse(raw);
           // Written before the schema tightened, or by hand in the store: refuse the API rather than guess.

@@ -91,6 +91,11 @@ export interface PolicyDefinition<S = unknown> {
     readonly schema: z.ZodType<S>;
     /** URLs the settings name that the policy will open sockets to: the outbound guard checks them when written. */
     urls?(settings: S): { field: string; url: string }[];
+    /**
+     * Members holding secrets (strings): sealed at rest, shown masked by the admin API, exported as
+     * `${env:NAME}` references (policies/sealed-settings.ts).
+     */
+    secrets?: readonly string[];
   };
   /** Auth phase only: the value of an API's `auth` field that selects this method. */
   readonly authMethod?: string;

@@ -63,6 +63,13 @@ export class PolicyRegistry {
     this.authModes = Object.freeze(modes);
   }
 
+  /** Secret members of the policies' settings, as [settings key, member] pairs (policies/sealed-settings.ts). */
+  get secretFields(): readonly (readonly [string, string])[] {
+    return this.definitions.flatMap((d) =>
+      (d.settings?.secrets ?? []).map((f) => [d.settings!.key, f] as const),
+    );
+  }
+
   /** The URLs an API's (already checked) settings name for policies to connect to, by dotted field. */
   settingsUrls(settings: Record<string, unknown>): { field: string; url: string }[] {
     const out: { field: string; url: string }[] = [];

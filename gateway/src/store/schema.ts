@@ -224,7 +224,7 @@ export interface AiProviderTable {
 export interface AiProviderKeyTable {
   id: string;
   provider_id: string;
-  /** AES-256-GCM ciphertext of the upstream key (ai/secret-box.ts). */
+  /** AES-256-GCM ciphertext of the upstream key (security/secret-box.ts). */
   sealed: string;
   /** The last characters of the key, for people to tell keys apart. */
   hint: string;
@@ -296,7 +296,7 @@ export interface WebhookTable {
   /** JSON array of event types. */
   events: string;
   enabled: number;
-  /** The signing secret, sealed (ai/secret-box.ts), bound to the webhook id. */
+  /** The signing secret, sealed (security/secret-box.ts), bound to the webhook id. */
   secret_sealed: string;
   /** The secret's last four characters, shown to tell secrets apart. */
   secret_hint: string;

@@ -3,10 +3,10 @@
 // backoff until WEBHOOK_MAX_ATTEMPTS. State lives in the store only: a restart resumes where it stopped.
 import type { Kysely } from 'kysely';
 import { Agent, request } from 'undici';
-import { webhookSecretBox } from '../ai/secret-box.js';
 import type { Env } from '../config/env.js';
 import type { Logger } from '../observability/logger.js';
 import { type OutboundGuard, OutboundRefused } from '../security/outbound.js';
+import { webhookSecretBox } from '../security/secret-box.js';
 import type { Database } from '../store/schema.js';
 import { WebhookAddressGuard } from './address-guard.js';
 import { checkExpiringKeys } from './expiring-keys.js';

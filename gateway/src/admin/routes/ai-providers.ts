@@ -12,8 +12,8 @@ import {
   replaceKeys,
   updateProvider,
 } from '../../ai/ai-store.js';
-import { providerKeyBox } from '../../ai/secret-box.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { providerKeyBox } from '../../security/secret-box.js';
 import type { Store } from '../../store/db.js';
 import { newId, nowIso } from '../../store/ids.js';
 import { owningTenant } from '../access.js';

@@ -12,6 +12,8 @@ import {
 } from '../../domain/types.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { defaultRegistry } from '../../policies/registry.js';
+import { maskSettings, openSettings, sealSettings, unmaskSettings } from '../../policies/sealed-settings.js';
+import { apiSettingsBox } from '../../security/secret-box.js';
 import { newId, nowIso } from '../../store/ids.js';
 import {
   deleteApi,
@@ -30,6 +32,7 @@ import { defineRoute, type RouteDef } from '../route.js';
 import { apiCreate, apiPatch, apiView } from '../schemas/apis.js';
 import { id, idParams } from '../schemas/common.js';
 import { listQuery, paged, pageOf } from '../schemas/query.js';
+import { validationFailed } from '../validation.js';
 import { type Trx, write } from '../write.js';
 import { checkKindRules } from './ai-api-rules.js';
 
@@ -47,12 +50,37 @@ function assertTargetsAllowed(ctx: GatewayContext, targets: readonly { url: stri
     );
 }
 
-/** Settings checked by their policies' schemas, and the URLs they name by the outbound guard (a JWKS URL…). */
-function checkedSettings(ctx: GatewayContext, kind: Api['kind'], settings: Record<string, unknown>) {
-  const checked = checkSettings(ctx.policies, kind, settings);
+/**
+ * Settings to store: a written mask keeps the stored secret (`stored`: the API's settings, opened), then each
+ * member is checked by its policy's schema and the URLs they name by the outbound guard (a JWKS URL…), and
+ * secrets are sealed for this API (policies/sealed-settings.ts).
+ */
+function checkedSettings(
+  ctx: GatewayContext,
+  api: Pick<Api, 'id' | 'kind'>,
+  written: Record<string, unknown>,
+  stored: Record<string, unknown> = {},
+) {
+  const fields = ctx.policies.secretFields;
+  const { settings, unknown } = unmaskSettings(written, stored, fields);
+  if (unknown.length)
+    throw validationFailed(
+      unknown.map((field) => ({
+        in: 'body' as const,
+        field,
+        message: 'is a mask, and no secret is stored to keep',
+      })),
+    );
+  const checked = checkSettings(ctx.policies, api.kind, settings);
   assertUrlsAllowed(ctx, ctx.policies.settingsUrls(checked));
-  return checked;
+  return sealSettings(checked, fields, apiSettingsBox(ctx.env), api.id);
 }
+
+/** An API as the admin API shows it: secrets in its settings masked. */
+const viewOf = (ctx: GatewayContext, api: Api): Api => ({
+  ...api,
+  settings: maskSettings(api.settings, ctx.policies.secretFields),
+});
 
 // Checked up front for a clear answer; the unique route_key column still decides when two writers race.
 async function assertRouteFree(trx: Trx, api: Api): Promise<void> {
@@ -103,20 +131,21 @@ export const apiRoutes: RouteDef[] = [
         async (trx) => {
           const now = nowIso();
           const tenantId = await owningTenant(trx, principal, requested);
+          const id = newId('api');
           const api: Api = {
-            id: newId('api'),
+            id,
             tenantId,
             ...fields,
             status: 'draft',
             // Settings are checked when given; a prompt API may be created first and configured after.
-            settings: settings ? checkedSettings(ctx, fields.kind, settings) : {},
+            settings: settings ? checkedSettings(ctx, { id, kind: fields.kind }, settings) : {},
             createdAt: now,
             updatedAt: now,
           };
           checkKindRules(api);
           await assertRouteFree(trx, api);
           await insertApi(trx, api);
-          return api;
+          return viewOf(ctx, api);
         },
         routeTaken(fields),
       );
@@ -139,8 +168,10 @@ export const apiRoutes: RouteDef[] = [
       approval: z.enum(approvalModes).optional(),
     }),
     response: { status: 200, description: 'A page of APIs', schema: pageOf(apiView) },
-    handler: async ({ ctx, principal, query }) =>
-      paged(await listApis(ctx.store.db, tenantScope(principal)), query),
+    handler: async ({ ctx, principal, query }) => {
+      const page = paged(await listApis(ctx.store.db, tenantScope(principal)), query);
+      return { ...page, items: page.items.map((api) => viewOf(ctx, api)) };
+    },
   }),
   defineRoute({
     method: 'get',
@@ -152,7 +183,8 @@ export const apiRoutes: RouteDef[] = [
     params: idParams,
     response: { status: 200, description: 'The API', schema: apiView },
     errors: ['not_found'],
-    handler: ({ ctx, principal, params }) => ownApi(ctx.store.db, principal, params.id),
+    handler: async ({ ctx, principal, params }) =>
+      viewOf(ctx, await ownApi(ctx.store.db, principal, params.id)),
   }),
   defineRoute({
     method: 'patch',
@@ -173,12 +205,19 @@ export const apiRoutes: RouteDef[] = [
           const current = await ownApi(trx, principal, params.id);
           const api: Api = { ...current, ...body, updatedAt: nowIso() };
           // Settings are checked against the API's kind after the patch, also when only the kind changed.
-          if (body.settings || body.kind !== undefined)
-            api.settings = checkedSettings(ctx, api.kind, api.settings);
+          if (body.settings || body.kind !== undefined) {
+            const stored = openSettings(
+              current.settings,
+              ctx.policies.secretFields,
+              apiSettingsBox(ctx.env),
+              current.id,
+            );
+            api.settings = checkedSettings(ctx, api, body.settings ?? stored, stored);
+          }
           checkKindRules(api);
           await assertRouteFree(trx, api);
           await updateApi(trx, api);
-          return api;
+          return viewOf(ctx, api);
         },
         'the route belongs to another API',
       );

@@ -1,9 +1,9 @@
 // Webhooks of a tenant (docs/webhooks.md): where events are POSTed, signed with a secret shown once at creation
 // and stored sealed; a test delivery, and the delivery log with each attempt's outcome.
 import { z } from 'zod';
-import { keyHint, webhookSecretBox } from '../../ai/secret-box.js';
 import type { GatewayContext } from '../../context.js';
 import { GatewayError } from '../../errors/gateway-error.js';
+import { keyHint, webhookSecretBox } from '../../security/secret-box.js';
 import type { Store } from '../../store/db.js';
 import { newId, nowIso } from '../../store/ids.js';
 import { NOT_PUBLIC, WebhookAddressGuard } from '../../webhooks/address-guard.js';

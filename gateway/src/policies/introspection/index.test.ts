@@ -59,6 +59,7 @@ async function refused(res: Response, status: number, code: string) {
 }
 
 let appId: string;
+let apiId: string;
 
 beforeAll(async () => {
   endpoint = `${await listen(server)}/oauth/introspect`;
@@ -81,6 +82,7 @@ beforeAll(async () => {
     },
   });
   appId = s.appId;
+  apiId = s.apiId;
   await gw.admin.ok('POST', `/admin/v1/apps/${s.appId}/clients`, { value: 'orders-client' });
   const exp = Math.floor(Date.now() / 1000) + 600;
   const active = { active: true, client_id: 'orders-client', aud: 'orders', scope: 'orders.read', exp };
@@ -115,6 +117,10 @@ describe('token introspection', () => {
     ]);
     expect((await call('/opaque/orders', 'tok-good')).status).toBe(200);
     expect(askedFor('tok-good')).toBe(1);
+    // The client secret is sealed at rest and masked in reads (policies/sealed-settings.ts); the call above
+    // proves the data plane opened it.
+    const read = await gw.admin.ok('GET', `/admin/v1/apis/${apiId}`);
+    expect(read.settings.introspection.clientSecret).toBe('(sealed …cret)');
   });
 
   it('refuses inactive, expired, foreign-audience, out-of-scope and unmapped tokens with their codes', async () => {

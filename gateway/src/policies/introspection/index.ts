@@ -36,6 +36,7 @@ export const introspection = definePolicy<IntrospectionSettings>({
     key: 'introspection',
     schema: introspectionSettings,
     urls: (s) => [{ field: 'url', url: s.url }],
+    secrets: ['clientSecret'],
   },
   create(deps) {
     const http = new OutboundJson(deps.connector, deps.via);

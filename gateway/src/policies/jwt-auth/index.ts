@@ -43,6 +43,7 @@ export const jwtAuth = definePolicy<JwtSettings>({
     key: 'jwt',
     schema: jwtSettings,
     urls: (s) => (s.jwksUrl ? [{ field: 'jwksUrl', url: s.jwksUrl }] : []),
+    secrets: ['sharedSecret'],
   },
   create(deps) {
     const http = new OutboundJson(deps.connector, deps.via);

@@ -18,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('ai_provider_keys')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('provider_id', 'text', (c) => c.notNull().references('ai_providers.id').onDelete('cascade'))
-    // AES-256-GCM ciphertext (see ai/secret-box.ts); the clear key is never stored.
+    // AES-256-GCM ciphertext (see security/secret-box.ts); the clear key is never stored.
     .addColumn('sealed', 'text', (c) => c.notNull())
     .addColumn('hint', 'text', (c) => c.notNull())
     .addColumn('priority', 'integer', (c) => c.notNull())

@@ -15,7 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // JSON array of event types.
     .addColumn('events', 'text', (c) => c.notNull())
     .addColumn('enabled', 'integer', (c) => c.notNull())
-    // The signing secret, sealed (ai/secret-box.ts) and bound to the webhook id.
+    // The signing secret, sealed (security/secret-box.ts) and bound to the webhook id.
     .addColumn('secret_sealed', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())

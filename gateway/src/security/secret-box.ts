@@ -1,4 +1,4 @@
-// Provider API keys at rest: AES-256-GCM with a key derived from SECRET_KEY (or, failing that, ADMIN_TOKEN).
+// Secrets at rest (AI provider keys, webhook signing secrets, secrets in API settings): AES-256-GCM with a key derived from SECRET_KEY (or, failing that, ADMIN_TOKEN).
 // The row id is bound in as associated data, so a sealed key copied onto another row does not open.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
@@ -87,3 +87,10 @@ export function providerKeyBox(env: BoxEnv): SecretBox {
 export function webhookSecretBox(env: BoxEnv): SecretBox {
   return boxOf(env, 'webhook-secrets');
 }
+
+/** The box for secrets in API settings (policies/sealed-settings.ts): JWT shared secrets, introspection client secrets. */
+export function apiSettingsBox(env: BoxEnv): SecretBox {
+  return boxOf(env, API_SETTINGS_PURPOSE);
+}
+
+export const API_SETTINGS_PURPOSE = 'api-settings-secrets';
