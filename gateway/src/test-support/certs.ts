@@ -102,6 +102,25 @@ export class CertDir {
     return this.#issued(name);
   }
 
+  /**
+   * A CRL signed by `ca` revoking `revoked` (openssl ca with a throw-away database), as PEM; its nextUpdate is
+   * a day away, or `seconds` away.
+   */
+  crl(name: string, ca: Issued, revoked: Issued[], o: { seconds?: number } = {}): string {
+    const config = join(this.dir, `${name}.cnf`);
+    writeFileSync(join(this.dir, `${name}.index`), '');
+    writeFileSync(join(this.dir, `${name}.crlnumber`), '01\n');
+    writeFileSync(
+      config,
+      `[ca]\ndefault_ca = own\n[own]\ndatabase = ${name}.index\ncrlnumber = ${name}.crlnumber\ndefault_md = sha256\n${o.seconds === undefined ? 'default_crl_days = 1\n' : ''}`,
+    );
+    const ca_ = ['-config', config, '-keyfile', ca.keyFile, '-cert', ca.certFile];
+    for (const cert of revoked) this.#openssl(['ca', ...ca_, '-revoke', cert.certFile]);
+    const next = o.seconds === undefined ? [] : ['-crlsec', String(o.seconds)];
+    this.#openssl(['ca', ...ca_, '-gencrl', ...next, '-out', `${name}.crl`]);
+    return readFileSync(join(this.dir, `${name}.crl`), 'utf8');
+  }
+
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }

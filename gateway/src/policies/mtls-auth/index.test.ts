@@ -25,14 +25,22 @@ let gw: TestGateway;
 const agents: Agent[] = [];
 const records: CallRecord[] = [];
 let apps: { fingerprint: string; subject: string; api: string };
+let crlRevoked: Issued;
+let crlGood: Issued;
+let staleCrlUntil: number;
+let mixed: { key: string; appId: string; apiId: string };
+let staleClient: Issued;
+let mixedCert: Issued;
+let crlAdmin: { ok: (method: string, path: string, body?: unknown) => Promise<never> };
+let crlTenant: string;
 
 /** GET through a fresh connection presenting `client` (or no certificate). */
-async function call(client: Issued | null) {
+async function call(client: Issued | null, path = '/mtls/x', headers: Record<string, string> = {}) {
   const agent = new Agent({
     connect: { ca: ca.cert, ...(client ? { cert: client.cert, key: client.key } : {}) },
   });
   agents.push(agent);
-  const res = await request(`${gw.url}/mtls/x`, { dispatcher: agent });
+  const res = await request(`${gw.url}${path}`, { dispatcher: agent, headers });
   const text = await res.body.text();
   return {
     status: res.statusCode,
@@ -98,6 +106,46 @@ beforeAll(async () => {
     planId: s.planId,
   });
   apps = { fingerprint: s.appId, subject: (second as { id: string }).id, api: s.apiId };
+
+  // CRLs: one listing crlRevoked, a second CA's already out of date; and an API taking a certificate or a key.
+  crlRevoked = certs.leaf('crl-revoked', ca, { subject: '/O=Acme/CN=crl-revoked' });
+  crlGood = certs.leaf('crl-good', ca, { subject: '/O=Acme/CN=crl-good' });
+  const staleCa = certs.ca('stale-ca');
+  staleClient = certs.leaf('stale-client', staleCa, { subject: '/O=Acme/CN=stale' });
+  const staleCrl = certs.crl('stale', staleCa, [], { seconds: 1 });
+  staleCrlUntil = Date.now() + 1000;
+  const crlApi = await seedKeyedApi(client as never, {
+    targets: [{ url: echo.url }],
+    basePath: '/mtls-crl',
+    auth: 'mtls',
+    approval: 'auto',
+    settings: {
+      mtls: {
+        ca: `${ca.cert}${staleCa.cert}`,
+        crl: `${certs.crl('client-ca', ca, [crlRevoked])}${staleCrl}`,
+      },
+    },
+  });
+  for (const c of [crlRevoked, crlGood, staleClient])
+    await client.ok('POST', `/admin/v1/apps/${crlApi.appId}/clients`, {
+      kind: 'cert_sha256',
+      value: c.fingerprint,
+    });
+  crlAdmin = client;
+  crlTenant = crlApi.tenantId;
+  const m = await seedKeyedApi(client as never, {
+    targets: [{ url: echo.url }],
+    basePath: '/mixed',
+    auth: ['mtls', 'key'],
+    approval: 'auto',
+    settings: { mtls: { ca: ca.cert } },
+  });
+  mixedCert = certs.leaf('mixed', ca, { subject: '/O=Acme/CN=mixed' });
+  await client.ok('POST', `/admin/v1/apps/${m.appId}/clients`, {
+    kind: 'cert_sha256',
+    value: mixedCert.fingerprint,
+  });
+  mixed = { key: m.key, appId: m.appId, apiId: m.apiId };
 });
 afterAll(async () => {
   await Promise.all(agents.map((a) => a.close()));
@@ -149,5 +197,54 @@ describe('mtls auth', () => {
           : 'ClientCertificate realm="gateway"',
       ]);
     }
+  });
+
+  it("refuses a certificate its CA revoked in the API's CRL, and every one of a CA whose CRL is out of date", async () => {
+    expect((await call(crlGood, '/mtls-crl/x')).status).toBe(200);
+    const listed = await call(crlRevoked, '/mtls-crl/x');
+    expect([listed.status, listed.body.code, listed.body.detail]).toEqual([
+      401,
+      'certificate_invalid',
+      "the client certificate is revoked (listed in its CA's CRL)",
+    ]);
+    await new Promise((r) => setTimeout(r, Math.max(0, staleCrlUntil + 100 - Date.now())));
+    const stale = await call(staleClient, '/mtls-crl/x');
+    expect([stale.status, stale.body.detail]).toEqual([
+      401,
+      "the CRL of the client certificate's CA is past its nextUpdate; the API owner must replace it",
+    ]);
+  });
+
+  it('refuses, when written, a CRL no CA of the API signed', async () => {
+    const other = certs.ca('crl-other');
+    await expect(
+      crlAdmin.ok('POST', '/admin/v1/apis', {
+        tenantId: crlTenant,
+        name: 'bad crl',
+        basePath: '/bad-crl',
+        auth: 'mtls',
+        targets: [{ url: echo.url }],
+        settings: { mtls: { ca: ca.cert, crl: certs.crl('crl-other', other, []) } },
+      }),
+    ).rejects.toThrow(/"field":"settings\.mtls\.crl","message":"CRL 1 is not signed by any CA in ca"/);
+  });
+
+  it('takes a certificate or a key on an API listing both: each recorded as the method that let it in', async () => {
+    const byCert = await call(mixedCert, '/mixed/x');
+    const byKey = await call(null, '/mixed/x', { 'x-api-key': mixed.key });
+    const none = await call(null, '/mixed/x');
+    expect([byCert.status, byKey.status, none.status, none.body.code]).toEqual([
+      200,
+      200,
+      401,
+      'credentials_missing',
+    ]);
+    expect(none.challenge).toBe('ClientCertificate realm="gateway", Bearer realm="gateway"');
+    await gw.callLog.drain(5000);
+    expect(records.filter((r) => r.apiId === mixed.apiId).map((r) => [r.status, r.authMethod])).toEqual([
+      [200, 'mtls'],
+      [200, 'key'],
+      [401, null],
+    ]);
   });
 });

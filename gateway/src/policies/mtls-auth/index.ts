@@ -8,6 +8,7 @@ import type { RoutedCall } from '../../data-plane/call.js';
 import { clientKey, normalizeClientValue } from '../../domain/app-clients.js';
 import { GatewayError } from '../../errors/gateway-error.js';
 import { accepts, definePolicy, type Hooks } from '../policy.js';
+import { type Crl, parseCrls, serialOf } from './crl.js';
 import { type MtlsSettings, mtlsSettings, pemCertificates } from './schema.js';
 
 export const MTLS_AUTH = 'mtls';
@@ -15,6 +16,9 @@ const MISSING = 'this API needs a client certificate, presented in the TLS hands
 const UNTRUSTED = 'the client certificate is not issued by a CA this API trusts';
 const EXPIRED = 'the client certificate is expired or not yet valid';
 const REVOKED = 'the client certificate is revoked';
+const CRL_REVOKED = "the client certificate is revoked (listed in its CA's CRL)";
+const CRL_STALE =
+  "the CRL of the client certificate's CA is past its nextUpdate; the API owner must replace it";
 const UNKNOWN = 'the client certificate is registered to no app';
 
 // No HTTP auth scheme is registered for TLS client certificates, yet every 401 must carry a challenge
@@ -60,8 +64,21 @@ function chainsTo(chain: X509Certificate[], cas: X509Certificate[]): boolean {
   return false;
 }
 
+/** The CRL refusal for a chain, if any: a link its issuing CA lists, or whose CA's list is out of date. */
+function crlRefusal(chain: X509Certificate[], crls: Crl[], now: number): string | null {
+  for (const cert of chain)
+    for (const crl of crls) {
+      if (!cert.checkIssued(crl.issuer) || !cert.verify(crl.issuer.publicKey)) continue;
+      // Fail closed, as OpenSSL does: an out-of-date list cannot say the certificate is still good.
+      if (crl.nextUpdate !== null && crl.nextUpdate < now) return CRL_STALE;
+      if (crl.serials.has(serialOf(cert))) return CRL_REVOKED;
+    }
+  return null;
+}
+
 function bindMtls(settings: MtlsSettings): Hooks {
   const cas = pemCertificates(settings.ca);
+  const crls = settings.crl ? parseCrls(settings.crl, cas) : [];
   const revoked = new Set(settings.revokedFingerprints);
   // Per connection: the verdict on its chain for this API (a keep-alive connection pays once).
   const verdicts = new WeakMap<X509Certificate[], { fingerprint: string; subject: string } | GatewayError>();
@@ -71,6 +88,8 @@ function bindMtls(settings: MtlsSettings): Hooks {
     const fingerprint = normalizeClientValue('cert_sha256', leaf.fingerprint256);
     if (revoked.has(fingerprint)) return refusal(REVOKED);
     if (!chainsTo(chain, cas)) return refusal(UNTRUSTED);
+    const listed = crls.length ? crlRefusal(chain, crls, now) : null;
+    if (listed) return refusal(listed);
     return { fingerprint, subject: normalizeClientValue('cert_subject', leaf.subject) };
   };
   return {

@@ -2,6 +2,7 @@
 // certificates refused although they do.
 import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
+import { parseCrls } from './crl.js';
 
 const PEM = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -35,7 +36,19 @@ export const mtlsSettings = z
       .meta({
         description: 'Certificates refused although their chain is good (SHA-256, hex, colons optional).',
       }),
+    crl: z.string().max(5_000_000).optional().meta({
+      description:
+        'PEM CRLs, each signed by one of ca: a certificate its CA lists is refused; a CRL past its nextUpdate refuses every certificate of that CA until replaced.',
+    }),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.crl === undefined) return;
+    try {
+      parseCrls(s.crl, pemCertificates(s.ca));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['crl'], message: (err as Error).message });
+    }
+  });
 
 export type MtlsSettings = z.infer<typeof mtlsSettings>;
