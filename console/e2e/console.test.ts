@@ -18,6 +18,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../../gateway/src/test-support/harness.js';
+import { Receiver } from '../../gateway/src/test-support/webhook-receiver.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const consoleRoot = new URL('..', import.meta.url).pathname;
@@ -28,10 +29,27 @@ const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 let gw: TestGateway;
 let echo: Echo;
+let receiver: Receiver;
 let browser: Browser;
 let owner: Page;
 let dev: Page;
 let dist: string;
+
+/** The Orders API's OpenAPI document, as its owner keeps it (YAML). */
+const ordersSpec = `openapi: 3.1.0
+info:
+  title: Orders
+  version: 1.0.0
+paths:
+  /hello:
+    get:
+      summary: Say hello
+      parameters:
+        - { name: from, in: query, schema: { type: string } }
+      responses:
+        '200':
+          description: The request, echoed
+`;
 
 /** Serious and critical accessibility violations on the page as it is now (none expected). */
 async function axe(p: Page): Promise<string[]> {
@@ -48,13 +66,20 @@ async function check(p: Page, name: string) {
 /** The id of the tenant named shop. */
 const shopId = (tenants: { items: { id: string; name: string }[] }) =>
   tenants.items.find((t) => t.name === 'shop')!.id;
-const newPage = async () =>
-  (
+/** Whatever the Content-Security-Policy refused on any page (nothing expected: the reference included). */
+const refused: string[] = [];
+const newPage = async () => {
+  const page = await (
     await browser.newContext({
       viewport: { width: 1280, height: 860 },
       permissions: ['clipboard-read', 'clipboard-write'],
     })
   ).newPage();
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) refused.push(m.text());
+  });
+  return page;
+};
 
 beforeAll(async () => {
   // The real build, as `npm run build -w console` makes it (vite; the typed client is type-checked by npm test).
@@ -72,7 +97,12 @@ beforeAll(async () => {
     { cwd: consoleRoot },
   );
   if (shots) mkdirSync(shots, { recursive: true });
-  [gw, echo] = await Promise.all([startTestGateway({ CONSOLE_DIR: dist }), startEcho()]);
+  [gw, echo, receiver] = await Promise.all([
+    // Webhooks may go to the loopback receiver only when allowed (they must reach public hosts by default).
+    startTestGateway({ CONSOLE_DIR: dist, UPSTREAM_ALLOW: '127.0.0.1' }),
+    startEcho(),
+    new Receiver().start(),
+  ]);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -89,7 +119,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([gw?.stop(), echo?.close()]);
+  await Promise.all([gw?.stop(), echo?.close(), receiver?.stop()]);
   if (dist) rmSync(dist, { recursive: true, force: true });
 });
 
@@ -147,6 +177,7 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   await create.getByLabel('Base path').fill('/orders');
   await create.getByLabel('Upstream URL').fill(echo.url);
   await create.getByLabel('Visibility').selectOption('public');
+  await create.getByLabel('Tags').fill('commerce, eu');
   await create.getByRole('button', { name: 'Create' }).click();
   await owner.getByRole('status').filter({ hasText: 'Created Orders as a draft.' }).waitFor();
   await owner.getByRole('button', { name: 'publish Orders' }).click();
@@ -154,6 +185,17 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   await owner.getByRole('button', { name: 'edit Orders' }).click();
   // Policy settings: a form generated from the registry's schemas in the admin API's OpenAPI document.
   const edit = owner.getByRole('dialog', { name: 'Edit Orders' });
+  // Its OpenAPI document, pasted: a broken one first (the error names the place in it), then a good one.
+  const spec = edit.getByRole('form', { name: 'OpenAPI document' });
+  await spec.getByLabel('Document').fill(ordersSpec.replace('description: The request, echoed', 'x: 1'));
+  await spec.getByRole('button', { name: 'Attach the document' }).click();
+  await spec
+    .getByRole('alert')
+    .filter({ hasText: "paths./hello.get.responses.200 must have required property 'description'" })
+    .waitFor();
+  await spec.getByLabel('Document').fill(ordersSpec);
+  await spec.getByRole('button', { name: 'Attach the document' }).click();
+  await spec.getByRole('status').filter({ hasText: 'Attached: Orders 1.0.0 (OpenAPI 3.1.0)' }).waitFor();
   const policies = edit.getByRole('form', { name: 'Policy settings' });
   await policies.getByRole('checkbox', { name: 'Use the jwt policy' }).check();
   await policies.getByRole('button', { name: 'Add to jwt keys' }).click();
@@ -179,9 +221,10 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
       name: string;
       status: string;
       tenantId: string;
+      tags: string[];
     }[]
   ).find((a) => a.name === 'Orders')!;
-  expect(api).toMatchObject({ status: 'published', tenantId: tenant.id });
+  expect(api).toMatchObject({ status: 'published', tenantId: tenant.id, tags: ['commerce', 'eu'] });
   expect((await gw.admin.ok('GET', `/admin/v1/apis/${api.id}`)).settings).toEqual({
     cors: {
       origins: ['https://shop.example'],
@@ -245,8 +288,25 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   });
   expect(patWrite.status).toBe(403);
   await check(dev, 'account');
+  // Another team's API in the catalog, tagged otherwise.
+  const maps = await gw.admin.ok('POST', '/admin/v1/apis', {
+    tenantId: tenant.id,
+    name: 'Maps',
+    basePath: '/maps',
+    targets: [{ url: echo.url }],
+    visibility: 'public',
+    tags: ['geo'],
+  });
+  await gw.admin.ok('POST', `/admin/v1/apis/${maps.id}/publish`);
   await dev.goto(`${gw.url}/portal/`);
   await dev.getByRole('heading', { name: 'API catalog' }).waitFor();
+  await dev.getByRole('radio', { name: 'commerce' }).check();
+  await dev.getByRole('link', { name: 'Maps' }).waitFor({ state: 'detached' });
+  await dev.getByRole('link', { name: 'Orders' }).waitFor();
+  await dev.getByLabel('Search').fill('geo');
+  await dev.getByText('No API matches.').waitFor();
+  await dev.getByRole('radio', { name: 'Any' }).check();
+  await dev.getByRole('link', { name: 'Maps' }).waitFor();
   await dev.getByLabel('Search').fill('ord');
   await dev.getByRole('link', { name: 'Orders' }).waitFor();
   await dev.getByLabel('Search').fill('nothing-like-it');
@@ -325,6 +385,14 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   const requestId = (await answer.locator('code').textContent())!;
   expect(answerText).toContain('"path":"/hello"');
   await check(dev, 'portal-try-it');
+  // The reference rendered from the document (Swagger UI, under the CSP): its own try-out goes through the
+  // gateway with the key typed above.
+  const reference = dev.locator('.reference');
+  await reference.getByText('Say hello').click();
+  await reference.getByRole('button', { name: 'Try it out' }).click();
+  await reference.getByRole('button', { name: 'Execute' }).click();
+  await reference.locator('.live-responses-table .response-col_status').filter({ hasText: '200' }).waitFor();
+  await check(dev, 'portal-reference');
   await dev.getByRole('link', { name: 'My usage' }).click();
   await dev.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await check(dev, 'portal-usage');
@@ -351,7 +419,8 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
 
   // The dashboard counts it, and names the API and the app.
   await owner.getByRole('link', { name: 'Dashboard' }).click();
-  await owner.getByTestId('total-requests').filter({ hasText: /^1$/ }).waitFor();
+  // Two calls: try-it's and the reference's.
+  await owner.getByTestId('total-requests').filter({ hasText: /^2$/ }).waitFor();
   await owner
     .getByRole('table', { name: 'Top APIs' })
     .getByRole('cell', { name: 'Orders', exact: true })
@@ -374,4 +443,37 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
       await owner.getByRole('cell', { name: 'rejectSubscription', exact: true }).waitFor();
     await check(owner, name);
   }
+
+  // A webhook to a real receiver: created (its secret shown once), a test event sent and seen delivered in
+  // the drawer's log, then disabled and deleted.
+  await owner.getByRole('link', { name: 'Webhooks', exact: true }).click();
+  const hookForm = owner.getByRole('form', { name: 'Create a webhook' });
+  await hookForm.getByLabel('Tenant').selectOption({ label: 'orders-team' });
+  await hookForm.getByLabel('Webhook name').fill('ops');
+  await hookForm.getByLabel('URL').fill(receiver.url);
+  await hookForm.getByRole('checkbox', { name: 'webhook.test' }).check();
+  await hookForm.getByRole('button', { name: 'Create webhook' }).click();
+  expect(await owner.getByTestId('secret').textContent()).toMatch(/^whsec_/);
+  await check(owner, 'webhooks');
+  await owner.getByRole('button', { name: 'open ops' }).click();
+  const hook = owner.getByRole('dialog', { name: 'Webhook ops' });
+  await hook.getByRole('button', { name: 'Send a test event' }).click();
+  const delivered = hook
+    .getByRole('row')
+    .filter({ hasText: 'webhook.test' })
+    .filter({ hasText: 'delivered' });
+  await delivered.waitFor({ timeout: 20_000 });
+  expect(await delivered.getByRole('cell', { name: '204', exact: true }).isVisible()).toBe(true);
+  expect(receiver.received.map((r) => JSON.parse(r.body).type)).toEqual(['webhook.test']);
+  await check(owner, 'webhook-deliveries');
+  await hook.getByRole('checkbox', { name: /^Enabled/ }).uncheck();
+  await hook.getByRole('button', { name: 'Save webhook' }).click();
+  await hook.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  await hook.getByRole('button', { name: 'Close' }).click();
+  await owner.getByRole('cell', { name: 'disabled', exact: true }).waitFor();
+  await owner.getByRole('button', { name: 'open ops' }).click();
+  await hook.getByRole('button', { name: 'Delete webhook' }).click();
+  await owner.getByText('No webhook yet.').waitFor();
+  expect((await gw.admin.ok('GET', '/admin/v1/webhooks')).items).toEqual([]);
+  expect(refused).toEqual([]);
 }, 240_000);

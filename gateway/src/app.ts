@@ -303,7 +303,7 @@ export async function startGateway(
   const control = express();
   control.disable('x-powered-by');
   control.use(opsRouter(ctx));
-  control.use(consoleRouter(env.CONSOLE_DIR));
+  control.use(consoleRouter(env, env.CONSOLE_DIR));
   control.use(createAdminApp(ctx));
   const parts: ServerParts = {
     control,

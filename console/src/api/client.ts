@@ -60,9 +60,11 @@ export class ProblemError extends Error {
   }
 }
 
-/** Unwraps an openapi-fetch result: its data, or a ProblemError. */
-export function ok<T>(result: { data?: T; error?: unknown }): T {
-  if (result.error !== undefined || result.data === undefined)
-    throw new ProblemError((result.error ?? {}) as object);
-  return result.data;
+/**
+ * Unwraps an openapi-fetch result: its data, or a ProblemError. A 204 (a delete) has no data: openapi-fetch
+ * then gives `data: undefined`, which is a success all the same.
+ */
+export function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error === undefined && result.response.ok) return result.data as T;
+  throw new ProblemError((result.error ?? { status: result.response.status }) as object);
 }

@@ -27,6 +27,10 @@ function common(form: FormData) {
     host: host || null,
     visibility: form.get('visibility') === 'public' ? ('public' as const) : ('private' as const),
     approval: form.get('approval') === 'auto' ? ('auto' as const) : ('manual' as const),
+    // Commas or spaces between them; the admin API checks each and drops repeats.
+    tags: String(form.get('tags') ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean),
   };
 }
 
@@ -80,7 +84,7 @@ export function ApisPage() {
       <Problem error={apis.error ?? act.error} />
       <table>
         <caption>Every API you can manage</caption>
-        <Head cols={['Name', 'Kind', 'Route', 'Status', 'Visibility', 'Actions']} />
+        <Head cols={['Name', 'Kind', 'Route', 'Status', 'Visibility', 'Tags', 'Actions']} />
         <tbody>
           {apis.data?.map((api) => (
             <tr key={api.id}>
@@ -96,6 +100,7 @@ export function ApisPage() {
                 <span className={`badge ${api.status}`}>{api.status}</span>
               </td>
               <td>{api.visibility}</td>
+              <td>{api.tags.join(', ')}</td>
               <td>
                 <Actions>
                   <button type="button" aria-label={`edit ${api.name}`} onClick={() => setEditing(api)}>
@@ -203,6 +208,9 @@ function Exposure({ api }: { api?: Api }) {
           <option value="manual">manual (an owner approves)</option>
           <option value="auto">automatic</option>
         </select>
+      </Field>
+      <Field label="Tags" hint="lower-case words the catalog filters by, e.g. payments beta">
+        <input name="tags" defaultValue={api?.tags.join(' ') ?? ''} placeholder="payments beta" />
       </Field>
     </>
   );

@@ -1,13 +1,17 @@
 // One API for a consumer: its route and plans, a subscription with a plan choice (pending until the owner
 // approves, with its status here), and a try-it panel that calls the API through this gateway with a key.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
 import { Link, useParams } from 'wouter';
 import { admin, ok } from '../api/client.js';
 import { useApps, useSubscriptions } from '../api/names.js';
 import { Problem } from '../shell/problem.js';
 import { Actions, Field, Head, num, resetOnSuccess, when } from '../shell/ui.js';
 import { useCatalog } from './catalog-page.js';
-import { TryIt } from './try-it.js';
+import { credentialOf, TryIt } from './try-it.js';
+
+// Swagger UI is large: it loads with the first API page that has a document, not with the portal.
+const ApiReference = lazy(() => import('./api-reference.js'));
 
 const CREDENTIAL = {
   key: 'an app key in x-api-key',
@@ -24,6 +28,7 @@ export function ApiPage() {
   const apps = useApps();
   const subs = useSubscriptions();
   const api = catalog.data?.find((a) => a.id === id);
+  const [typed, setTyped] = useState('');
   const subscribe = useMutation({
     mutationFn: async (f: FormData) =>
       ok(
@@ -136,7 +141,16 @@ export function ApiPage() {
         </form>
       )}
 
-      <TryIt basePath={api.basePath} host={api.host} auth={methods[0]!} />
+      <TryIt callUrl={api.callUrl} host={api.host} auth={methods[0]!} typed={typed} onTyped={setTyped} />
+
+      <h2>Reference</h2>
+      {api.hasSpec ? (
+        <Suspense fallback={<p role="status">Loading the reference…</p>}>
+          <ApiReference apiId={api.id} callUrl={api.callUrl} credential={credentialOf(methods[0]!, typed)} />
+        </Suspense>
+      ) : (
+        <p>The API’s owner has not attached an OpenAPI document.</p>
+      )}
     </>
   );
 }

@@ -1,4 +1,5 @@
-// The catalog: every published public API with its plans, searchable by name or path and filtered by kind.
+// The catalog: every published public API with its plans, searchable by name, path or tag, and filtered by kind
+// and by one of the tags its owners gave the APIs.
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -20,11 +21,17 @@ export function CatalogPage() {
   const catalog = useCatalog();
   const [q, setQ] = useState('');
   const [kind, setKind] = useState<'' | Entry['kind']>('');
+  const [tag, setTag] = useState('');
   const needle = q.trim().toLowerCase();
+  const tags = [...new Set((catalog.data ?? []).flatMap((a) => a.tags))].sort();
   const shown = (catalog.data ?? []).filter(
     (a) =>
       (!kind || a.kind === kind) &&
-      (!needle || a.name.toLowerCase().includes(needle) || a.basePath.toLowerCase().includes(needle)),
+      (!tag || a.tags.includes(tag)) &&
+      (!needle ||
+        a.name.toLowerCase().includes(needle) ||
+        a.basePath.toLowerCase().includes(needle) ||
+        a.tags.some((t) => t.includes(needle))),
   );
   return (
     <>
@@ -42,6 +49,17 @@ export function CatalogPage() {
             </label>
           ))}
         </fieldset>
+        {tags.length > 0 && (
+          <fieldset className="chips">
+            <legend>Tag</legend>
+            {['', ...tags].map((t) => (
+              <label key={t || 'any'} className="chip">
+                <input type="radio" name="tag" checked={tag === t} onChange={() => setTag(t)} />
+                {t || 'Any'}
+              </label>
+            ))}
+          </fieldset>
+        )}
       </div>
       <Problem error={catalog.error} />
       {catalog.isSuccess && shown.length === 0 && <p>No API matches.</p>}
@@ -63,6 +81,11 @@ export function CatalogPage() {
               <span className="tag">
                 {a.plans.length} plan{a.plans.length === 1 ? '' : 's'}
               </span>
+              {a.tags.map((t) => (
+                <span key={t} className="tag">
+                  #{t}
+                </span>
+              ))}
             </p>
           </li>
         ))}

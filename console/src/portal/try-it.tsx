@@ -1,4 +1,5 @@
-// Try it: a real call through this gateway with the consumer's key (never stored), showing the answer as is.
+// Try it: a real call through this gateway's data plane with the consumer's key (kept in memory, never stored),
+// showing the answer as is. The same credential goes with the API reference's calls.
 import { useMutation } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { Actions, Field } from '../shell/ui.js';
@@ -8,22 +9,55 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 /** How the API wants its caller's credential: an app key, a bearer token, nothing, or a client certificate. */
 export type AuthMode = 'key' | 'jwt' | 'introspection' | 'mtls' | 'none';
 
-export function TryIt({ basePath, host, auth }: { basePath: string; host: string | null; auth: AuthMode }) {
+/** The header a call carries the consumer's credential in, and its value (empty until typed). */
+export interface Credential {
+  header: string | null;
+  value: string;
+}
+
+export function credentialOf(auth: AuthMode, typed: string): Credential {
+  if (auth === 'key') return { header: 'x-api-key', value: typed };
+  if (auth === 'jwt' || auth === 'introspection')
+    return { header: 'authorization', value: typed && `Bearer ${typed}` };
+  return { header: null, value: '' };
+}
+
+export function TryIt({
+  callUrl,
+  host,
+  auth,
+  typed,
+  onTyped,
+}: {
+  callUrl: string;
+  host: string | null;
+  auth: AuthMode;
+  typed: string;
+  onTyped: (v: string) => void;
+}) {
   const bearer = auth === 'jwt' || auth === 'introspection';
+  const crossOrigin = new URL(callUrl, location.href).origin !== location.origin;
   const call = useMutation({
     mutationFn: async (f: FormData) => {
       const method = String(f.get('method'));
       const rest = String(f.get('path') ?? '');
       const body = String(f.get('body') ?? '');
+      const { header, value } = credentialOf(auth, typed);
       const started = performance.now();
-      const res = await fetch(`${basePath.replace(/\/$/, '')}/${rest.replace(/^\//, '')}`, {
+      const res = await fetch(`${callUrl.replace(/\/$/, '')}/${rest.replace(/^\//, '')}`, {
         method,
         headers: {
-          ...(auth === 'key' ? { 'x-api-key': String(f.get('key')) } : {}),
-          ...(bearer ? { authorization: `Bearer ${String(f.get('key'))}` } : {}),
+          ...(header && value ? { [header]: value } : {}),
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         ...(body && method !== 'GET' ? { body } : {}),
+      }).catch((err: Error) => {
+        // A browser says no more than "failed to fetch" when another origin's CORS answer refuses the call.
+        throw crossOrigin
+          ? new Error(
+              `${err.message}: the API answers on ${new URL(callUrl).origin}, so its cors policy must allow ${location.origin}`,
+            )
+          : err;
       });
       return {
         status: res.status,
@@ -33,14 +67,23 @@ export function TryIt({ basePath, host, auth }: { basePath: string; host: string
       };
     },
   });
+  const basePath = new URL(callUrl, location.href).pathname;
   return (
     <section aria-label="Try it" className="panel">
       <h2>Try it</h2>
-      {host && (
-        <p>
-          This API answers on host <code>{host}</code>; a call from here goes to this page’s host.
-        </p>
-      )}
+      <p>
+        Calls go to <code>{callUrl}</code>
+        {host && (
+          <>
+            {' '}
+            (the API answers on host <code>{host}</code>; a browser sends the host of that URL)
+          </>
+        )}
+        {crossOrigin && (
+          <>, another origin than this page: the API’s cors policy must allow {location.origin}</>
+        )}
+        .
+      </p>
       <form
         aria-label="Try it"
         onSubmit={(e: FormEvent<HTMLFormElement>) => {
@@ -63,9 +106,16 @@ export function TryIt({ basePath, host, auth }: { basePath: string; host: string
         {(auth === 'key' || bearer) && (
           <Field
             label={auth === 'key' ? 'API key' : 'Bearer token'}
-            hint={`${auth === 'key' ? "your app's key" : 'an access token of your identity provider'}; sent with this call only, never stored`}
+            hint={`${auth === 'key' ? "your app's key" : 'an access token of your identity provider'}; sent with calls from this page only, never stored`}
           >
-            <input name="key" type="password" required autoComplete="off" />
+            <input
+              name="key"
+              type="password"
+              required
+              autoComplete="off"
+              value={typed}
+              onChange={(e) => onTyped(e.target.value)}
+            />
           </Field>
         )}
         {auth === 'mtls' && (

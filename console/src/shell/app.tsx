@@ -9,6 +9,7 @@ import { DashboardPage } from '../dashboard/dashboard-page.js';
 import { LogsPage } from '../logs/logs-page.js';
 import { PlansPage } from '../plans/plans-page.js';
 import { TenantsPage } from '../tenants/tenants-page.js';
+import { WebhooksPage } from '../webhooks/webhooks-page.js';
 import { Frame, type Page } from './frame.js';
 
 const pages: Page[] = [
@@ -20,6 +21,7 @@ const pages: Page[] = [
   { path: '/logs', label: 'Call log', page: LogsPage },
   { path: '/ai', label: 'AI', page: AiPage },
   { path: '/tenants', label: 'Tenants', page: TenantsPage },
+  { path: '/webhooks', label: 'Webhooks', page: WebhooksPage },
   { path: '/audit', label: 'Audit log', page: AuditPage },
   { path: '/account', label: 'My account', page: AccountPage },
 ];

@@ -125,6 +125,7 @@ describe.each(storeKinds)('tenant isolation on %s', (kind) => {
           auth: 'key',
           approval: 'manual',
           status: 'published',
+          tags: [],
           plans: [
             {
               id: ids.plan,
@@ -137,6 +138,7 @@ describe.each(storeKinds)('tenant isolation on %s', (kind) => {
             },
           ],
           hasSpec: false,
+          callUrl: `${fx.gateway.url}/a`,
         },
       ],
       nextCursor: null,

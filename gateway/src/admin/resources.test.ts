@@ -96,6 +96,7 @@ describe.each(storeKinds)('admin resources on %s', (kind) => {
       retries: 1,
       maxBodyBytes: 10485760,
       settings: {},
+      tags: [],
       createdAt: expect.any(String),
       updatedAt: reply.body.createdAt,
     });

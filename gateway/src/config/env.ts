@@ -68,6 +68,12 @@ export const envSchema = z
       .url({ protocol: /^https?$/ })
       .transform((v) => v.replace(/\/+$/, ''))
       .optional(),
+    // Where consumers call the data plane from a browser (the portal's try-it and API reference), when it is not
+    // the admin listener's host on PORT (with ADMIN_PORT) or the same origin (one port): a proxy's public URL.
+    DATA_PLANE_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default('gateway-kit <no-reply@localhost>'),
     SESSION_IDLE_SECONDS: positiveInt.default(30 * 60),

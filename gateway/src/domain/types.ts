@@ -35,6 +35,8 @@ export interface Api {
   maxBodyBytes: number;
   /** Kind-specific settings (AI model, prompt template, CORS…), validated by the owning feature. */
   settings: Record<string, unknown>;
+  /** Lower-case words the catalog filters by (`payments`, `beta`). */
+  tags: string[];
   createdAt: string;
   updatedAt: string;
 }

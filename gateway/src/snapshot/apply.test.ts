@@ -69,6 +69,7 @@ async function run(trx: Trx, [kind, a, b, c]: Op): Promise<void> {
           retries: 0,
           max_body_bytes: 1024,
           settings: '{}',
+          tags: '[]',
           created_at: now,
           updated_at: now,
         })

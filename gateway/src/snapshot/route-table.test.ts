@@ -54,6 +54,7 @@ function api(id: number, host: string | null, basePath: string): Api {
     retries: 0,
     maxBodyBytes: 1024,
     settings: {},
+    tags: [],
     createdAt: '',
     updatedAt: '',
   };

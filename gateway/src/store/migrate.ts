@@ -17,6 +17,7 @@ import * as webhooks from './migrations/012-webhooks.js';
 import * as appClients from './migrations/013-app-clients.js';
 import * as apiSpecs from './migrations/014-api-specs.js';
 import * as callLogRequestId from './migrations/014b-call-log-request-id.js';
+import * as apiTags from './migrations/014c-api-tags.js';
 import * as aiRouting from './migrations/015-ai-routing.js';
 import * as webhookSecretRotation from './migrations/019-webhook-secret-rotation.js';
 
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '013-app-clients': appClients,
   '014-api-specs': apiSpecs,
   '014b-call-log-request-id': callLogRequestId,
+  '014c-api-tags': apiTags,
   '015-ai-routing': aiRouting,
   '019-webhook-secret-rotation': webhookSecretRotation,
 };

@@ -20,6 +20,7 @@ export function apiFromRow(row: ApiTable): Api {
     retries: Number(row.retries),
     maxBodyBytes: Number(row.max_body_bytes),
     settings: JSON.parse(row.settings),
+    tags: JSON.parse(row.tags),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

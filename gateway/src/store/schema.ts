@@ -108,6 +108,8 @@ export interface ApiTable {
   max_body_bytes: number;
   /** JSON: kind-specific settings (AI model, prompt template, CORS…). */
   settings: string;
+  /** JSON array of tags (lower-case words), for the catalog. */
+  tags: string;
   created_at: string;
   updated_at: string;
 }

@@ -52,6 +52,7 @@ describe.each(storeKinds)('store on %s', (kind) => {
       retries: 0,
       max_body_bytes: 5_000_000_000,
       settings: '{}',
+      tags: '[]',
       created_at: nowIso(),
       updated_at: nowIso(),
     });

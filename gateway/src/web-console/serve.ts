@@ -6,31 +6,35 @@ import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
 import { GatewayError } from '../errors/gateway-error.js';
 import { sendProblem } from '../errors/problem.js';
+import { dataPlaneOrigin } from './data-plane-url.js';
 
 export const CONSOLE_PREFIX = '/console';
 export const PORTAL_PREFIX = '/portal';
 /** Each front end's single-page app: every path under its prefix answers its page. */
 const PAGES = { [CONSOLE_PREFIX]: 'index.html', [PORTAL_PREFIX]: 'portal.html' } as const;
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The data plane is the one other origin a page may call (the portal's try-it), when it is another origin. */
+function csp(dataPlane: string, own: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    dataPlane === own ? "connect-src 'self'" : `connect-src 'self' ${dataPlane}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Where `npm run build -w console` writes, unless CONSOLE_DIR (validated in config/env.ts) says otherwise. */
 export const defaultConsoleDir = fileURLToPath(new URL('../../../console/dist', import.meta.url));
 
-export function consoleRouter(dir = defaultConsoleDir): Router {
+export function consoleRouter(env: Parameters<typeof dataPlaneOrigin>[1], dir = defaultConsoleDir): Router {
   const router = express.Router();
-  router.use(Object.keys(PAGES), (_req, res, next) => {
-    res.setHeader('content-security-policy', CSP);
+  router.use(Object.keys(PAGES), (req, res, next) => {
+    res.setHeader('content-security-policy', csp(dataPlaneOrigin(req, env), `${req.protocol}://${req.host}`));
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     next();

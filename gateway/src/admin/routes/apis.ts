@@ -166,6 +166,7 @@ export const apiRoutes: RouteDef[] = [
       visibility: z.enum(visibilities).optional(),
       auth: z.enum(defaultRegistry.authModes).optional(),
       approval: z.enum(approvalModes).optional(),
+      tags: z.string().max(32).optional().meta({ description: 'APIs carrying this tag' }),
     }),
     response: { status: 200, description: 'A page of APIs', schema: pageOf(apiView) },
     handler: async ({ ctx, principal, query }) => {

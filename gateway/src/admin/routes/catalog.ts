@@ -4,6 +4,7 @@ import { apiKinds, approvalModes } from '../../domain/types.js';
 import { defaultRegistry } from '../../policies/registry.js';
 import { listCatalogApis } from '../../store/repos/apis.js';
 import { listPlans } from '../../store/repos/plans.js';
+import { callUrl } from '../../web-console/data-plane-url.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { apiView } from '../schemas/apis.js';
 import { id } from '../schemas/common.js';
@@ -22,10 +23,15 @@ export const catalogEntry = apiView
     auth: true,
     approval: true,
     status: true,
+    tags: true,
   })
   .extend({
     plans: z.array(planView),
     hasSpec: z.boolean().meta({ description: 'Whether GET /catalog/{id}/spec has an OpenAPI document' }),
+    callUrl: z.string().meta({
+      description:
+        "Where a consumer calls it: the data plane's URL (DATA_PLANE_URL, or this host on the data plane's port) and the base path",
+    }),
   });
 
 export const catalogRoutes: RouteDef[] = [
@@ -42,9 +48,10 @@ export const catalogRoutes: RouteDef[] = [
       kind: z.enum(apiKinds).optional(),
       auth: z.enum(defaultRegistry.authModes).optional(),
       approval: z.enum(approvalModes).optional(),
+      tags: z.string().max(32).optional().meta({ description: 'APIs carrying this tag' }),
     }),
     response: { status: 200, description: 'A page of the catalog', schema: pageOf(catalogEntry) },
-    handler: async ({ ctx, query }) => {
+    handler: async ({ ctx, req, query }) => {
       const apis = await listCatalogApis(ctx.store.db);
       const plans = await listPlans(
         ctx.store.db,
@@ -64,8 +71,10 @@ export const catalogRoutes: RouteDef[] = [
           auth: api.auth,
           approval: api.approval,
           status: api.status,
+          tags: api.tags,
           plans: plans.filter((p) => p.apiId === api.id),
           hasSpec: specs.has(api.id),
+          callUrl: callUrl(req, ctx.env, api.basePath),
           createdAt: api.createdAt,
         })),
         query,

@@ -56,6 +56,19 @@ const fields = {
     .min(0)
     .max(1024 ** 3),
   settings: apiSettings,
+  // A set: duplicates are dropped, the order kept.
+  tags: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9-]{0,31}$/,
+          'must be 1–32 lower-case letters, digits or -, not starting with -',
+        ),
+    )
+    .max(20)
+    .transform((tags) => [...new Set(tags)])
+    .meta({ description: 'Words the developer portal’s catalog filters by (`payments`, `beta`)' }),
 };
 
 export const apiCreate = z
@@ -71,6 +84,7 @@ export const apiCreate = z
     retries: fields.retries.default(1),
     maxBodyBytes: fields.maxBodyBytes.default(10 * 1024 * 1024),
     settings: fields.settings.optional(),
+    tags: fields.tags.default([]),
     tenantId: id
       .optional()
       .meta({ description: 'Required with the platform token; implied by a tenant token.' }),
@@ -95,6 +109,7 @@ export const apiView = z.object({
   retries: z.number().int(),
   maxBodyBytes: z.number().int(),
   settings: apiSettings,
+  tags: z.array(z.string()),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

@@ -25,6 +25,7 @@ export function apiToRow(api: Api): ApiTable {
     retries: api.retries,
     max_body_bytes: api.maxBodyBytes,
     settings: JSON.stringify(api.settings),
+    tags: JSON.stringify(api.tags),
     created_at: api.createdAt,
     updated_at: api.updatedAt,
   };
