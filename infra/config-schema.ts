@@ -244,8 +244,16 @@ export function stackConfigSchema(manifest: ImageManifest) {
       .record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be a BuildKit secret id'), z.string())
       .default({}),
     // When set, the stack also declares the samples' tenant, APIs, plans and app through the admin API
-    // (infra/gateway-objects), reached at adminUrl from where `pulumi up` runs.
-    gatewayObjects: z.strictObject({ adminUrl: z.url({ protocol: /^https?$/ }) }).optional(),
+    // (infra/gateway-objects), reached at adminUrl from where `pulumi up` runs. sampleUrls replaces a
+    // sample's in-cluster URL as the gateway's pods reach it (a cluster without DNS: the e2e's node tier).
+    gatewayObjects: z
+      .strictObject({
+        adminUrl: z.url({ protocol: /^https?$/ }),
+        sampleUrls: z
+          .partialRecord(z.enum(samples as [string, ...string[]]), z.url({ protocol: /^https?$/ }))
+          .default({}),
+      })
+      .optional(),
   });
 }
 

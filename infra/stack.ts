@@ -87,14 +87,15 @@ export function deployGatewayKit(
     },
   );
 
-  if (config.gatewayObjects)
+  const sampleApis =
+    config.gatewayObjects &&
     new SampleApis(
       'samples',
       {
         connection: pulumi
           .output(config.secrets.adminToken)
           .apply((token) => ({ url: config.gatewayObjects!.adminUrl, token })),
-        sampleUrls: platform.sampleUrls,
+        sampleUrls: { ...platform.sampleUrls, ...config.gatewayObjects.sampleUrls },
       },
       { dependsOn: [platform] },
     );
@@ -105,6 +106,8 @@ export function deployGatewayKit(
     adminToken: config.secrets.adminToken,
     namespace: config.namespace,
     sampleUrls: platform.sampleUrls,
+    // The samples' demo app: issue it a key with `gateway-kit keys create --app <id>`.
+    ...(sampleApis ? { sampleAppId: sampleApis.appId } : {}),
     ...(cluster.kubeconfig ? { kubeconfig: cluster.kubeconfig } : {}),
   };
 }

@@ -55,6 +55,17 @@ test('one pulumi up declares the platform and the samples’ APIs, with the admi
   expect(result.resources.map((r) => r.type)).toContain('gateway-kit:objects:SampleApis');
 });
 
+test('sampleUrls replaces a sample’s in-cluster URL, and the demo app’s id is a stack output', async () => {
+  const result = await run({
+    gatewayObjects: { adminUrl: 'http://127.0.0.1:18080', sampleUrls: { echo: 'http://10.1.0.7:9000' } },
+  });
+  const api = result.resources.find((r) => r.name === 'samples-echo')!;
+  expect((api.inputs as { body: { targets: unknown } }).body.targets).toEqual([
+    { url: 'http://10.1.0.7:9000' },
+  ]);
+  expect(result.outputs.sampleAppId?.value).toBe('samples-app-id');
+});
+
 test('without gatewayObjects the stack declares no gateway object', async () => {
   const result = await run({});
   expect(result.resources.filter((r) => r.type.startsWith('pulumi-nodejs:dynamic/'))).toEqual([]);

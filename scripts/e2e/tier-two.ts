@@ -47,9 +47,14 @@ export async function tierTwo(run: Run, plane: ControlPlane, pulumi: Pulumi): Pr
       await pulumi(['config', 'set', '--path', `images.${name}`, ref]);
     await timedUp(run, pulumi, 'ci: cold pulumi up');
   });
-  await run.phase('a call through the gateway Service returns 200 from echo', () =>
+  const reach = await run.phase('a call through the gateway Service returns 200 from echo', () =>
     callThroughGateway(run, plane),
   );
+  await run.phase(
+    "gateway objects: pulumi up declares the samples' tenant, API, plans, app and subscription; a keyed call passes",
+    () => declareGatewayObjects(run, pulumi, reach),
+  );
+  // Also covers the gateway objects: their dynamic provider's diff must find nothing to change.
   await run.phase('second pulumi up is a no-op', async () => {
     await timedUp(run, pulumi, 'ci: no-change pulumi up', ['--expect-no-changes']);
   });
@@ -79,12 +84,52 @@ export async function tierTwo(run: Run, plane: ControlPlane, pulumi: Pulumi): Pr
   });
 }
 
+/** The port-forwarded data plane and admin API, and the echo pod's URL as the gateway's pods reach it. */
+export interface Reach {
+  base: string;
+  adminBase: string;
+  echoUrl: string;
+}
+
+/**
+ * The stack's own gateway objects (infra/gateway-objects/sample-apis.ts) under the real CLI: Pulumi serializes
+ * the dynamic provider into the state and runs it against the deployed admin API. Then the declared
+ * subscription works: a key issued to the declared app calls the declared API.
+ */
+async function declareGatewayObjects(run: Run, pulumi: Pulumi, reach: Reach): Promise<void> {
+  await pulumi(['config', 'set', '--path', 'gatewayObjects.adminUrl', reach.adminBase]);
+  await pulumi(['config', 'set', '--path', 'gatewayObjects.sampleUrls.echo', reach.echoUrl]);
+  const counts = await timedUp(run, pulumi, 'ci: gateway objects pulumi up');
+  // The SampleApis component, then tenant, app, API, two plans and the subscription.
+  if (counts.created !== 7 || counts.updated || counts.deleted || counts.replaced)
+    throw new PhaseError(`expected exactly 7 creates, got ${JSON.stringify(counts)}`, [
+      run.logFile('pulumi'),
+    ]);
+  const appId = (await pulumi(['stack', 'output', 'sampleAppId'])).trim();
+  const issued = await fetch(`${reach.adminBase}/admin/v1/apps/${appId}/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'e2e' }),
+  });
+  const text = await issued.text();
+  if (issued.status !== 201) throw new PhaseError(`issuing a key to ${appId} → ${issued.status}: ${text}`);
+  const { key } = JSON.parse(text) as { key: string };
+  const answer = await waitFor('GET /echo/hello with the key → 200 (config poll)', 30_000, async () => {
+    const response = await fetch(`${reach.base}/echo/hello`, { headers: { 'x-api-key': key } });
+    return response.status === 200 ? response.text() : undefined;
+  });
+  const refused = await fetch(`${reach.base}/echo/hello`);
+  if (refused.status !== 401)
+    throw new PhaseError(`GET /echo/hello without a key → ${refused.status}, expected 401`);
+  process.stdout.write(`  declared Echo API: keyed GET /echo/hello → 200: ${answer.slice(0, 120)}\n`);
+}
+
 /** Seeds an anonymous API on echo through the admin API, over `kubectl port-forward svc/gateway`. */
 export async function callThroughGateway(
   run: Run,
   plane: ControlPlane,
   namespace = 'gateway-kit',
-): Promise<void> {
+): Promise<Reach> {
   // The node tier runs neither cluster DNS nor kube-proxy: the upstream is the echo pod's IP and port.
   const pods = JSON.parse(
     await apiGet(
@@ -148,4 +193,5 @@ export async function callThroughGateway(
     return response.status === 200 ? response.text() : undefined;
   });
   process.stdout.write(`  GET ${path} → 200 from ${echoUrl}: ${answer.slice(0, 120)}\n`);
+  return { base, adminBase, echoUrl };
 }
