@@ -81,6 +81,14 @@ build_pulumi() {
     bash -c "cd '$here/toolchain/pulumi' && go build -p $parallel -ldflags '-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version' -o '$out/pulumi' github.com/pulumi/pulumi/pkg/v3/cmd/pulumi && go build -p $parallel -ldflags '-s -w -X main.version=$version' -o '$out/pulumi-language-nodejs' ./cmd/pulumi-language-nodejs"
   link "$out/pulumi"
   link "$out/pulumi-language-nodejs"
+  # Dynamic providers (infra/gateway-objects) run as the plugin `pulumi-resource-pulumi-nodejs`, which the
+  # official CLI ships as a script beside `pulumi`. Ours runs this checkout's @pulumi/pulumi, by absolute path:
+  # the plugin's working directory is the e2e work dir, where `require.resolve` finds no node_modules.
+  local script="$repo/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js"
+  [[ -f "$script" ]] || die "$script is missing: run npm install"
+  printf '#!/bin/sh\nexec node %q "$@"\n' "$script" >"$bin/pulumi-resource-pulumi-nodejs.tmp"
+  chmod +x "$bin/pulumi-resource-pulumi-nodejs.tmp"
+  mv "$bin/pulumi-resource-pulumi-nodejs.tmp" "$bin/pulumi-resource-pulumi-nodejs"
 }
 
 build_kubernetes() {
