@@ -6,7 +6,7 @@ export interface SampleApisArgs {
   /** The admin API as reached from where `pulumi up` runs, and the platform token. */
   connection: pulumi.Input<{ url: pulumi.Input<string>; token: pulumi.Input<string> }>;
   /** Sample service name → its in-cluster URL (what the gateway's pods forward to). */
-  sampleUrls: Record<string, string>;
+  sampleUrls: Partial<Record<string, string>>;
 }
 
 export class SampleApis extends pulumi.ComponentResource {
