@@ -264,6 +264,7 @@ export async function startGateway(
     // SECRET_KEY seals provider keys; without it ADMIN_TOKEN does (docs/ai.md explains the trade-off).
     secret: env.SECRET_KEY ?? env.ADMIN_TOKEN,
     registry: metrics.registry,
+    redisUrl: env.REDIS_URL,
     // Off the call's path: the event is written to the store after the call went on.
     onQuotaCrossed: (call, crossed) => {
       raiseQuotaEvents(store.db, call, crossed).catch((err) =>

@@ -7,15 +7,15 @@ import { complete } from '../../../services/llm-mock/src/model.js';
 import {
   type LlmMock,
   newTenant,
+  type Replicas,
   seedAiApi,
   seedModel,
   seedProvider,
   settled,
   startLlmMock,
+  startReplicas,
 } from '../test-support/ai-fixtures.js';
 import { startTestGateway, type TestGateway } from '../test-support/harness.js';
-import { sharedRedisUrl } from '../test-support/redis.js';
-import { postgresDatabase, type TestDatabase } from '../test-support/stores.js';
 
 let mock: LlmMock;
 let gw: TestGateway;
@@ -180,20 +180,14 @@ describe('spend budgets', () => {
 });
 
 describe('tokens per minute across two replicas on Redis', () => {
-  let database: TestDatabase;
+  let replicas: Replicas;
   let a: TestGateway;
   let b: TestGateway;
   beforeAll(async () => {
-    database = await postgresDatabase();
-    const env = { DATABASE_URL: database.url, REDIS_URL: sharedRedisUrl, CONFIG_POLL_MS: 300 };
-    a = await startTestGateway(env as never);
-    b = await startTestGateway(env as never);
+    replicas = await startReplicas();
+    ({ a, b } = replicas);
   });
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await database?.drop();
-  });
+  afterAll(() => replicas?.stop());
 
   it('admits exactly 10 of 25 concurrent 3-token calls against 30 tokens per minute', async () => {
     const owner = await newTenant(a);
@@ -210,7 +204,7 @@ describe('tokens per minute across two replicas on Redis', () => {
       basePath: '/tpm2',
       plan: { quota: { tokensPerMinute: 30 } },
     });
-    await converged(a.url, b.url);
+    await replicas.converged();
     // The window is the UTC minute: start well inside one so the 25 calls share it.
     const left = 60_000 - (Date.now() % 60_000);
     if (left < 15_000) await new Promise((r) => setTimeout(r, left + 100));
@@ -227,11 +221,3 @@ describe('tokens per minute across two replicas on Redis', () => {
     expect(results.filter((r) => r === '429 rate_limited').length).toBe(15);
   });
 });
-
-/** Waits until replica `b` has loaded the config version `a` is at. */
-async function converged(a: string, b: string): Promise<void> {
-  const version = async (base: string) =>
-    ((await (await fetch(`${base}/readyz`)).json()) as { configVersion: number }).configVersion;
-  const target = await version(a);
-  while ((await version(b)) < target) await new Promise((r) => setTimeout(r, 50));
-}

@@ -3,6 +3,7 @@ import { aiUsageOf, type Call } from '../data-plane/call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ModelEntry } from './ai-config.js';
 import { type AttemptDeps, answerWithFallback, modelChain } from './attempts.js';
+import { tapAnswer } from './cache/tap.js';
 import { findModel, providerBody } from './models.js';
 import { networkFaults, ProviderFault, readJson } from './provider-client.js';
 import { readJsonBody } from './request-body.js';
@@ -55,6 +56,7 @@ export async function completeOnce(
 
 export function sendJson(call: Call, status: number, body: unknown): void {
   const text = JSON.stringify(body);
+  tapAnswer(call, status, text);
   call.bytesOut = Buffer.byteLength(text);
   call.writeHead(status, { 'content-type': 'application/json', 'content-length': call.bytesOut });
   call.res.end(text);

@@ -9,6 +9,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { Logger } from '../observability/logger.js';
 import { SecretBox } from '../security/secret-box.js';
 import type { AttemptDeps } from './attempts.js';
+import { ResponseCache } from './cache/response-cache.js';
 import { chatCompletions, sendJson } from './chat.js';
 import { legacyCompletions } from './completions.js';
 import { embeddings } from './embeddings.js';
@@ -43,6 +44,8 @@ export interface AiGatewayOptions extends TokenQuotaOptions {
   via?: string;
   /** Where `gateway_ai_provider_calls` is registered. */
   registry?: Registry;
+  /** REDIS_URL: the response cache lives there when set (shared by replicas), else in memory. */
+  redisUrl?: string | undefined;
 }
 
 export type AiGatewayStep = ((call: RoutedCall) => Promise<void>) & { close(): Promise<void> };
@@ -124,6 +127,8 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
       },
     });
 
+  const cache = new ResponseCache({ redisUrl: options.redisUrl });
+
   async function aiGateway(call: RoutedCall): Promise<void> {
     await serve(call);
   }
@@ -132,7 +137,7 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
   async function metered(call: Call, run: (meter: TokenMeter) => Promise<void>): Promise<void> {
     const meter = openTokenMeter(call, options);
     try {
-      await run(meter);
+      await cache.serve(call, meter, () => run(meter));
     } finally {
       await meter.release();
     }
@@ -178,5 +183,9 @@ export function aiGateway(options: AiGatewayOptions): AiGatewayStep {
     throw new GatewayError('route_not_found', NO_ROUTE);
   }
 
-  return Object.assign(aiGateway, { close: () => deps.client.close() });
+  return Object.assign(aiGateway, {
+    close: async () => {
+      await Promise.all([deps.client.close(), cache.close()]);
+    },
+  });
 }

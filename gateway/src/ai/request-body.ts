@@ -5,7 +5,19 @@ import { GatewayError } from '../errors/gateway-error.js';
 
 const NOT_JSON = 'the request body is not valid JSON';
 
-export async function readJsonBody(call: Call): Promise<unknown> {
+// Read once: the response cache reads the body before the endpoint does.
+const parsedBodies = new WeakMap<Call, Promise<unknown>>();
+
+export function readJsonBody(call: Call): Promise<unknown> {
+  let parsed = parsedBodies.get(call);
+  if (!parsed) {
+    parsed = readOnce(call);
+    parsedBodies.set(call, parsed);
+  }
+  return parsed;
+}
+
+async function readOnce(call: Call): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of call.body?.stream ?? call.req) chunks.push(chunk as Buffer);
   try {

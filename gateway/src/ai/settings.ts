@@ -1,6 +1,7 @@
 // Api.settings for the AI kinds: validated by the admin API when an API is written, and read (once per
 // snapshot) by the data plane. A prompt API's template and its declared variables must agree exactly.
 import { z } from 'zod';
+import { cacheSettings } from './cache/schema.js';
 import { templateVariables } from './prompt-template.js';
 
 const variableName = z
@@ -52,8 +53,13 @@ export const promptSettings = z
 
 export type PromptSettings = z.infer<typeof promptSettings>;
 
-/** An `ai` API needs no settings yet; the object is kept strict so a typo is an error, not a silent no-op. */
-export const aiSettings = z.object({}).strict();
+/** An `ai` API's settings; the object is kept strict so a typo is an error, not a silent no-op. */
+export const aiSettings = z
+  .object({
+    /** The response cache (ai/cache): off unless given. */
+    cache: cacheSettings.optional(),
+  })
+  .strict();
 
 /** The settings schema for an API kind, or null for kinds whose settings are not the AI layer's. */
 export function settingsSchemaFor(kind: string): z.ZodType | null {

@@ -72,5 +72,6 @@ export async function listCallLogs(
     completionTokens: r.completion_tokens,
     costUsd: r.cost_usd,
     attempts: r.attempts ? (JSON.parse(r.attempts) as unknown[]) : null,
+    cache: r.ai_cache,
   }));
 }

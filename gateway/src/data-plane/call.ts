@@ -38,6 +38,8 @@ export interface AiUsage {
   costUsd: number | null;
   /** Provider attempts, in order; null until the first. */
   attempts: AiAttempt[] | null;
+  /** The response cache's verdict (ai/cache), or null when the call did not go through it. */
+  cache: 'hit' | 'miss' | null;
   /** Headers for the answer (OpenAI's x-ratelimit-*), added by the AI policy's response half. */
   headers: Record<string, string>;
 }
@@ -107,6 +109,7 @@ export function aiUsageOf(call: Call): AiUsage {
     completionTokens: null,
     costUsd: null,
     attempts: null,
+    cache: null,
     headers: {},
   };
   return call.ai;

@@ -35,6 +35,7 @@ export function recordOf(call: Call, tunnelStatus?: number): CallRecord {
     completionTokens: ai?.completionTokens ?? null,
     costUsd: ai?.costUsd ?? null,
     attempts: ai?.attempts ?? null,
+    cache: ai?.cache ?? null,
   };
 }
 

@@ -43,6 +43,7 @@ export function toRow(r: CallRecord) {
     attempts: r.attempts ? JSON.stringify(r.attempts) : null,
     auth_method: r.authMethod,
     client_request_id: r.clientRequestId,
+    ai_cache: r.cache,
   };
 }
 

@@ -26,6 +26,8 @@ export interface CallRecord {
   costUsd: number | null;
   /** AI calls: every provider attempt in order, the last one being the answer (or the final failure). */
   attempts: AiAttempt[] | null;
+  /** AI calls through a response cache: `hit` (answered from it) or `miss`; null otherwise. */
+  cache: 'hit' | 'miss' | null;
 }
 
 /** One try of one provider key for one model. Never holds the key itself, only its id. */
@@ -67,4 +69,5 @@ export const blankRecord: Readonly<CallRecord> = Object.freeze({
   completionTokens: null,
   costUsd: null,
   attempts: null,
+  cache: null,
 });

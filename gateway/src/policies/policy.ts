@@ -68,6 +68,8 @@ export interface PolicyDeps {
   secret: string;
   /** Where a policy registers its own metrics (served on /metrics). */
   registry: Registry;
+  /** REDIS_URL, for a policy that keeps shared state of its own (the AI response cache). */
+  redisUrl?: string | undefined;
   /** A subscribed call took a request quota past 80 % or 100 % (webhooks/quota-events.ts); must not throw. */
   onQuotaCrossed?(call: RoutedCall, crossed: QuotaCrossing[]): void;
 }

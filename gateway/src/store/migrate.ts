@@ -19,6 +19,7 @@ import * as apiSpecs from './migrations/014-api-specs.js';
 import * as callLogRequestId from './migrations/014b-call-log-request-id.js';
 import * as apiTags from './migrations/014c-api-tags.js';
 import * as aiRouting from './migrations/015-ai-routing.js';
+import * as aiCache from './migrations/015b-ai-cache.js';
 import * as webhookSecretRotation from './migrations/019-webhook-secret-rotation.js';
 
 /** Ordered by name; later issues append here (002-ai, …). */
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '014b-call-log-request-id': callLogRequestId,
   '014c-api-tags': apiTags,
   '015-ai-routing': aiRouting,
+  '015b-ai-cache': aiCache,
   '019-webhook-secret-rotation': webhookSecretRotation,
 };
 

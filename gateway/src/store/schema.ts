@@ -208,6 +208,8 @@ export interface CallLogTable {
   /** The auth method that let the call in; null for anonymous and refused calls. */
   auth_method: string | null;
   client_request_id: string | null;
+  /** `hit` | `miss` for AI calls through a response cache. */
+  ai_cache: string | null;
 }
 
 export interface AiProviderTable {

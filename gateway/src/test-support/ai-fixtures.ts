@@ -4,7 +4,9 @@ import type { Server } from 'node:http';
 import { sql } from 'kysely';
 import { createLlmMockServer, type LlmMockServerOptions } from '../../../services/llm-mock/src/server.js';
 import type { CallLogTable } from '../store/schema.js';
-import { type AdminClient, listen, type TestGateway } from './harness.js';
+import { type AdminClient, listen, startTestGateway, type TestGateway } from './harness.js';
+import { sharedRedisUrl } from './redis.js';
+import { postgresDatabase } from './stores.js';
 
 export interface LlmMock {
   url: string;
@@ -155,4 +157,35 @@ export async function settled(gw: TestGateway, requestId: string): Promise<LogRo
     await new Promise((r) => setTimeout(r, 20));
   }
   return logOf(gw, requestId);
+}
+
+export interface Replicas {
+  a: TestGateway;
+  b: TestGateway;
+  /** Waits until replica `b` has loaded the config version `a` is at. */
+  converged(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Two gateways on one fresh PostgreSQL database and the shared Redis: replicas of one deployment. */
+export async function startReplicas(): Promise<Replicas> {
+  const database = await postgresDatabase();
+  const env = { DATABASE_URL: database.url, REDIS_URL: sharedRedisUrl, CONFIG_POLL_MS: 300 };
+  const a = await startTestGateway(env as never);
+  const b = await startTestGateway(env as never);
+  const version = async (g: TestGateway) =>
+    ((await (await fetch(`${g.url}/readyz`)).json()) as { configVersion: number }).configVersion;
+  return {
+    a,
+    b,
+    async converged() {
+      const target = await version(a);
+      while ((await version(b)) < target) await new Promise((r) => setTimeout(r, 50));
+    },
+    async stop() {
+      await a.stop();
+      await b.stop();
+      await database.drop();
+    },
+  };
 }

@@ -97,6 +97,10 @@ const logView = z.object({
     )
     .nullable()
     .meta({ description: 'AI calls: each provider attempt (key by id, never the key); null otherwise' }),
+  cache: z
+    .enum(['hit', 'miss'])
+    .nullable()
+    .meta({ description: 'AI calls through a response cache: answered from it (`hit`) or not' }),
 });
 
 const usageView = z.object({

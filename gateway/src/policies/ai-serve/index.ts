@@ -20,6 +20,7 @@ export const aiServe = definePolicy({
       connector: deps.connector,
       via: deps.via,
       registry: deps.registry,
+      redisUrl: deps.redisUrl,
     });
     const response = (call: RoutedCall, headers: OutgoingHttpHeaders) => {
       if (call.ai) Object.assign(headers, call.ai.headers);
