@@ -2,8 +2,16 @@
 // (import), diff, update, replace and delete through the admin API. Here, not in infra/, because it needs the
 // gateway's test support, which infra's project does not compile.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { modelCreate } from '../../gateway/src/admin/routes/ai-models.js';
+import { providerCreate } from '../../gateway/src/admin/routes/ai-providers.js';
+import { apiCreate } from '../../gateway/src/admin/schemas/apis.js';
+import { appCreate } from '../../gateway/src/admin/schemas/apps.js';
+import { planCreate } from '../../gateway/src/admin/schemas/plans.js';
+import { subscriptionCreate } from '../../gateway/src/admin/schemas/subscriptions.js';
+import { tenantCreate } from '../../gateway/src/admin/schemas/tenants.js';
 import { ADMIN_TOKEN, startTestGateway, type TestGateway } from '../../gateway/src/test-support/harness.js';
 import {
+  BODY_FIELDS,
   diffObject,
   type ObjectInputs,
   type ObjectOutputs,
@@ -23,6 +31,25 @@ const create = async (kind: ObjectInputs['kind'], body: Record<string, unknown>,
   const r = await p.create(inputs);
   return { id: r.id, outs: r.outs as ObjectOutputs };
 };
+
+it("reads back on import every field of the admin API's create bodies (the provider's copy cannot import them)", () => {
+  const fields = (schema: { shape: object }, ...without: string[]) =>
+    Object.keys(schema.shape)
+      .filter((k) => !without.includes(k))
+      .sort();
+  const sorted = Object.fromEntries(Object.entries(BODY_FIELDS).map(([k, v]) => [k, [...v].sort()]));
+  expect(sorted).toEqual({
+    tenant: fields(tenantCreate),
+    api: fields(apiCreate),
+    plan: fields(planCreate, 'apiId').concat('apiId').sort(),
+    app: fields(appCreate),
+    // A subscription's reason is a note on the request, not state the resource owns.
+    subscription: fields(subscriptionCreate, 'reason'),
+    // Provider keys are sealed: never read back.
+    aiProvider: fields(providerCreate, 'keys'),
+    aiModel: fields(modelCreate),
+  });
+});
 
 it('creates, updates in place, replaces and deletes gateway objects through the admin API', async () => {
   const tenant = await create('tenant', { name: 'pulumi-team' });

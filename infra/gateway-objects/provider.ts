@@ -38,8 +38,8 @@ const REPLACE_ON: Record<ObjectKind, readonly string[]> = {
   aiModel: ['tenantId'],
 };
 
-/** The create-body fields an imported object is read back into. */
-const BODY_FIELDS: Record<ObjectKind, readonly string[]> = {
+/** The create-body fields an imported object is read back into (held equal to the admin schemas by a test). */
+export const BODY_FIELDS: Record<ObjectKind, readonly string[]> = {
   tenant: ['name', 'limits'],
   api: [
     'tenantId',
@@ -55,11 +55,12 @@ const BODY_FIELDS: Record<ObjectKind, readonly string[]> = {
     'retries',
     'maxBodyBytes',
     'settings',
+    'tags',
   ],
   plan: ['apiId', 'name', 'rateLimit', 'quota'],
   app: ['tenantId', 'name'],
   subscription: ['appId', 'apiId', 'planId'],
-  aiProvider: ['tenantId', 'name', 'type', 'baseUrl'],
+  aiProvider: ['tenantId', 'name', 'type', 'baseUrl', 'maxConnections'],
   aiModel: [
     'tenantId',
     'name',
@@ -68,6 +69,11 @@ const BODY_FIELDS: Record<ObjectKind, readonly string[]> = {
     'inputPricePer1k',
     'outputPricePer1k',
     'fallbackModelId',
+    'tokensPerMinute',
+    'requestsPerMinute',
+    'routing',
+    'weight',
+    'deployments',
   ],
 };
 
