@@ -30,6 +30,7 @@ import { sealStoredSecrets } from './policies/sealed-settings.js';
 import { OutboundGuard } from './security/outbound.js';
 import { apiSettingsBox } from './security/secret-box.js';
 import { loadTls, tlsFilesOf, watchTls } from './security/tls.js';
+import { checkSniDir, sniCertificates } from './security/tls-sni.js';
 import { closeUpgrades, createGatewayServer, type ServerParts } from './server.js';
 import type { ApiDelta } from './snapshot/apply.js';
 import { SnapshotHolder } from './snapshot/holder.js';
@@ -241,6 +242,7 @@ export async function startGateway(
   // Checked before anything opens: a bad certificate or key stops the start with one named line.
   const tlsFiles = tlsFilesOf(env);
   if (tlsFiles) loadTls(tlsFiles);
+  if (tlsFiles && env.TLS_SNI_DIR) checkSniDir(env.TLS_SNI_DIR);
   const store = openStore(env.DATABASE_URL);
   await migrate(store.db as never);
   const sealed = await sealStoredSecrets(store.db, registry.secretFields, apiSettingsBox(env));
@@ -321,7 +323,13 @@ export async function startGateway(
     trustProxyHops: env.TRUST_PROXY_HOPS,
     hop: guard,
   } as const;
-  const tls = tlsFiles && { ...loadTls(tlsFiles), hstsMaxAge: env.HSTS_MAX_AGE };
+  const sni =
+    tlsFiles && env.TLS_SNI_DIR ? sniCertificates(env.TLS_SNI_DIR, env.TLS_RELOAD_MS, logger) : null;
+  const tls = tlsFiles && {
+    ...loadTls(tlsFiles),
+    hstsMaxAge: env.HSTS_MAX_AGE,
+    ...(sni ? { sni: sni.callback } : {}),
+  };
   const split = env.ADMIN_PORT !== undefined;
   const server = createGatewayServer(parts, {
     ...listenerOptions,
@@ -363,7 +371,7 @@ export async function startGateway(
   const webhooks = startWebhookDispatcher({ env, db: store.db, logger, guard });
 
   const stop = stopper(listeners, env, {
-    before: [() => snapshot.stop(), stopRetention, stopTlsWatch],
+    before: [() => snapshot.stop(), stopRetention, stopTlsWatch, () => sni?.stop()],
     after: [
       () => webhooks.stop(),
       () => callLog.stop(),

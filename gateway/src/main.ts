@@ -7,6 +7,7 @@ import { runPrimary } from './cluster/primary.js';
 import { ConfigError, loadEnv } from './config/env.js';
 import { createLogger } from './observability/logger.js';
 import { loadTls, tlsFilesOf } from './security/tls.js';
+import { checkSniDir } from './security/tls-sni.js';
 
 async function main(): Promise<void> {
   let env: ReturnType<typeof loadEnv>;
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     env = loadEnv();
     const tls = tlsFilesOf(env);
     if (tls) loadTls(tls);
+    if (tls && env.TLS_SNI_DIR) checkSniDir(env.TLS_SNI_DIR);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

@@ -11,6 +11,7 @@ import { problemOf, sendProblem } from './errors/problem.js';
 import { refusalOf } from './security/framing.js';
 import { cleanRequestHeaders, type HeaderHygiene } from './security/header-hygiene.js';
 import { normalizeTarget } from './security/request-target.js';
+import type { SniCallback } from './security/tls-sni.js';
 
 export interface ServerParts {
   /** /admin/*, /console/*, /healthz, /readyz, /metrics */
@@ -35,7 +36,12 @@ export interface ServerOptions extends HeaderHygiene {
    * Serve TLS (security/tls.ts): the certificate and key; whether client certificates are asked for (mTLS
    * APIs check them per API, so an unverified one is still let through the handshake); the HSTS max-age.
    */
-  tls?: Pick<SecureContextOptions, 'cert' | 'key'> & { requestCert: boolean; hstsMaxAge: number };
+  tls?: Pick<SecureContextOptions, 'cert' | 'key'> & {
+    requestCert: boolean;
+    hstsMaxAge: number;
+    /** Picks a certificate by the client's server name (TLS_SNI_DIR, security/tls-sni.ts). */
+    sni?: SniCallback;
+  };
   /**
    * What this listener answers (ADMIN_PORT): `all` (one listener), `data` (the data plane and health checks;
    * admin, console and metrics paths are 404 here) or `control` (those, and health checks; the rest is 404).
@@ -198,6 +204,7 @@ export function createGatewayServer(parts: ServerParts, overrides: Partial<Serve
           key: tls.key,
           requestCert: tls.requestCert,
           rejectUnauthorized: false,
+          ...(tls.sni ? { SNICallback: tls.sni } : {}),
         },
         onRequest,
       ) as unknown as Server)

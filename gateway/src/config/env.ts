@@ -96,12 +96,19 @@ export const envSchema = z
     TLS_KEY_FILE: z.string().min(1).optional(),
     TLS_CLIENT_CERTS: z.enum(['off', 'request']).default('off'),
     TLS_RELOAD_MS: positiveInt.default(30_000),
+    // Certificates per host name (docs/auth.md): <host>.crt + <host>.key pairs, picked by the client's SNI.
+    TLS_SNI_DIR: z.string().min(1).optional(),
     HSTS_MAX_AGE: z.coerce.number().int().min(0).default(31_536_000),
   })
   .strip()
   .refine((e) => (e.TLS_CERT_FILE === undefined) === (e.TLS_KEY_FILE === undefined), {
     path: ['TLS_KEY_FILE'],
     message: 'and TLS_CERT_FILE go together: set both or neither',
+  })
+  .refine((e) => e.TLS_SNI_DIR === undefined || e.TLS_CERT_FILE !== undefined, {
+    path: ['TLS_SNI_DIR'],
+    message:
+      'needs TLS_CERT_FILE and TLS_KEY_FILE: their pair is served to names the directory does not hold',
   })
   // node:http refuses a headers timeout longer than the request timeout; say so in one line instead.
   .refine((e) => e.HEADERS_TIMEOUT_MS <= e.REQUEST_TIMEOUT_MS, {
