@@ -382,4 +382,43 @@ describe('stream translation', () => {
       openAiStream({ publicModel: 'p', includeUsage: true, created: 1 }).onEvent(ev(undefined, 'not json')),
     ).toThrow(StreamErrorEvent);
   });
+
+  it('passes plain chunks on as text, as the parsing path would, whatever the JSON spacing', () => {
+    // The same chunks, compact and as Python's json.dumps writes them; contents that look like keys or errors.
+    const chunks = [
+      {
+        id: 'c',
+        model: 'up',
+        choices: [{ index: 0, delta: { role: 'assistant', content: '' } }],
+        usage: null,
+      },
+      {
+        id: 'c',
+        model: 'up',
+        choices: [{ index: 0, delta: { content: 'he said "model": "x"' } }],
+        usage: null,
+      },
+      { usage: null, id: 'c', model: 'up', choices: [{ index: 0, delta: { content: 'error' } }] },
+      { id: 'c', model: 'up', choices: [{ index: 0, delta: { content: '}' } }] },
+      { id: 'c', model: 'up', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: null },
+    ];
+    for (const includeUsage of [false, true]) {
+      // A public name with characters that are special in a replacement string or in JSON.
+      const ctx = { publicModel: 'pub "$&" $1', includeUsage, created: 1 };
+      for (const text of [
+        ...chunks.map((c) => JSON.stringify(c)),
+        ...chunks.map((c) => JSON.stringify(c).replaceAll('":', '": ').replaceAll(',"', ', "')),
+      ]) {
+        const fast = openAiStream(ctx);
+        const out = fast.onEvent(ev(undefined, text));
+        const expected = JSON.parse(text);
+        expected.model = ctx.publicModel;
+        if (!includeUsage) delete expected.usage;
+        expect(out.startsWith('data: ') && out.endsWith('\n\n')).toBe(true);
+        expect(JSON.parse(out.slice('data: '.length))).toEqual(expected);
+        const content = expected.choices[0].delta.content;
+        expect(fast.deltas).toBe(typeof content === 'string' && content !== '' ? 1 : 0);
+      }
+    }
+  });
 });
