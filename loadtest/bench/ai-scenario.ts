@@ -3,7 +3,7 @@ import { runStreams } from './ai-stream.js';
 import { resolveImage, startContainer } from './containers.js';
 import type { CpuPlan } from './cpu-plan.js';
 import { repoRoot } from './gateway.js';
-import { freePort, processProbe, startProcess, waitForHttp } from './processes.js';
+import { cpuSeconds, freePort, processProbe, startProcess, waitForHttp } from './processes.js';
 import type { AiReport } from './report.js';
 import { benchPaths } from './seed.js';
 import type { Targets } from './targets.js';
@@ -69,6 +69,8 @@ export async function measureAi(
   mockUrl: string,
   gatewayUrl: string,
   apiKey: string,
+  /** The gateway's process, for its CPU per stream (0: not known). */
+  gatewayPid = 0,
 ): Promise<AiReport> {
   const scenario = targets.scenarios.aiStreaming;
   const durationS = options.quick ? targets.local.quick.aiDurationS : targets.local.durationS;
@@ -85,6 +87,7 @@ export async function measureAi(
     url: `${mockUrl}/v1/chat/completions`,
     headers: {},
   });
+  const cpuBefore = gatewayPid ? await cpuSeconds(gatewayPid) : null;
   const viaGateway = await runStreams({
     ...common,
     id: 'ai-gateway',
@@ -92,6 +95,14 @@ export async function measureAi(
     url: `${gatewayUrl}${benchPaths.ai}/chat/completions`,
     headers: { authorization: `Bearer ${apiKey}` },
   });
+  const cpu = cpuBefore === null ? null : (await cpuSeconds(gatewayPid)) - cpuBefore;
+  const gatewayCpu =
+    cpu === null || viaGateway.streams === 0
+      ? null
+      : {
+          msPerStream: Math.round((cpu / viaGateway.streams) * 1e5) / 100,
+          coresBusy: Math.round((cpu / durationS) * 100) / 100,
+        };
   return {
     model: scenario.model,
     concurrency,
@@ -100,6 +111,7 @@ export async function measureAi(
     rows: [direct, viaGateway],
     addedTtftP50Ms: Math.round((viaGateway.ttftMs.p50 - direct.ttftMs.p50) * 100) / 100,
     addedTtftP95Ms: Math.round((viaGateway.ttftMs.p95 - direct.ttftMs.p95) * 100) / 100,
+    gatewayCpu,
     noisyNeighbour: null,
   };
 }

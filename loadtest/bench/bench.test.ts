@@ -78,6 +78,7 @@ describe('npm run bench -- --quick', () => {
     for (const row of report.workers!.rows) expectSaneRow(row);
     expect(report.workers?.keyedRatioToNginx).toBeGreaterThan(0);
     expect(report.fixedRate.addedP99Ms).not.toBeNull();
+    expect(report.fixedRate.addedP99OverFloorMs).not.toBeNull();
     expect(report.quota).toEqual({
       quota: targets.scenarios.quotaEnforcement.quota,
       sent: targets.scenarios.quotaEnforcement.quota + targets.scenarios.quotaEnforcement.extraRequests,
@@ -100,6 +101,9 @@ describe('npm run bench -- --quick', () => {
     expect(report.ai?.rows.map((row) => row.id)).toEqual(['ai-direct', 'ai-gateway']);
     // The noisy-neighbour row: tenant B answered while every one of tenant A's streams was held open.
     expect(report.ai?.noisyNeighbour?.completedWhileHeld).toBe(true);
+    // The gateway's CPU while relaying, read from /proc: some, per stream and on average.
+    expect(report.ai?.gatewayCpu?.msPerStream).toBeGreaterThan(0);
+    expect(report.ai?.gatewayCpu?.coresBusy).toBeGreaterThan(0);
     for (const row of report.ai!.rows) {
       expect(row.streams).toBeGreaterThan(0);
       expect(row.errors).toBe(0);

@@ -104,6 +104,15 @@ export async function waitForHttp(probe: Probe, url: string, timeoutMs = 20_000)
   );
 }
 
+/** User + system CPU seconds a process (all its threads) has used, from /proc (Linux; 100 ticks a second). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Resident set size of a process in bytes, from /proc (Linux). */
 export async function rssBytes(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');

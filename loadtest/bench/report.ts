@@ -59,6 +59,12 @@ export interface AiReport {
   /** Gateway p50 and p95 time to first token minus the direct call's. */
   readonly addedTtftP50Ms: number | null;
   readonly addedTtftP95Ms: number | null;
+  /**
+   * The gateway's CPU during the streams through it (from /proc): per stream, and in cores busy on average. Near
+   * the cores the machine can give it, new streams queue behind the chunks of the others and the added time to
+   * first token is that wait, not the relay's own (decision 0029).
+   */
+  readonly gatewayCpu: { readonly msPerStream: number; readonly coresBusy: number } | null;
   readonly noisyNeighbour: NoisyNeighbourReport | null;
 }
 
@@ -80,6 +86,8 @@ export interface BenchReport {
     readonly ratePerSecond: number;
     readonly rows: readonly Row[];
     readonly addedP99Ms: number | null;
+    /** Gateway p99 minus the Node floor's: what the gateway adds over a bare Node proxy (decision 0029). */
+    readonly addedP99OverFloorMs: number | null;
   };
   readonly quota: QuotaResult | null;
   readonly memory: MemoryResult | null;
@@ -182,6 +190,14 @@ export function verdictsFor(
       target: `≤ ${proxy.addedP99MsMax} ms`,
       actual: `${fixed.addedP99Ms} ms`,
       met: fixed.addedP99Ms <= proxy.addedP99MsMax,
+    });
+  }
+  if (fixed.addedP99OverFloorMs !== null) {
+    verdicts.push({
+      name: 'gateway-keyed added p99 over the Node floor',
+      target: `≤ ${proxy.addedP99MsMax} ms`,
+      actual: `${fixed.addedP99OverFloorMs} ms`,
+      met: fixed.addedP99OverFloorMs <= proxy.addedP99MsMax,
     });
   }
   if (quota) {
@@ -297,6 +313,8 @@ export function renderReport(report: BenchReport): string {
   ];
   if (report.fixedRate.addedP99Ms !== null)
     parts.push(`gateway-keyed added p99 vs direct: ${report.fixedRate.addedP99Ms} ms`);
+  if (report.fixedRate.addedP99OverFloorMs !== null)
+    parts.push(`gateway-keyed added p99 over the Node floor: ${report.fixedRate.addedP99OverFloorMs} ms`);
   if (report.workers) {
     const w = report.workers;
     parts.push(
@@ -329,6 +347,10 @@ export function renderReport(report: BenchReport): string {
     if (ai.addedTtftP95Ms !== null)
       parts.push(
         `gateway added time to first token: p50 ${ai.addedTtftP50Ms} ms, p95 ${ai.addedTtftP95Ms} ms`,
+      );
+    if (ai.gatewayCpu)
+      parts.push(
+        `gateway CPU while relaying: ${ai.gatewayCpu.msPerStream} ms per stream, ${ai.gatewayCpu.coresBusy} cores busy on average`,
       );
     const nn = ai.noisyNeighbour;
     if (nn)

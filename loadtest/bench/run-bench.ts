@@ -220,6 +220,11 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
     const p99Of = (id: RowId) => fixedRows.find((row) => row.id === id)?.latencyMs.p99;
     const gatewayP99 = p99Of(RowId.gatewayKeyed);
     const directP99 = p99Of(RowId.direct);
+    const floorP99 = p99Of(RowId.nodeFloor);
+    const addedP99OverFloorMs =
+      gatewayP99 !== undefined && floorP99 !== undefined
+        ? Math.round((gatewayP99 - floorP99) * 1000) / 1000
+        : null;
     const addedP99Ms =
       gatewayP99 !== undefined && directP99 !== undefined
         ? Math.round((gatewayP99 - directP99) * 1000) / 1000
@@ -239,7 +244,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
         scenario.extraRequests,
         scenario.vus,
       );
-      ai = await measureAi(options, targets, mockUrl!, gateway.url, apiKey);
+      ai = await measureAi(options, targets, mockUrl!, gateway.url, apiKey, await gateway.pid());
       const held = options.quick ? local.quick.aiHeldStreams : local.aiHeldStreams;
       ai = {
         ...ai,
@@ -277,7 +282,7 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
     }
 
     const tableRows = toRows(measured);
-    const fixedRate = { ratePerSecond: rate, rows: fixedRows, addedP99Ms };
+    const fixedRate = { ratePerSecond: rate, rows: fixedRows, addedP99Ms, addedP99OverFloorMs };
     return {
       mode: options.quick ? 'quick' : 'full',
       platform: options.containers ? 'containers' : 'processes',

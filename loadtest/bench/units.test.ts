@@ -182,7 +182,7 @@ describe('rows and verdicts', () => {
         expect: 'success',
       },
     ]);
-    const fixed = { ratePerSecond: 1000, rows: fixedRows, addedP99Ms: 6 };
+    const fixed = { ratePerSecond: 1000, rows: fixedRows, addedP99Ms: 6, addedP99OverFloorMs: 0.8 };
     const memory = {
       runS: 60,
       requests: 1,
@@ -211,6 +211,7 @@ describe('rows and verdicts', () => {
       rows: [stream('ai-direct', 22, 190, 0), stream('ai-gateway', 600, 185, 2)],
       addedTtftP50Ms: 1,
       addedTtftP95Ms: 578,
+      gatewayCpu: { msPerStream: 2.1, coresBusy: 0.9 },
       noisyNeighbour: {
         heldStreams: 150,
         calls: 50,
@@ -227,6 +228,7 @@ describe('rows and verdicts', () => {
       ['gateway-keyed p99 at 1000 req/s', true],
       ['gateway-keyed error rate at 1000 req/s', true],
       ['gateway-keyed added p99 vs direct', false],
+      ['gateway-keyed added p99 over the Node floor', true],
       ['ai stream time to first token p95', false],
       ['ai stream tokens/s (median)', true],
       // 2 of 100 streams failed: over the 1 % budget.
