@@ -5,11 +5,13 @@ import { startGateway } from './app.js';
 import { workerLink } from './cluster/ipc.js';
 import { runPrimary } from './cluster/primary.js';
 import { ConfigError, loadEnv } from './config/env.js';
+import { tuneHeapGrowth } from './heap-sizing.js';
 import { createLogger } from './observability/logger.js';
 import { loadTls, tlsFilesOf } from './security/tls.js';
 import { checkSniDir } from './security/tls-sni.js';
 
 async function main(): Promise<void> {
+  tuneHeapGrowth();
   let env: ReturnType<typeof loadEnv>;
   try {
     env = loadEnv();
