@@ -96,6 +96,10 @@ describe('npm run bench -- --quick', () => {
     // The gateway's own /metrics reports its V8 heap (prom-client default metrics).
     expect(report.memory?.heapUsedBeforeMiB).toBeGreaterThan(1);
     expect(report.memory?.heapUsedAfterMiB).toBeGreaterThan(1);
+    // The node binary's code is file-backed; PSS counts shared pages in part, so it is below RSS.
+    expect(report.memory?.rssFileAfterMiB).toBeGreaterThan(1);
+    expect(report.memory?.pssAfterMiB).toBeGreaterThan(1);
+    expect(report.memory?.pssAfterMiB).toBeLessThanOrEqual(report.memory!.rssAfterMiB);
 
     // ai-streaming: the same streams straight to the llm-mock and through the gateway's /ai/v1.
     expect(report.ai?.rows.map((row) => row.id)).toEqual(['ai-direct', 'ai-gateway']);

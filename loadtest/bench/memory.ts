@@ -1,6 +1,6 @@
 // Watches the gateway's memory through a long keyed run: RSS from /proc, V8 heap from its own /metrics.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rssBytes } from './processes.js';
+import { rssBytes, sharedMemory } from './processes.js';
 import type { MemoryResult } from './report.js';
 import type { LoadResult } from './wrk.js';
 
@@ -57,6 +57,7 @@ export async function measureMemory(options: {
     clearInterval(timer);
   }
   const after = await rssBytes(options.pid);
+  const shared = await sharedMemory(options.pid);
   const heapAfter = await heapUsed(options.metricsUrl, options.metricsToken);
   return {
     runS: options.runS,
@@ -68,5 +69,7 @@ export async function measureMemory(options: {
     rssSamplesMiB: samples,
     heapUsedBeforeMiB: heapBefore === null ? null : mib(heapBefore),
     heapUsedAfterMiB: heapAfter === null ? null : mib(heapAfter),
+    rssFileAfterMiB: mib(shared.rssFile),
+    pssAfterMiB: mib(shared.pss),
   };
 }

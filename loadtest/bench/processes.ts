@@ -113,6 +113,19 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Of the resident set, the file-backed part (mostly the node binary's code, shared with every other Node process
+ * and worker) and the proportional set size (shared pages divided among their users), in bytes, from /proc.
+ */
+export async function sharedMemory(pid: number): Promise<{ rssFile: number; pss: number }> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  const kb = (text: string, key: string) =>
+    Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1] ?? 0) * 1024;
+  return { rssFile: kb(status, 'RssFile'), pss: kb(rollup, 'Pss') };
+}
+
 /** Resident set size of a process in bytes, from /proc (Linux). */
 export async function rssBytes(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');

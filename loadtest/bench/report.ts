@@ -48,6 +48,9 @@ export interface MemoryResult {
   /** V8 heap in use (the gateway's nodejs_heap_size_used_bytes), null if /metrics did not say. */
   readonly heapUsedBeforeMiB: number | null;
   readonly heapUsedAfterMiB: number | null;
+  /** At the end: the file-backed part of RSS (the node binary, shared) and PSS (0: not readable). */
+  readonly rssFileAfterMiB: number;
+  readonly pssAfterMiB: number;
 }
 
 export interface AiReport {
@@ -368,6 +371,9 @@ export function renderReport(report: BenchReport): string {
         ? ''
         : `; V8 heap used ${memory.heapUsedBeforeMiB} → ${memory.heapUsedAfterMiB} MiB`;
     parts.push(`gateway RSS over ${memory.runS} s (MiB): ${series}${heap}`);
+    parts.push(
+      `of the last RSS: ${memory.rssFileAfterMiB} MiB file-backed (the node binary, shared between workers); PSS ${memory.pssAfterMiB} MiB`,
+    );
   }
   if (report.verdicts.length) {
     parts.push(

@@ -193,6 +193,8 @@ describe('rows and verdicts', () => {
       rssSamplesMiB: [85, 95.5],
       heapUsedBeforeMiB: 30,
       heapUsedAfterMiB: 31.5,
+      rssFileAfterMiB: 48,
+      pssAfterMiB: 60,
     };
     const stream = (id: 'ai-direct' | 'ai-gateway', ttftP95: number, rate: number, errors: number) => ({
       id,
