@@ -94,7 +94,7 @@ describe.skipIf(!dockerTestsEnabled(probe))('compose.yaml', () => {
             context: image.context,
             dockerfile: image.dockerfile,
             // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own variable syntax
-            args: { BASE_IMAGE: '${BASE_IMAGE:-node:22-bookworm-slim}' },
+            args: { BASE_IMAGE: '${BASE_IMAGE:-node:24-bookworm-slim}' },
           },
         ];
       }),

@@ -16,7 +16,7 @@ commands:
       --push                   push them and record their digests in images.lock.json
       --registry <host[:port]> registry to check and push to (default: $IMAGES_REGISTRY)
       --platform <os/arch>     target platform (repeatable; several need buildx)
-      --base-image <ref>       BASE_IMAGE build argument (default: each Dockerfile's, node:22-bookworm-slim)
+      --base-image <ref>       BASE_IMAGE build argument (default: each Dockerfile's, node:24-bookworm-slim)
       --secret id=…,src=…      BuildKit secret (repeatable): npmrc (registry auth), ca_certs (extra CA bundle)
       --cache-from <spec>      BuildKit cache source (repeatable); {name} and {repository} become the
                                image's, e.g. type=registry,ref={repository}:buildcache

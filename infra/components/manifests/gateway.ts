@@ -19,7 +19,7 @@ export const gatewaySecretName = 'gateway-secrets';
 export const gatewayPort = 8080;
 /** The ClusterIP-only Service of the admin listener (config `gateway.adminPort`). */
 export const gatewayAdminName = 'gateway-admin';
-/** The `node` user of node:22-bookworm-slim, which the gateway image runs as. */
+/** The `node` user of node:24-bookworm-slim, which the gateway image runs as. */
 export const gatewayUid = 1000;
 /** The gateway drains for SHUTDOWN_GRACE_MS (10 s by default); Kubernetes must wait a little longer. */
 const terminationGraceSeconds = 15;
