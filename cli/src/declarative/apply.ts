@@ -5,6 +5,7 @@ import type { AdminApi } from '../client.js';
 import type { Desired } from './desired.js';
 import { type CurrentObject, fullKey, type GatewayObject, keyOf } from './model.js';
 import type { Change } from './plan.js';
+import { configFields } from './schema.js';
 
 export interface ApplyResult {
   applied: Change[];
@@ -90,7 +91,7 @@ async function update(api: AdminApi, change: Change, desired: Desired, id: IdOf)
       await api.call('PATCH', `/tenants/${current.id}`, only(['limits']));
       return;
     case 'aiProvider': {
-      const body: Record<string, unknown> = only(['type', 'baseUrl']);
+      const body: Record<string, unknown> = only(configFields.aiProvider);
       // Keys are sealed: a changed pool is sent whole, from the environment.
       if (changed.has('keys')) body.keys = desired.secrets.get(fullKey(o));
       await api.call('PATCH', `/ai/providers/${current.id}`, body);

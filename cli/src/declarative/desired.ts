@@ -1,5 +1,7 @@
 // Turns a validated document into gateway objects, resolving ${env:NAME} secrets; reports every problem at once.
+import { resolveProvider } from '../../../gateway/src/admin/routes/ai-provider-options.js';
 import { webhookSecret } from '../../../gateway/src/admin/schemas/webhooks.js';
+import type { GatewayError } from '../../../gateway/src/errors/gateway-error.js';
 import { defaultRegistry } from '../../../gateway/src/policies/registry.js';
 import { sealedMask } from '../../../gateway/src/policies/sealed-settings.js';
 import { keyHint } from '../../../gateway/src/security/secret-box.js';
@@ -46,12 +48,20 @@ export function desiredObjects(doc: Document, env: NodeJS.ProcessEnv = process.e
       key: fromEnv(`aiProviders[${i}].keys[${j}].key`, k.key),
       priority: k.priority,
     }));
+    // As the admin API will store it (a preset's type and base URL filled in), so a re-apply finds no change.
+    let fields: Record<string, unknown> = rest;
+    try {
+      fields = { ...rest, ...resolveProvider(rest) };
+    } catch (err) {
+      const errors = (err as GatewayError).extra?.fields?.errors as { field: string; message: string }[];
+      for (const e of errors ?? []) problems.push(`aiProviders[${i}].${e.field}: ${e.message}`);
+    }
     const o: GatewayObject = {
       kind: 'aiProvider',
       key: keyOf(tenant, p.name),
       tenant,
       needs: [`tenant:${keyOf(tenant)}`],
-      fields: { ...rest, keys: hints(resolved) },
+      fields: { ...fields, keys: hints(resolved) },
     };
     add(`aiProviders[${i}]`, o);
     secrets.set(fullKey(o), resolved);

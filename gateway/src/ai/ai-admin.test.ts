@@ -47,6 +47,10 @@ describe.each(storeKinds)('AI admin on %s', (kind) => {
       type: 'openai',
       baseUrl: `${mock.url}/v1`,
       maxConnections: 128,
+      preset: null,
+      apiVersion: null,
+      azureDeployments: {},
+      headers: {},
       keys: [
         { id: expect.stringMatching(/^pk_/), hint: '…ey-1', priority: 1, createdAt: expect.any(String) },
       ],

@@ -3,9 +3,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { type Budgets, loadBudgets } from './budgets.js';
+import { type ProviderOptions, parseOptions } from './provider-options.js';
 import { parseDeployments, type RoutingStrategy } from './routing/schema.js';
 
-export const providerTypes = ['openai', 'anthropic'] as const;
+export const providerTypes = ['openai', 'anthropic', 'azure', 'gemini'] as const;
 export type ProviderType = (typeof providerTypes)[number];
 
 export interface ProviderKeyEntry {
@@ -24,6 +25,7 @@ export interface ProviderEntry {
   baseUrl: string;
   /** The cap of this provider's own connection pool. */
   maxConnections: number;
+  options: ProviderOptions;
   /** Sorted by priority, then age. */
   keys: ProviderKeyEntry[];
 }
@@ -90,6 +92,7 @@ export async function loadAiConfig(db: Kysely<Database>): Promise<AiConfig> {
       type: r.type as ProviderType,
       baseUrl: r.base_url.replace(/\/+$/, ''),
       maxConnections: Number(r.max_connections),
+      options: parseOptions(r.options),
       keys: [],
     });
   }

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { keyHint, type SecretBox } from '../security/secret-box.js';
 import type { AiModelTable, AiProviderTable, Database } from '../store/schema.js';
 import type { ProviderType } from './ai-config.js';
+import { type ProviderOptions, parseOptions, storedOptions } from './provider-options.js';
 import { type DeploymentInput, parseDeployments, type RoutingStrategy } from './routing/schema.js';
 
 type Db = Kysely<Database>;
@@ -16,7 +17,7 @@ export interface ProviderKeyView {
   createdAt: string;
 }
 
-export interface ProviderView {
+export interface ProviderView extends ProviderOptions {
   id: string;
   tenantId: string;
   name: string;
@@ -63,6 +64,7 @@ function providerOf(row: AiProviderTable, keys: ProviderKeyView[]): ProviderView
     type: row.type as ProviderType,
     baseUrl: row.base_url,
     maxConnections: Number(row.max_connections),
+    ...parseOptions(row.options),
     keys,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -123,7 +125,7 @@ export async function listProviders(db: Db, tenantId: string | null): Promise<Pr
   return rows.map((r) => providerOf(r, keys.get(r.id)!));
 }
 
-export interface ProviderWrite {
+export interface ProviderWrite extends ProviderOptions {
   id: string;
   tenantId: string;
   name: string;
@@ -144,6 +146,7 @@ export async function insertProvider(db: Db, p: ProviderWrite): Promise<void> {
       type: p.type,
       base_url: p.baseUrl,
       max_connections: p.maxConnections,
+      options: storedOptions(p),
       created_at: p.createdAt,
       updated_at: p.updatedAt,
     })
@@ -158,6 +161,7 @@ export async function updateProvider(db: Db, p: ProviderWrite): Promise<void> {
       type: p.type,
       base_url: p.baseUrl,
       max_connections: p.maxConnections,
+      options: storedOptions(p),
       updated_at: p.updatedAt,
     })
     .where('id', '=', p.id)

@@ -15,6 +15,7 @@ import {
   providerMessage,
   readJson,
 } from './provider-client.js';
+import type { Operation } from './provider-target.js';
 import type { Balancer } from './routing/balancer.js';
 import { TranslationError } from './translate/openai-anthropic.js';
 
@@ -36,8 +37,8 @@ export interface AttemptDeps {
 
 export interface AttemptPlan<T> {
   stream: boolean;
-  /** The provider path after its base URL; chat's (by provider type) when absent. */
-  path?: string;
+  /** The operation (OpenAI's path for it); chat's when absent. */
+  path?: Operation;
   /** The provider request body for a model; TranslationError when the model's provider cannot take it. */
   body(model: ModelEntry): Record<string, unknown>;
   /** Reads a 2xx answer; a ProviderFault here (body cut short) counts as a failed attempt. */
@@ -122,6 +123,7 @@ export async function answerWithFallback<T>(
           provider: model.provider,
           key: secret,
           body,
+          model: model.upstreamModel,
           stream: plan.stream,
           ...(plan.path ? { path: plan.path } : {}),
           requestId: call.requestId,

@@ -10,12 +10,8 @@ import { readJsonBody } from './request-body.js';
 import { relayStream } from './stream-relay.js';
 import { reservationOf, type TokenMeter, withPlanCap } from './token-accounting.js';
 import { type ChatRequest, chatRequest, describeIssue, type Usage } from './translate/chat-request.js';
-import {
-  estimateTokens,
-  fromAnthropicResponse,
-  fromOpenAiResponse,
-  promptText,
-} from './translate/openai-anthropic.js';
+import { estimateTokens, promptText } from './translate/openai-anthropic.js';
+import { responseFrom } from './translate/provider-formats.js';
 
 const NOT_A_COMPLETION = 'the provider answered with something that is not a completion';
 
@@ -41,9 +37,7 @@ export async function completeOnce(
       const body = await readJson(response.body);
       if (!body || typeof body !== 'object')
         throw new ProviderFault(networkFaults.reset, new Error(NOT_A_COMPLETION));
-      return m.provider.type === 'anthropic'
-        ? fromAnthropicResponse(body, first.name, created)
-        : fromOpenAiResponse(body as Record<string, unknown>, first.name);
+      return responseFrom(m.provider.type, body, first.name, created);
     },
   });
   // Providers always report usage on whole completions; the estimate only covers one that does not.

@@ -1,4 +1,4 @@
-// POST <ai api>/embeddings: OpenAI's format to OpenAI-type providers (Anthropic has no embeddings API), with
+// POST <ai api>/embeddings: OpenAI's format to OpenAI-type and Azure providers (no Anthropic or Gemini-native ones), with
 // the same key and model fallbacks, limits and accounting as chat (prompt tokens only).
 import { z } from 'zod';
 import { aiUsageOf, type Call } from '../data-plane/call.js';
@@ -46,7 +46,8 @@ export async function embeddings(call: Call, deps: AttemptDeps, meter: TokenMete
     stream: false,
     path: '/embeddings',
     body: (m) => {
-      if (m.provider.type !== 'openai') throw new TranslationError(NO_EMBEDDINGS(m.provider.type));
+      if (m.provider.type !== 'openai' && m.provider.type !== 'azure')
+        throw new TranslationError(NO_EMBEDDINGS(m.provider.type));
       return { ...req, model: m.upstreamModel };
     },
     consume: async (response) => {

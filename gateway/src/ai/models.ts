@@ -4,7 +4,7 @@ import type { Call } from '../data-plane/call.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { ModelEntry } from './ai-config.js';
 import type { ChatRequest } from './translate/chat-request.js';
-import { toAnthropicRequest, toOpenAiRequest } from './translate/openai-anthropic.js';
+import { requestFor } from './translate/provider-formats.js';
 
 const UNKNOWN_MODEL = (name: string) => `no model named ${name} is available through this API`;
 
@@ -19,9 +19,7 @@ export function findModel(call: Call, name: string): ModelEntry {
 }
 
 export function providerBody(req: ChatRequest, model: ModelEntry, stream: boolean): Record<string, unknown> {
-  return model.provider.type === 'anthropic'
-    ? toAnthropicRequest(req, model.upstreamModel, stream)
-    : toOpenAiRequest(req, model.upstreamModel, stream);
+  return requestFor(model.provider.type, req, model.upstreamModel, stream);
 }
 
 function modelObject(m: ModelEntry) {

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { type buildConnector, type Dispatcher, Pool } from 'undici';
 import type { ProviderEntry } from './ai-config.js';
 import { FairGate, GateTimeout } from './fair-gate.js';
-import { ANTHROPIC_VERSION } from './translate/openai-anthropic.js';
+import { type Operation, providerTarget } from './provider-target.js';
 
 export const networkFaults = {
   refused: 'upstream_refused',
@@ -48,8 +48,10 @@ export interface ProviderRequest {
   provider: ProviderEntry;
   key: string;
   body: Record<string, unknown>;
-  /** After the base URL; default chat's: /chat/completions (openai) or /messages (anthropic). */
-  path?: string;
+  /** The model's name at the provider (Azure and Gemini put it in the URL). */
+  model: string;
+  /** The operation, as OpenAI's path names it; chat's by default (provider-target.ts maps it per type). */
+  path?: Operation;
   stream: boolean;
   requestId: string;
   /** Covers the wait for a connection and the provider's headers; then the longest silence mid-body. */
@@ -105,19 +107,15 @@ export class ProviderClient {
 
   /** The provider's answer, whatever its status; throws ProviderFault when there is none. */
   async chat(r: ProviderRequest): Promise<Dispatcher.ResponseData> {
-    const url = new URL(
-      `${r.provider.baseUrl}${r.path ?? (r.provider.type === 'anthropic' ? '/messages' : '/chat/completions')}`,
-    );
+    const target = providerTarget(r.provider, r.path ?? '/chat/completions', r.model, r.key, r.stream);
+    const url = target.url;
     const headers: Record<string, string> = {
+      ...target.headers,
       'content-type': 'application/json',
       accept: r.stream ? 'text/event-stream' : 'application/json',
       'x-request-id': r.requestId,
       ...(this.options.via ? { via: this.options.via } : {}),
     };
-    if (r.provider.type === 'anthropic') {
-      headers['x-api-key'] = r.key;
-      headers['anthropic-version'] = ANTHROPIC_VERSION;
-    } else headers.authorization = `Bearer ${r.key}`;
     const { pool, gate } = this.#poolOf(r.provider, url.origin);
     const queuedAt = performance.now();
     let release: (() => void) | null = null;

@@ -13,13 +13,8 @@ import { faultOf, networkFaults } from './provider-client.js';
 import type { TokenMeter } from './token-accounting.js';
 import type { ChatRequest } from './translate/chat-request.js';
 import { estimateTokens, promptText } from './translate/openai-anthropic.js';
-import {
-  anthropicStream,
-  errorEvent,
-  openAiStream,
-  StreamErrorEvent,
-  type StreamTranslator,
-} from './translate/stream.js';
+import { streamFrom } from './translate/provider-formats.js';
+import { errorEvent, StreamErrorEvent, type StreamTranslator } from './translate/stream.js';
 
 const CUT_SHORT = 'the provider ended the stream before it was complete';
 const BROKE_OFF = 'the connection to the provider broke off mid-stream';
@@ -55,8 +50,7 @@ export async function relayStream(
     includeUsage: req.stream_options?.include_usage === true,
     created: Math.floor(Date.now() / 1000),
   };
-  const translator: StreamTranslator =
-    model.provider.type === 'anthropic' ? anthropicStream(ctx) : openAiStream(ctx);
+  const translator: StreamTranslator = streamFrom(model.provider.type, ctx);
   const { res } = call;
   call.writeHead(200, { ...SSE_HEADERS });
 

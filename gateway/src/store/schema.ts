@@ -216,11 +216,13 @@ export interface AiProviderTable {
   id: string;
   tenant_id: string;
   name: string;
-  /** `openai` | `anthropic` */
+  /** `openai` | `anthropic` | `azure` | `gemini` */
   type: string;
   base_url: string;
   /** Connections the gateway opens to this provider at most; calls beyond wait their turn (fairly). */
   max_connections: number;
+  /** JSON of ai/provider-options.ts (preset, apiVersion, deployments, headers); null when unused. */
+  options: string | null;
   created_at: string;
   updated_at: string;
 }

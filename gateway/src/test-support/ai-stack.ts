@@ -28,6 +28,17 @@ export interface ProviderKind {
 
 export const OPENAI: ProviderKind = { type: 'openai', path: '/v1' };
 export const ANTHROPIC: ProviderKind = { type: 'anthropic', path: '/v1' };
+/** Azure: the resource's origin; the deployment of `mock-model` is `mock-deployment`. */
+export const AZURE: ProviderKind = {
+  type: 'azure',
+  path: '',
+  extra: { apiVersion: '2024-10-21', azureDeployments: { 'mock-model': 'mock-deployment' } },
+};
+export const GEMINI: ProviderKind = { type: 'gemini', path: '/v1beta' };
+export const ALL_KINDS = [OPENAI, ANTHROPIC, AZURE, GEMINI];
+
+/** The key every seeded provider sends, and the only one llm-mock takes (so each format's auth header is checked). */
+const PROVIDER_KEY = 'sk-mock';
 
 export interface AiStack {
   mock: LlmMock;
@@ -40,7 +51,7 @@ export interface AiStack {
 }
 
 export async function startAiStack(kinds: ProviderKind[], basePath = '/ai/v1'): Promise<AiStack> {
-  const mock = await startLlmMock();
+  const mock = await startLlmMock({ apiKeys: [PROVIDER_KEY] });
   const gw = await startTestGateway();
   const tenantId = await newTenant(gw);
   for (const kind of kinds) {
@@ -48,7 +59,7 @@ export async function startAiStack(kinds: ProviderKind[], basePath = '/ai/v1'): 
       tenantId,
       type: kind.type as ProviderSeed['type'],
       baseUrl: `${mock.url}${kind.path}`,
-      keys: [{ key: 'k' }],
+      keys: [{ key: PROVIDER_KEY }],
       ...(kind.extra ? { extra: kind.extra } : {}),
     });
     await seedModel(gw, {

@@ -1,5 +1,10 @@
 // The llm-mock's one error type, rendered in the error shape of the provider the request speaks.
-export const Provider = { openai: 'openai', anthropic: 'anthropic' } as const;
+export const Provider = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  azure: 'azure',
+  gemini: 'gemini',
+} as const;
 export type Provider = (typeof Provider)[keyof typeof Provider];
 
 export class LlmMockError extends Error {
@@ -38,8 +43,22 @@ function anthropicType(status: number): string {
   return ANTHROPIC_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
 }
 
-/** The JSON body each provider answers an error with. */
+/** Google's canonical status names for the HTTP statuses the mock answers with. */
+const GOOGLE_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  503: 'UNAVAILABLE',
+};
+
+/** The JSON body each provider answers an error with (Azure's is OpenAI's). */
 export function errorBody(provider: Provider, error: LlmMockError): unknown {
+  if (provider === Provider.gemini) {
+    const status = GOOGLE_STATUS[error.status] ?? (error.status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
+    return { error: { code: error.status, message: error.message, status } };
+  }
   if (provider === Provider.anthropic) {
     return { type: 'error', error: { type: anthropicType(error.status), message: error.message } };
   }

@@ -5,11 +5,13 @@ import { z } from 'zod';
 import * as anthropic from './anthropic.js';
 import { embeddings, embeddingsRequestSchema } from './embeddings.js';
 import { errorBody, LlmMockError, Provider } from './errors.js';
+import * as gemini from './gemini.js';
 import { playStream, readJson, type Sleep, writeJson } from './http-io.js';
 import { DEFAULT_KNOBS, type Knobs, knobsOptionSchema, readKnobs } from './knobs.js';
 import { type Completion, complete } from './model.js';
 import * as openai from './openai.js';
 import { Pauses } from './pauses.js';
+import { header, keyOf, type Route, routeOf } from './routes.js';
 
 export type { Sleep } from './http-io.js';
 export type { Knobs } from './knobs.js';
@@ -54,21 +56,10 @@ const ENDPOINTS: Record<string, 'GET' | 'POST'> = {
   '/v1/messages': 'POST',
   '/v1/models': 'GET',
   '/v1/embeddings': 'POST',
+  '/gemini': 'POST',
   '/mock/paused': 'GET',
   '/mock/release': 'POST',
 };
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Anthropic's format for /v1/messages, and elsewhere whenever the client sends `anthropic-version`. */
-function providerOf(path: string, req: http.IncomingMessage): Provider {
-  if (path === '/v1/messages') return Provider.anthropic;
-  if (path === '/v1/chat/completions') return Provider.openai;
-  return header(req, 'anthropic-version') === undefined ? Provider.openai : Provider.anthropic;
-}
 
 function parseRequest<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -96,17 +87,20 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
 
   function authenticate(req: http.IncomingMessage, provider: Provider): void {
     if (keys.size === 0) return;
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+    const key = keyOf(req, provider);
     if (provider === Provider.anthropic) {
-      // Anthropic documents x-api-key; its SDK 1.x sends the key as a Bearer token, which the API also takes.
-      const key = header(req, 'x-api-key') || bearer;
       if (!key) throw new LlmMockError(401, 'x-api-key header is required');
       if (!keys.has(key)) throw new LlmMockError(401, 'invalid x-api-key');
       return;
     }
-    if (!bearer)
+    if (provider === Provider.azure || provider === Provider.gemini) {
+      const where = provider === Provider.azure ? 'api-key header' : 'x-goog-api-key header';
+      if (!keys.has(key ?? '')) throw new LlmMockError(401, `missing or invalid key in the ${where}`);
+      return;
+    }
+    if (!key)
       throw new LlmMockError(401, "You didn't provide an API key: send 'Authorization: Bearer <key>'.");
-    if (!keys.has(bearer))
+    if (!keys.has(key))
       throw new LlmMockError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' });
   }
 
@@ -145,12 +139,8 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
     if (await wait(generationMs)) writeJson(res, 200, body);
   }
 
-  async function handle(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    path: string,
-    provider: Provider,
-  ): Promise<void> {
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, route: Route): Promise<void> {
+    const { path, provider } = route;
     if (path === '/healthz') return writeJson(res, 200, { status: 'ok' });
     const method = ENDPOINTS[path];
     if (!method) throw new LlmMockError(404, `Invalid URL (${req.method} ${path})`);
@@ -185,12 +175,26 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
       );
     }
     const body = await readJson(req, maxBodyBytes);
+    // Azure names the model (its deployment) in the path; the body may leave it out.
+    if (route.model && provider === Provider.azure && body && typeof body === 'object')
+      (body as { model?: string }).model ??= route.model;
     if (path === '/v1/embeddings') {
       const request = parseRequest(embeddingsRequestSchema, body);
       if (!(await beforeAnswer(knobs, wait))) return;
       return writeJson(res, 200, embeddings(request));
     }
-    if (provider === Provider.openai) {
+    if (provider === Provider.gemini) {
+      const request = parseRequest(gemini.generateRequestSchema, body);
+      if (!(await beforeAnswer(knobs, wait))) return;
+      const { messages, system } = gemini.messagesOf(request);
+      const maxTokens = request.generationConfig?.maxOutputTokens;
+      const completion = complete(messages, { system, maxTokens });
+      const meta = { id: `gen-mock-${++started}`, model: route.model! };
+      if (!route.stream)
+        return answerWhole(res, gemini.generateResponse(meta, completion), completion, knobs, wait);
+      return playStream(res, gemini.generateStream(meta, completion), knobs, wait, pause);
+    }
+    if (provider === Provider.openai || provider === Provider.azure) {
       const request = parseRequest(openai.chatRequestSchema, body);
       if (!(await beforeAnswer(knobs, wait))) return;
       const completion = complete(request.messages, {
@@ -216,9 +220,13 @@ export function createLlmMockServer(options: LlmMockServerOptions = {}): http.Se
   }
 
   return http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const provider = providerOf(path, req);
-    handle(req, res, path, provider).catch((error: unknown) => {
+    let provider: Provider = Provider.openai;
+    const served = async () => {
+      const route = routeOf(req);
+      provider = route.provider;
+      await handle(req, res, route);
+    };
+    served().catch((error: unknown) => {
       // Once a stream has started, or the client has gone, there is no one to tell.
       if (res.headersSent || res.destroyed) {
         res.destroy();

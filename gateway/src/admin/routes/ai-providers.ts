@@ -24,6 +24,14 @@ import { id, idParams, name, timestamp } from '../schemas/common.js';
 import { listQuery, paged, pageOf } from '../schemas/query.js';
 import { validationFailed } from '../validation.js';
 import { write } from '../write.js';
+import {
+  apiVersion,
+  azureDeployments,
+  headers,
+  preset,
+  presetDefaults,
+  resolveProvider,
+} from './ai-provider-options.js';
 
 const tag = 'ai';
 const NAME_TAKEN = 'the tenant already has a provider with this name';
@@ -37,7 +45,8 @@ const baseUrl = z
   .transform((u) => u.replace(/\/+$/, ''))
   .meta({
     example: 'https://api.anthropic.com/v1',
-    description: 'Up to and including the version segment (/v1).',
+    description:
+      'Up to and including the version segment (/v1; Gemini: /v1beta); Azure: the resource, https://<name>.openai.azure.com.',
   });
 const priority = z
   .number()
@@ -58,9 +67,13 @@ export const providerCreate = z
       .optional()
       .meta({ description: 'Required with the platform token; implied by a tenant token.' }),
     name,
-    type: z.enum(providerTypes),
-    baseUrl,
+    preset: preset.nullish(),
+    type: z.enum(providerTypes).optional().meta({ description: 'Required unless a preset gives it.' }),
+    baseUrl: baseUrl.optional().meta({ description: 'Required unless a preset gives it.' }),
     maxConnections: maxConnections.default(128),
+    apiVersion: apiVersion.nullish(),
+    azureDeployments: azureDeployments.optional(),
+    headers: headers.optional(),
     keys: z.array(newKey).min(1).max(32),
   })
   .strict();
@@ -68,9 +81,16 @@ export const providerCreate = z
 export const providerPatch = z
   .object({
     name,
+    preset: preset.nullable().meta({
+      description:
+        "Re-applies a preset: its type and base URL unless given (null: just forget the preset's name).",
+    }),
     type: z.enum(providerTypes),
     baseUrl,
     maxConnections,
+    apiVersion: apiVersion.nullable(),
+    azureDeployments,
+    headers,
     keys: z
       .array(z.union([newKey, keptKey]))
       .min(1)
@@ -89,6 +109,10 @@ export const providerView = z.object({
   type: z.enum(providerTypes),
   baseUrl: z.string(),
   maxConnections: z.number().int(),
+  preset: z.string().nullable(),
+  apiVersion: z.string().nullable(),
+  azureDeployments: z.record(z.string(), z.string()),
+  headers: z.record(z.string(), z.string()),
   keys: z.array(z.object({ id, hint: z.string(), priority: z.number().int(), createdAt: timestamp })),
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -112,8 +136,9 @@ export const aiProviderRoutes: RouteDef[] = [
     response: { status: 201, description: 'The provider, keys shown by hint only', schema: providerView },
     errors: ['not_found', 'conflict'],
     handler: ({ ctx, principal, body }) => {
+      const resolved = resolveProvider(body);
       // The gateway opens sockets to it: the same SSRF guard as an API's targets.
-      assertUrlsAllowed(ctx, [{ field: 'baseUrl', url: body.baseUrl }]);
+      assertUrlsAllowed(ctx, [{ field: 'baseUrl', url: resolved.baseUrl }]);
       return write(
         ctx,
         async (trx) => {
@@ -124,8 +149,7 @@ export const aiProviderRoutes: RouteDef[] = [
             id: providerId,
             tenantId,
             name: body.name,
-            type: body.type,
-            baseUrl: body.baseUrl,
+            ...resolved,
             maxConnections: body.maxConnections,
             createdAt: now,
             updatedAt: now,
@@ -184,7 +208,16 @@ export const aiProviderRoutes: RouteDef[] = [
           const current = await ownProvider(trx, principal, params.id);
           const now = nowIso();
           const { keys, ...fields } = body;
-          await updateProvider(trx, { ...current, ...fields, updatedAt: now });
+          const merged = { ...current, ...presetDefaults(fields.preset), ...fields };
+          // Azure's fields go with the type: a provider changed to another type drops them.
+          const resolved = resolveProvider({
+            ...merged,
+            preset: null,
+            ...(merged.type !== 'azure' && !fields.apiVersion ? { apiVersion: null } : {}),
+            ...(merged.type !== 'azure' && !fields.azureDeployments ? { azureDeployments: {} } : {}),
+          });
+          const named = fields.preset === undefined ? current.preset : fields.preset;
+          await updateProvider(trx, { ...merged, ...resolved, preset: named, updatedAt: now });
           if (keys) {
             const unknown = await replaceKeys(trx, providerKeyBox(ctx.env), current.id, keys, now);
             if (unknown.length > 0) {

@@ -9,7 +9,7 @@ import {
   toolResultBlock,
   toolUseBlocks,
 } from './anthropic-tools.js';
-import type { ChatMessage, ChatRequest, Usage } from './chat-request.js';
+import { type ChatMessage, type ChatRequest, openAiUsage, type Usage } from './chat-request.js';
 
 /** Anthropic requires max_tokens; OpenAI does not. Used when the client gives none. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -188,12 +188,34 @@ export function usageOfOpenAi(u: unknown): Usage | null {
 }
 
 export function fromAnthropicResponse(body: AnthropicMessage, publicModel: string, created: number) {
-  const usage = usageOfAnthropic(body.usage);
   const text = (body.content ?? [])
     .filter((b) => b.type === 'text')
     .map((b) => b.text ?? '')
     .join('');
-  const toolCalls = toolCallsOf(body.content ?? []);
+  return chatCompletionOf({
+    id: body.id ?? 'chatcmpl-gateway',
+    created,
+    publicModel,
+    text,
+    toolCalls: toolCallsOf(body.content ?? []),
+    finish: finishReasonOf(body.stop_reason),
+    usage: usageOfAnthropic(body.usage),
+  });
+}
+
+type ToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } };
+
+/** A whole answer in OpenAI's chat.completion shape, with the usage and text the gateway counts. */
+export function chatCompletionOf(a: {
+  id: string;
+  created: number;
+  publicModel: string;
+  text: string;
+  toolCalls: ToolCall[];
+  finish: string;
+  usage: Usage | null;
+}) {
+  const { text, toolCalls, usage } = a;
   // OpenAI's shape: content null when the answer is only tool calls, tool_calls absent when there are none.
   const message =
     toolCalls.length > 0
@@ -201,27 +223,12 @@ export function fromAnthropicResponse(body: AnthropicMessage, publicModel: strin
       : { role: 'assistant', content: text, refusal: null };
   return {
     completion: {
-      id: body.id ?? 'chatcmpl-gateway',
+      id: a.id,
       object: 'chat.completion',
-      created,
-      model: publicModel,
-      choices: [
-        {
-          index: 0,
-          message,
-          logprobs: null,
-          finish_reason: finishReasonOf(body.stop_reason),
-        },
-      ],
-      ...(usage
-        ? {
-            usage: {
-              prompt_tokens: usage.promptTokens,
-              completion_tokens: usage.completionTokens,
-              total_tokens: usage.promptTokens + usage.completionTokens,
-            },
-          }
-        : {}),
+      created: a.created,
+      model: a.publicModel,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: a.finish }],
+      ...(usage ? { usage: openAiUsage(usage) } : {}),
     },
     usage,
     text,

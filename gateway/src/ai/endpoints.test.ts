@@ -1,19 +1,13 @@
-// The front doors with the official clients, whole and streamed, over each provider type: POST /responses
-// (openai client, typed Responses events) and POST /v1/messages (@anthropic-ai/sdk, Anthropic's events and
-// error bodies); each call's usage and cost logged as llm-mock predicts.
+// Every chat endpoint with the official clients, whole and streamed, over each provider format (OpenAI,
+// Anthropic, Azure OpenAI, Gemini native): /chat/completions and /completions, the front doors /responses
+// (typed Responses events) and /v1/messages (@anthropic-ai/sdk: Anthropic's events and error bodies), and
+// /embeddings where the format has one; each call's usage and cost logged as llm-mock predicts.
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AiStack,
-  ANTHROPIC,
-  loggedUsage,
-  OPENAI,
-  predict,
-  startAiStack,
-} from '../test-support/ai-stack.js';
+import { type AiStack, ALL_KINDS, loggedUsage, predict, startAiStack } from '../test-support/ai-stack.js';
 
-const KINDS = [OPENAI, ANTHROPIC];
+const KINDS = ALL_KINDS;
 let stack: AiStack;
 let client: OpenAI;
 let anthropic: Anthropic;
@@ -41,6 +35,66 @@ const usage = {
   output_tokens_details: { reasoning_tokens: 0 },
   total_tokens: p.promptTokens + p.completionTokens,
 };
+
+const chatUsage = {
+  prompt_tokens: p.promptTokens,
+  completion_tokens: p.completionTokens,
+  total_tokens: p.promptTokens + p.completionTokens,
+};
+const chatMessages = [
+  { role: 'system' as const, content: instructions },
+  { role: 'user' as const, content: input },
+];
+
+describe.each(types)('POST /chat/completions and /completions over a provider of type %s', (model) => {
+  it('answers a whole chat completion and logs its usage and cost', async () => {
+    const id = `chat-${model}`;
+    const res = await client.chat.completions.create(
+      { model, messages: chatMessages },
+      { headers: { 'x-request-id': id } },
+    );
+    expect([res.model, res.choices[0]?.message.content, res.choices[0]?.finish_reason]).toEqual([
+      model,
+      p.text,
+      'stop',
+    ]);
+    expect(res.usage).toEqual(chatUsage);
+    expect(await loggedUsage(stack, id)).toEqual([200, p.promptTokens, p.completionTokens, p.costUsd]);
+  });
+
+  it('streams chat chunks with the usage chunk asked for', async () => {
+    const id = `chat-stream-${model}`;
+    const stream = await client.chat.completions.create(
+      { model, messages: chatMessages, stream: true, stream_options: { include_usage: true } },
+      { headers: { 'x-request-id': id } },
+    );
+    let text = '';
+    let finish: string | null = null;
+    let usage: unknown = null;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
+    }
+    expect([text, finish, usage]).toEqual([p.text, 'stop', chatUsage]);
+    expect(await loggedUsage(stack, id)).toEqual([200, p.promptTokens, p.completionTokens, p.costUsd]);
+  });
+
+  it('answers legacy completions, whole and streamed, cut at max_tokens', async () => {
+    const short = predict([{ role: 'user', content: input }], 2);
+    const whole = await client.completions.create({ model, prompt: input, max_tokens: 2 });
+    expect([whole.choices[0]?.text, whole.choices[0]?.finish_reason]).toEqual([short.text, 'length']);
+    const id = `legacy-stream-${model}`;
+    const stream = await client.completions.create(
+      { model, prompt: input, max_tokens: 2, stream: true },
+      { headers: { 'x-request-id': id } },
+    );
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+    expect(text).toBe(short.text);
+    expect(await loggedUsage(stack, id)).toEqual([200, short.promptTokens, 2, short.costUsd]);
+  });
+});
 
 describe.each(types)('POST /responses over a provider of type %s', (model) => {
   it('answers a whole response and logs its usage and cost', async () => {
@@ -170,6 +224,30 @@ describe.each(types)('POST /v1/messages over a provider of type %s', (model) => 
       expect.objectContaining({ input_tokens: p.promptTokens, output_tokens: p.completionTokens }),
     ]);
     expect(await loggedUsage(stack, id)).toEqual([200, p.promptTokens, p.completionTokens, p.costUsd]);
+  });
+});
+
+describe('POST /embeddings over the formats that have one', () => {
+  it.each(['openai', 'azure'])('%s: the vectors, and the prompt tokens logged', async (model) => {
+    const id = `embed-${model}`;
+    const res = await client.embeddings.create(
+      { model, input: ['one two', 'three'], encoding_format: 'float' },
+      { headers: { 'x-request-id': id } },
+    );
+    expect([res.model, res.data.length, res.data[0]?.embedding.length, res.usage.prompt_tokens]).toEqual([
+      model,
+      2,
+      8,
+      3,
+    ]);
+    expect(await loggedUsage(stack, id)).toEqual([200, 3, 0, (3 * 0.003) / 1000]);
+  });
+
+  it('gemini (native) has none: 400 naming it', async () => {
+    const err = await client.embeddings.create({ model: 'gemini', input: 'x' }).catch((e: unknown) => e);
+    expect((err as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
+      message: "the model's provider (gemini) has no embeddings API",
+    });
   });
 });
 
