@@ -25,7 +25,8 @@ export interface ProviderEntry {
   baseUrl: string;
   /** The cap of this provider's own connection pool. */
   maxConnections: number;
-  options: ProviderOptions;
+  /** Preset, Azure settings, extra headers (provider-options.ts); absent: none. */
+  options?: ProviderOptions;
   /** Sorted by priority, then age. */
   keys: ProviderKeyEntry[];
 }

@@ -130,7 +130,7 @@ describe('where a call goes, by provider type', () => {
       azureDeployments: { 'gpt-4o': 'prod 4o' },
     });
     expect(target(azure, '/chat/completions')).toEqual([
-      'https://res.openai.azure.com/openai/azureDeployments/prod%204o/chat/completions?api-version=2024-10-21',
+      'https://res.openai.azure.com/openai/deployments/prod%204o/chat/completions?api-version=2024-10-21',
       { 'api-key': 'KEY' },
     ]);
     const unmapped = provider('azure', 'https://res.openai.azure.com', {
@@ -138,7 +138,7 @@ describe('where a call goes, by provider type', () => {
       apiVersion: '2024-10-21',
     });
     expect(target(unmapped, '/embeddings')[0]).toBe(
-      'https://res.openai.azure.com/openai/azureDeployments/gpt-4o/embeddings?api-version=2024-10-21',
+      'https://res.openai.azure.com/openai/deployments/gpt-4o/embeddings?api-version=2024-10-21',
     );
     const gemini = provider('gemini', 'https://generativelanguage.googleapis.com/v1beta');
     expect(target(gemini, '/chat/completions')).toEqual([

@@ -3,6 +3,7 @@
 // path, `api-version` in the query, `api-key`) and Gemini's native API (the model in the path, `:generateContent`
 // or `:streamGenerateContent?alt=sse`, `x-goog-api-key`). The provider's own extra headers go on every call.
 import type { ProviderEntry } from './ai-config.js';
+import { NO_OPTIONS } from './provider-options.js';
 import { ANTHROPIC_VERSION } from './translate/openai-anthropic.js';
 
 /** The operation asked for, as OpenAI names its path. */
@@ -21,7 +22,8 @@ export function providerTarget(
   stream: boolean,
 ): ProviderTarget {
   const base = provider.baseUrl;
-  const headers: Record<string, string> = { ...provider.options.headers };
+  const options = provider.options ?? NO_OPTIONS;
+  const headers: Record<string, string> = { ...options.headers };
   const model = encodeURIComponent(upstreamModel);
   switch (provider.type) {
     case 'anthropic':
@@ -30,11 +32,9 @@ export function providerTarget(
       return { url: new URL(`${base}${op === '/chat/completions' ? '/messages' : op}`), headers };
     case 'azure': {
       headers['api-key'] = key;
-      const deployment = encodeURIComponent(
-        provider.options.azureDeployments[upstreamModel] ?? upstreamModel,
-      );
-      const url = new URL(`${base}/openai/azureDeployments/${deployment}${op}`);
-      url.searchParams.set('api-version', provider.options.apiVersion ?? '');
+      const deployment = encodeURIComponent(options.azureDeployments[upstreamModel] ?? upstreamModel);
+      const url = new URL(`${base}/openai/deployments/${deployment}${op}`);
+      url.searchParams.set('api-version', options.apiVersion ?? '');
       return { url, headers };
     }
     case 'gemini':
