@@ -60,7 +60,17 @@ export const BODY_FIELDS: Record<ObjectKind, readonly string[]> = {
   plan: ['apiId', 'name', 'rateLimit', 'quota'],
   app: ['tenantId', 'name'],
   subscription: ['appId', 'apiId', 'planId'],
-  aiProvider: ['tenantId', 'name', 'type', 'baseUrl', 'maxConnections'],
+  aiProvider: [
+    'tenantId',
+    'name',
+    'preset',
+    'type',
+    'baseUrl',
+    'maxConnections',
+    'apiVersion',
+    'azureDeployments',
+    'headers',
+  ],
   aiModel: [
     'tenantId',
     'name',
