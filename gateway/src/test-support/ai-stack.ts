@@ -2,6 +2,7 @@
 // named after its type, all at the same prices), and a keyed AI API in front of them. The per-call usage
 // and cost a test expects come from llm-mock's pure model (services/llm-mock/src/model.ts).
 import { type ChatMessage, complete } from '../../../services/llm-mock/src/model.js';
+import type { LlmMockServerOptions } from '../../../services/llm-mock/src/server.js';
 import { costOf } from '../ai/token-accounting.js';
 import {
   type LlmMock,
@@ -50,8 +51,12 @@ export interface AiStack {
   close(): Promise<void>;
 }
 
-export async function startAiStack(kinds: ProviderKind[], basePath = '/ai/v1'): Promise<AiStack> {
-  const mock = await startLlmMock({ apiKeys: [PROVIDER_KEY] });
+export async function startAiStack(
+  kinds: ProviderKind[],
+  basePath = '/ai/v1',
+  mockDefaults: LlmMockServerOptions['defaults'] = {},
+): Promise<AiStack> {
+  const mock = await startLlmMock({ apiKeys: [PROVIDER_KEY], defaults: mockDefaults });
   const gw = await startTestGateway();
   const tenantId = await newTenant(gw);
   for (const kind of kinds) {
