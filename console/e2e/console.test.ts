@@ -18,6 +18,7 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../../gateway/src/test-support/harness.js';
+import { oneTimeLogin } from '../../gateway/src/admin/routes/login-links.js';
 import { Receiver } from '../../gateway/src/test-support/webhook-receiver.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -475,5 +476,21 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   await hook.getByRole('button', { name: 'Delete webhook' }).click();
   await owner.getByText('No webhook yet.').waitFor();
   expect((await gw.admin.ok('GET', '/admin/v1/webhooks')).items).toEqual([]);
+
+  // A one-time sign-in link, as `npm start` prints one: it signs a platform admin in once, and only once.
+  await owner.getByRole('button', { name: 'Sign out' }).click();
+  const ops = await gw.admin.ok('POST', '/admin/v1/users', {
+    email: 'ops@orders.example',
+    displayName: 'Ops',
+    platformAdmin: true,
+  });
+  await gw.admin.ok('PATCH', `/admin/v1/users/${ops.user.id}`, { status: 'active' });
+  const once = await oneTimeLogin(gw.store, gw.url, ops.user.id);
+  await owner.goto(once);
+  await owner.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  expect(new URL(owner.url()).hash).toBe('');
+  await owner.getByRole('button', { name: 'Sign out' }).click();
+  await owner.goto(once);
+  await owner.getByRole('alert').filter({ hasText: 'invalid, used or expired sign-in link' }).waitFor();
   expect(refused).toEqual([]);
 }, 240_000);

@@ -38,8 +38,22 @@ it('serves what it prints, refuses a second demo in one line, and stops on SIGIN
   );
   expect(await Promise.all(curls)).toEqual([200, 401, 403]);
   expect(demo.adminToken).toMatch(/^demo-[0-9a-f]{32}$/);
-  // The console link signs the demo admin in (the token rides in the fragment, which no server sees).
-  expect(out).toContain(`console      ${demo.base}/console/#token=${demo.adminToken}\n`);
+  // The console link signs the demo admin in once (a one-time token in the fragment, which no server sees);
+  // the admin token itself is not in it.
+  const login = /^console {6}(\S+) {3}\(signs the demo admin in once, within 15 minutes\)$/m.exec(out)?.[1];
+  expect(login).toMatch(new RegExp(`^${demo.base}/console/#login=[\\w-]{43}$`));
+  const exchange = () =>
+    fetch(`${demo!.base}/admin/v1/session/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: login!.split('#login=')[1] }),
+    });
+  const first = await exchange();
+  expect([first.status, ((await first.json()) as { user: { email: string } }).user.email]).toEqual([
+    201,
+    'admin@demo.local',
+  ]);
+  expect((await exchange()).status).toBe(401);
   const page = await fetch(`${demo.base}/console/`);
   expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
   expect(await page.text()).toContain('<title>gateway-kit console</title>');

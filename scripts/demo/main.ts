@@ -85,11 +85,39 @@ async function main(): Promise<void> {
       `http://127.0.0.1:${places.echoPort}`,
       `http://127.0.0.1:${places.llmPort}/v1`,
     );
-    process.stdout.write(instructions(gateway.url, adminToken, key));
+    const consoleLink = await demoAdminLink(gateway, adminToken);
+    process.stdout.write(instructions(gateway.url, adminToken, key, consoleLink));
   } catch (error) {
     process.stderr.write(`demo failed: ${(error as Error).message}\n`);
     await stop(1);
   }
+}
+
+/**
+ * The demo admin, a person (platform admin), and a one-time sign-in link for the console: it opens a session
+ * once, within 15 minutes, and is worthless after; the long-lived admin token never goes into a URL.
+ */
+async function demoAdminLink(
+  gateway: { url: string; store: import('../../gateway/src/store/db.js').Store },
+  adminToken: string,
+): Promise<string> {
+  const { oneTimeLogin } = await import('../../gateway/src/admin/routes/login-links.js');
+  const call = async (method: string, path: string, body: unknown) => {
+    const res = await fetch(`${gateway.url}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { user: { id: string } } & { id: string };
+  };
+  const { user } = await call('POST', '/users', {
+    email: 'admin@demo.local',
+    displayName: 'Demo admin',
+    platformAdmin: true,
+  });
+  await call('PATCH', `/users/${user.id}`, { status: 'active' });
+  return oneTimeLogin(gateway.store, gateway.url, user.id);
 }
 
 /** The console and portal are static files the gateway serves: built on the first demo of a checkout. */
@@ -103,12 +131,12 @@ async function buildConsoleOnce(): Promise<void> {
   });
 }
 
-function instructions(base: string, adminToken: string, key: string): string {
+function instructions(base: string, adminToken: string, key: string, consoleLink: string): string {
   return [
     '',
     describePlaces(places),
     '',
-    `console      ${base}/console/#token=${adminToken}`,
+    `console      ${consoleLink}   (signs the demo admin in once, within 15 minutes)`,
     `portal       ${base}/portal/`,
     `admin token  ${adminToken}`,
     `API key      ${key}`,

@@ -1,17 +1,51 @@
 // The page an invitation or a password-reset mail links to (`/console/#invite=…`, `#reset=…`; the token rides
-// in the fragment, which no server sees): choose a password; an accepted invitation signs the person in.
-import { type FormEvent, useState } from 'react';
+// in the fragment, which no server sees): choose a password; an accepted invitation signs the person in. A
+// one-time sign-in link (`#login=…`, the one `npm start` prints) is exchanged for a session at once.
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { admin, ProblemError, session } from '../api/client.js';
 import { Actions, Field } from '../shell/ui.js';
 
-export type LinkKind = 'invite' | 'reset';
+export type LinkKind = 'invite' | 'reset' | 'login';
 
 /** The link's token, taken out of the address bar at once. */
 export function linkFromAddress(): { kind: LinkKind; token: string } | null {
-  const m = /^#(invite|reset)=([\w-]{20,200})$/.exec(location.hash);
+  const m = /^#(invite|reset|login)=([\w-]{20,200})$/.exec(location.hash);
   if (!m) return null;
   history.replaceState(null, '', location.pathname + location.search);
   return { kind: m[1] as LinkKind, token: m[2]! };
+}
+
+/** Exchanges a one-time sign-in link for a session cookie; a used or expired one says so and offers sign-in. */
+function SignInLink({ token, onDone }: { token: string; onDone: (signedIn: boolean) => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const sent = useRef(false);
+  useEffect(() => {
+    // Once: the link is good for one exchange.
+    if (sent.current) return;
+    sent.current = true;
+    void admin.POST('/admin/v1/session/link', { body: { token } }).then(({ data, error: problem }) => {
+      if (!data) return setError(new ProblemError((problem ?? {}) as object).message);
+      session.withCookie(data.csrfToken);
+      onDone(true);
+    });
+  }, [token, onDone]);
+  return (
+    <main className="sign-in">
+      <h1>{error ? 'This sign-in link cannot be used' : 'Signing you in…'}</h1>
+      {error && (
+        <>
+          <p role="alert" className="error">
+            {error}
+          </p>
+          <Actions>
+            <button type="button" onClick={() => onDone(false)}>
+              Sign in another way
+            </button>
+          </Actions>
+        </>
+      )}
+    </main>
+  );
 }
 
 export function OneTimeLink({
@@ -21,10 +55,11 @@ export function OneTimeLink({
 }: {
   kind: LinkKind;
   token: string;
-  /** Signed in (an invitation) or back to the sign-in page (a reset). */
+  /** Signed in (an invitation, a sign-in link) or back to the sign-in page (a reset, a used link). */
   onDone: (signedIn: boolean) => void;
 }) {
   const [error, setError] = useState<string | null>(null);
+  if (kind === 'login') return <SignInLink token={token} onDone={onDone} />;
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);

@@ -1,5 +1,5 @@
-// The frame both front ends share: sign-in gate (a #token= link from `npm start` signs in once and is then
-// removed from the address bar), navigation landmark, and one route per page.
+// The frame both front ends share: sign-in gate (a #token= link, as console/scripts/first-render.ts opens, signs
+// in and is removed from the address bar at once), navigation landmark, and one route per page.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ComponentType, useState } from 'react';
 import { Link, Redirect, Route, Switch } from 'wouter';

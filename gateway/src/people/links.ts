@@ -10,7 +10,11 @@ import type { Database, OneTimeLinkTable } from '../store/schema.js';
 type Db = Kysely<Database>;
 type Purpose = OneTimeLinkTable['purpose'];
 
-const lifetimeMs: Record<Purpose, number> = { invite: 7 * 24 * 3600_000, reset: 3600_000 };
+const lifetimeMs: Record<Purpose, number> = {
+  invite: 7 * 24 * 3600_000,
+  reset: 3600_000,
+  login: 15 * 60_000,
+};
 
 export async function issueLink(db: Db, userId: string, purpose: Purpose): Promise<string> {
   const token = randomBytes(32).toString('base64url');

@@ -32,7 +32,7 @@ export const sessionView = z.object({
   expiresAt: timestamp,
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
-  via: z.enum(['password', 'sso']),
+  via: z.enum(['password', 'sso', 'link']),
   current: z.boolean(),
 });
 

@@ -40,14 +40,15 @@ export interface SessionTable {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
-  via: 'password' | 'sso';
+  via: 'password' | 'sso' | 'link';
   revoked_at: string | null;
 }
 
 export interface OneTimeLinkTable {
   hash: string;
   user_id: string;
-  purpose: 'invite' | 'reset';
+  /** `login`: a one-time sign-in link (the demo's console link), redeemed by POST /admin/v1/session/link. */
+  purpose: 'invite' | 'reset' | 'login';
   created_at: string;
   expires_at: string;
   used_at: string | null;

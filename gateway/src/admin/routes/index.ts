@@ -14,6 +14,7 @@ import { appRoutes } from './apps.js';
 import { auditRoutes } from './audit.js';
 import { catalogRoutes } from './catalog.js';
 import { keyRoutes } from './keys.js';
+import { loginLinkRoutes } from './login-links.js';
 import { planRoutes } from './plans.js';
 import { subscriptionRoutes } from './subscriptions.js';
 import { tenantRoutes } from './tenants.js';
@@ -21,6 +22,7 @@ import { webhookRoutes } from './webhooks.js';
 
 export const adminRoutes: readonly RouteDef[] = [
   ...sessionRoutes,
+  ...loginLinkRoutes,
   ...ssoRoutes,
   ...userRoutes,
   ...tenantRoutes,
