@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { oneTimeLogin } from '../../gateway/src/admin/routes/login-links.js';
 import {
   ADMIN_TOKEN,
   type Echo,
@@ -18,7 +19,6 @@ import {
   startTestGateway,
   type TestGateway,
 } from '../../gateway/src/test-support/harness.js';
-import { oneTimeLogin } from '../../gateway/src/admin/routes/login-links.js';
 import { Receiver } from '../../gateway/src/test-support/webhook-receiver.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -64,9 +64,6 @@ async function check(p: Page, name: string) {
   expect(await axe(p)).toEqual([]);
   if (shots) await p.screenshot({ path: `${shots}${name}.png`, fullPage: true });
 }
-/** The id of the tenant named shop. */
-const shopId = (tenants: { items: { id: string; name: string }[] }) =>
-  tenants.items.find((t) => t.name === 'shop')!.id;
 /** Whatever the Content-Security-Policy refused on any page (nothing expected: the reference included). */
 const refused: string[] = [];
 const newPage = async () => {
@@ -274,10 +271,10 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   // Her account: this browser's session, and a personal token for scripts (scoped, expiring, shown once).
   await dev.getByRole('link', { name: 'My account' }).click();
   await dev.getByRole('cell', { name: 'this browser' }).waitFor();
+  // Her tenant by its name, not its id.
+  await dev.getByText(/member of shop \(developer\)$/).waitFor();
   await dev.getByLabel('Token name').fill('laptop');
-  await dev
-    .getByLabel('Acts on')
-    .selectOption({ label: `${shopId(await gw.admin.ok('GET', '/admin/v1/tenants'))} as viewer` });
+  await dev.getByLabel('Acts on').selectOption({ label: 'shop as viewer' });
   await dev.getByRole('button', { name: 'Issue token' }).click();
   const pat = (await dev.getByTestId('secret').textContent())!;
   const asPat = await fetch(`${gw.url}/admin/v1/apps`, { headers: { authorization: `Bearer ${pat}` } });

@@ -1,12 +1,33 @@
 // My account (people signed in as themselves): where they are signed in (any session ended here) and their
 // personal access tokens for scripts and the CLI (scoped to a tenant and a role, always expiring, shown once).
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { admin, ok } from '../api/client.js';
 import { Problem } from '../shell/problem.js';
 import { Actions, Field, Head, resetOnSuccess, Secret, when } from '../shell/ui.js';
 import { ROLES } from '../tenants/members.js';
 
 const DAY = 86_400_000;
+
+/**
+ * The names of the person's tenants: each read as its member would (X-Admin-Tenant picks the tenant a person
+ * acts in); an unreadable one keeps its id.
+ */
+function useTenantNames(ids: readonly string[]): (id: string) => string {
+  const names = useQueries({
+    queries: ids.map((id) => ({
+      queryKey: ['tenant-name', id],
+      staleTime: 60_000,
+      queryFn: async () =>
+        ok(
+          await admin.GET('/admin/v1/tenants/{id}', {
+            params: { path: { id } },
+            headers: { 'x-admin-tenant': id },
+          }),
+        ).name,
+    })),
+  });
+  return (id) => names[ids.indexOf(id)]?.data ?? id;
+}
 
 export function AccountPage() {
   const cache = useQueryClient();
@@ -22,6 +43,7 @@ export function AccountPage() {
     queryFn: async () => ok(await admin.GET('/admin/v1/me/tokens')).items,
   });
   const refresh = () => cache.invalidateQueries({ queryKey: ['me'] });
+  const tenantName = useTenantNames(me.data?.memberships.map((m) => m.tenantId) ?? []);
   const endSession = useMutation({
     mutationFn: async (id: string) =>
       ok(await admin.DELETE('/admin/v1/me/sessions/{id}', { params: { path: { id } } })),
@@ -63,7 +85,7 @@ export function AccountPage() {
     ...(user?.memberships ?? []).flatMap((m) =>
       ROLES.slice(0, ROLES.indexOf(m.role) + 1).map((r) => ({
         value: `${m.tenantId}|${r}`,
-        label: `${m.tenantId} as ${r}`,
+        label: `${tenantName(m.tenantId)} as ${r}`,
       })),
     ),
   ];
@@ -75,7 +97,7 @@ export function AccountPage() {
         <p>
           {user.displayName} · {user.email}
           {user.platformAdmin ? ' · platform admin' : ''} · member of{' '}
-          {user.memberships.map((m) => `${m.tenantId} (${m.role})`).join(', ') || 'no tenant'}
+          {user.memberships.map((m) => `${tenantName(m.tenantId)} (${m.role})`).join(', ') || 'no tenant'}
         </p>
       )}
       <table>
@@ -111,7 +133,7 @@ export function AccountPage() {
           {tokens.data?.map((t) => (
             <tr key={t.id}>
               <td>{t.name ?? t.id}</td>
-              <td>{t.tenantId ?? 'platform'}</td>
+              <td>{t.tenantId ? tenantName(t.tenantId) : 'platform'}</td>
               <td>{t.role}</td>
               <td>{when(t.expiresAt)}</td>
               <td>{t.revokedAt ? 'revoked' : 'active'}</td>
