@@ -47,8 +47,17 @@ describe('npm run bench -- --quick', () => {
       'gateway-none',
       'gateway-keyed',
       'gateway-bad-key',
+      'gateway-jwt',
+      'nginx-tls',
+      'gateway-tls',
     ]);
     for (const row of report.rows) expectSaneRow(row);
+    // The TLS row's ratio is to nginx doing TLS as well.
+    const byId = (id: string) => report.rows.find((row) => row.id === id)!;
+    expect(byId('gateway-tls').ratioToNginx).toBe(
+      Math.round((byId('gateway-tls').requestsPerSecond / byId('nginx-tls').requestsPerSecond) * 1000) / 1000,
+    );
+    expect(report.verdicts.map((v) => v.name)).toContain('gateway-jwt throughput vs gateway-keyed');
     const nginx = report.rows.find((row) => row.id === 'nginx')!;
     expect(nginx.ratioToNginx).toBe(1);
     expect(report.rows.find((row) => row.id === 'direct')!.ratioToDirect).toBe(1);

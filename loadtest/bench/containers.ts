@@ -192,6 +192,7 @@ export async function startGatewayContainer(options: {
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    databaseUrl: containerDatabaseUrl,
     adminToken,
     description: `container ${image} (--network host)`,
     pid: container.pid,

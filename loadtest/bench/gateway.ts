@@ -17,6 +17,8 @@ export type GatewayRuntime = (typeof GatewayRuntime)[keyof typeof GatewayRuntime
 
 export interface GatewayHandle {
   readonly url: string;
+  /** Its store: another gateway started on it serves the same configuration. */
+  readonly databaseUrl: string;
   readonly adminToken: string;
   readonly description: string;
   /** Host pid of the gateway's node process, for RSS readings. */
@@ -38,6 +40,10 @@ export async function startLocalGateway(options: {
   workers?: number;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: readonly string[];
+  /** Another gateway's store (its configuration, already seeded) instead of a fresh one. */
+  databaseUrl?: string;
+  /** TLS_CERT_FILE / TLS_KEY_FILE: the gateway speaks https. */
+  tls?: { cert: string; key: string };
 }): Promise<GatewayHandle> {
   const entry = options.runtime === 'dist' ? gatewayDist : gatewaySource;
   if (!existsSync(entry)) {
@@ -51,7 +57,8 @@ export async function startLocalGateway(options: {
     PORT: String(port),
     HOST: '127.0.0.1',
     ADMIN_TOKEN: adminToken,
-    DATABASE_URL: `sqlite:${join(dir, 'gw.db')}`,
+    DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dir, 'gw.db')}`,
+    ...(options.tls ? { TLS_CERT_FILE: options.tls.cert, TLS_KEY_FILE: options.tls.key } : {}),
     LOG_LEVEL: options.logLevel,
     WORKERS: String(options.workers ?? 1),
   };
@@ -62,7 +69,7 @@ export async function startLocalGateway(options: {
     cwd: repoRoot,
     env,
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const stop = async () => {
     await started.stop();
     await rm(dir, { recursive: true, force: true });
@@ -75,8 +82,9 @@ export async function startLocalGateway(options: {
   }
   return {
     url,
+    databaseUrl: env.DATABASE_URL!,
     adminToken,
-    description: `local process (${gatewayCommand(options.runtime).join(' ').replace(repoRoot, '')}${options.workers && options.workers > 1 ? `, WORKERS=${options.workers}` : ''})`,
+    description: `local process (${gatewayCommand(options.runtime).join(' ').replace(repoRoot, '')}${options.workers && options.workers > 1 ? `, WORKERS=${options.workers}` : ''}${options.tls ? ', TLS' : ''})`,
     pid: async () => started.child.pid ?? 0,
     stop,
   };

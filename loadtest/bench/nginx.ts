@@ -14,6 +14,8 @@ export interface NginxSite {
   readonly upstreamPort?: number;
   /** worker_processes (1 unless the every-core comparison asks for more). */
   readonly workers?: number;
+  /** Terminate TLS with this PEM pair (the gateway-tls row's anchor). */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** Generates a self-contained nginx.conf rooted in `dir` (never the system's paths). */
@@ -52,8 +54,8 @@ http {
   uwsgi_temp_path ${temp};
   scgi_temp_path ${temp};
   ${upstream}server {
-    listen 127.0.0.1:${site.port};
-    ${location}
+    listen 127.0.0.1:${site.port}${site.tls ? ' ssl' : ''};
+    ${site.tls ? `ssl_certificate ${site.tls.cert};\n    ssl_certificate_key ${site.tls.key};\n    ` : ''}${location}
   }
 }
 `;
@@ -75,7 +77,7 @@ export async function startNginx(
   const conf = join(dir, 'nginx.conf');
   await writeFile(conf, nginxConfig(dir, site));
   const started = startProcess(name, [...prefix, 'nginx', '-p', dir, '-c', conf]);
-  const url = `http://127.0.0.1:${site.port}`;
+  const url = `${site.tls ? 'https' : 'http'}://127.0.0.1:${site.port}`;
   try {
     await waitForHttp(processProbe(started), `${url}/`);
   } catch (error) {

@@ -12,6 +12,12 @@ export const RowId = {
   gatewayNone: 'gateway-none',
   gatewayKeyed: 'gateway-keyed',
   gatewayBadKey: 'gateway-bad-key',
+  /** A JWT API (RS256, keys from a JWKS URL, cached): the keyed chain with a token instead of a key. */
+  gatewayJwt: 'gateway-jwt',
+  /** nginx terminating TLS, then proxying: the anchor of the gateway-tls row. */
+  nginxTls: 'nginx-tls',
+  /** The keyed API through a gateway listening with TLS_CERT_FILE. */
+  gatewayTls: 'gateway-tls',
 } as const;
 export type RowId = (typeof RowId)[keyof typeof RowId];
 
@@ -120,6 +126,7 @@ export function errorsOf(row: MeasuredRow): number {
 export function toRows(measured: readonly MeasuredRow[]): Row[] {
   const rps = (id: RowId) => measured.find((row) => row.id === id)?.result.requestsPerSecond ?? null;
   const nginx = rps(RowId.nginx);
+  const nginxTls = rps(RowId.nginxTls);
   const floor = rps(RowId.nodeFloor);
   const direct = rps(RowId.direct);
   const ratio = (value: number, base: number | null) => (base ? round(value / base, 3) : null);
@@ -130,7 +137,8 @@ export function toRows(measured: readonly MeasuredRow[]): Row[] {
     latencyMs: row.result.latencyMs,
     errors: errorsOf(row),
     requests: row.result.requests,
-    ratioToNginx: ratio(row.result.requestsPerSecond, nginx),
+    // A TLS row against nginx doing TLS too: both pay for the encryption.
+    ratioToNginx: ratio(row.result.requestsPerSecond, row.id === RowId.gatewayTls ? nginxTls : nginx),
     ratioToFloor: ratio(row.result.requestsPerSecond, floor),
     ratioToDirect: ratio(row.result.requestsPerSecond, direct),
   }));
@@ -157,6 +165,18 @@ export function verdictsFor(
     });
   };
   ratioVerdict(RowId.gatewayKeyed, targets.throughput.keyedMinRatioToNginx);
+  ratioVerdict(RowId.gatewayTls, targets.throughput.keyedMinRatioToNginx);
+  const keyed = byId(rows, RowId.gatewayKeyed);
+  const jwt = byId(rows, RowId.gatewayJwt);
+  if (keyed && jwt && keyed.requestsPerSecond > 0) {
+    const actual = jwt.requestsPerSecond / keyed.requestsPerSecond;
+    verdicts.push({
+      name: `${RowId.gatewayJwt} throughput vs ${RowId.gatewayKeyed}`,
+      target: `≥ ${targets.throughput.jwtMinRatioToKeyed}`,
+      actual: actual.toFixed(3),
+      met: actual >= targets.throughput.jwtMinRatioToKeyed,
+    });
+  }
   ratioVerdict(RowId.gatewayNone, targets.throughput.noneMinRatioToNginx);
   const floorVerdict = (id: RowId, min: number) => {
     const row = byId(rows, id);

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, release } from 'node:os';
 import { measureNoisyNeighbour } from './ai-noisy.js';
 import { measureAi, startLlmMock } from './ai-scenario.js';
+import { benchTlsPair, JWT_AUDIENCE, JWT_CLIENT, JWT_ISSUER, startJwksIssuer } from './auth-rows.js';
 import { resolveImage, startContainer, startGatewayContainer } from './containers.js';
 import type { CpuPlan } from './cpu-plan.js';
 import { measureEveryCore, startNodeFloor } from './every-core.js';
@@ -117,6 +118,8 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
 
     let gateway: GatewayHandle | null = null;
     let apiKey = '';
+    let jwtToken = '';
+    let tlsUrls: { nginx: string; gateway: string } | null = null;
     let mockUrl: string | null = null;
     let mockDescription = 'not started (--skip-gateway)';
     if (!options.skipGateway) {
@@ -138,7 +141,34 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
       options.log(`gateway: ${gateway.description} at ${gateway.url}`);
       const quota = targets.scenarios.quotaEnforcement.quota;
       const ai = { mockUrl, model: targets.scenarios.aiStreaming.model };
-      apiKey = (await seedGateway(gateway.url, gateway.adminToken, backendUrl, quota, ai)).apiKey;
+      const issuer = await startJwksIssuer();
+      cleanups.push(issuer.stop);
+      jwtToken = issuer.token;
+      const jwt = { jwksUrl: issuer.url, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, clientId: JWT_CLIENT };
+      apiKey = (await seedGateway(gateway.url, gateway.adminToken, backendUrl, quota, ai, jwt)).apiKey;
+      if (!options.containers) {
+        // The TLS rows: nginx terminating TLS in front of the same backend, and a second gateway on the same
+        // store (so the same configuration) with TLS_CERT_FILE.
+        const pair = await benchTlsPair();
+        cleanups.push(pair.stop);
+        const tls = { cert: pair.cert, key: pair.key };
+        const proxyTls = await startNginx(
+          'proxy nginx tls',
+          { role: 'proxy', port: await freePort(), upstreamPort: backendPort, tls },
+          servers,
+        );
+        cleanups.push(proxyTls.stop);
+        const gatewayTls = await startLocalGateway({
+          runtime: options.runtime,
+          prefix: servers,
+          logLevel: options.logLevel,
+          databaseUrl: gateway.databaseUrl,
+          tls,
+        });
+        cleanups.push(gatewayTls.stop);
+        tlsUrls = { nginx: proxyTls.url, gateway: gatewayTls.url };
+        options.log(`TLS: nginx at ${proxyTls.url}, gateway at ${gatewayTls.url}`);
+      }
     }
 
     const direct: Target = {
@@ -184,7 +214,25 @@ export async function runBench(options: BenchOptions, targets: Targets): Promise
           headers: { 'x-api-key': 'bench.not-a-real-key' },
           expect: 'unauthorized',
         },
+        {
+          id: RowId.gatewayJwt,
+          label: 'gateway jwt (RS256, cached JWKS)',
+          url: `${gateway.url}${benchPaths.jwt}/bench`,
+          headers: { authorization: `Bearer ${jwtToken}` },
+          expect: 'success',
+        },
       );
+      if (tlsUrls)
+        rows.push(
+          { id: RowId.nginxTls, label: 'nginx proxy, TLS', url: `${tlsUrls.nginx}/bench`, expect: 'success' },
+          {
+            id: RowId.gatewayTls,
+            label: 'gateway keyed, TLS',
+            url: `${tlsUrls.gateway}${benchPaths.keyed}/bench`,
+            headers: { 'x-api-key': apiKey },
+            expect: 'success',
+          },
+        );
     }
 
     const load = (

@@ -6,6 +6,7 @@ export const benchPaths = {
   open: '/bench-open',
   keyed: '/bench-keyed',
   quota: '/bench-quota',
+  jwt: '/bench-jwt',
   // The contract's unified endpoint: an API of kind `ai` at /ai/v1.
   ai: '/ai/v1',
 } as const;
@@ -43,6 +44,14 @@ function idOf(resource: Json, what: string): string {
   return id;
 }
 
+/** A JWT API whose tokens name `clientId`, registered to the bench app. */
+export interface JwtSeed {
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly clientId: string;
+}
+
 export interface AiSeed {
   /** The llm-mock's base URL (without /v1). */
   readonly mockUrl: string;
@@ -56,11 +65,12 @@ export async function seedGateway(
   backendUrl: string,
   quota: number,
   ai?: AiSeed,
+  jwt?: JwtSeed,
 ): Promise<SeededGateway> {
   const call = adminClient(gatewayUrl, adminToken);
   const tenantId = idOf(await call('POST', '/tenants', { name: 'bench' }), 'tenant');
   const targets = [{ url: backendUrl, weight: 1 }];
-  const api = async (name: string, basePath: string, auth: 'none' | 'key') => {
+  const api = async (name: string, basePath: string, auth: 'none' | 'key' | 'jwt', settings?: Json) => {
     const created = await call('POST', '/apis', {
       name,
       basePath,
@@ -68,6 +78,7 @@ export async function seedGateway(
       approval: 'auto',
       targets,
       tenantId,
+      ...(settings ? { settings } : {}),
     });
     const apiId = idOf(created, `api ${name}`);
     await call('POST', `/apis/${apiId}/publish`, {});
@@ -87,7 +98,16 @@ export async function seedGateway(
     [quotaId, quotaPlan],
   ];
   if (ai) subscribed.push(await seedAi(call, tenantId, ai));
+  if (jwt) {
+    const settings = { jwt: { issuers: [jwt.issuer], audiences: [jwt.audience], jwksUrl: jwt.jwksUrl } };
+    const jwtId = await api('bench-jwt', benchPaths.jwt, 'jwt', settings);
+    subscribed.push([
+      jwtId,
+      idOf(await call('POST', `/apis/${jwtId}/plans`, { name: 'bench-jwt' }), 'jwt plan'),
+    ]);
+  }
   const appId = idOf(await call('POST', '/apps', { name: 'bench-client', tenantId }), 'app');
+  if (jwt) await call('POST', `/apps/${appId}/clients`, { kind: 'client_id', value: jwt.clientId });
   const key = (await call('POST', `/apps/${appId}/keys`, { name: 'bench' })).key;
   if (typeof key !== 'string') throw new BenchError(BenchErrorCode.seedFailed, 'key: response has no key');
   for (const [apiId, planId] of subscribed) {

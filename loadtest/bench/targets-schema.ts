@@ -10,6 +10,7 @@ export const targetsSchema = z.strictObject({
     noneMinRatioToNginx: z.number().positive().max(1),
     keyedMinRatioToFloor: z.number().positive().max(1),
     noneMinRatioToFloor: z.number().positive().max(1),
+    jwtMinRatioToKeyed: z.number().positive().max(1),
   }),
   scenarios: z.strictObject({
     proxyThroughput: z.strictObject({

@@ -33,6 +33,7 @@ describe('targets.json', () => {
       noneMinRatioToNginx: 0.3,
       keyedMinRatioToFloor: 0.7,
       noneMinRatioToFloor: 0.8,
+      jwtMinRatioToKeyed: 0.9,
     });
     expect(targets.scenarios.proxyThroughput.addedP99MsMax).toBe(1);
     expect(targets.scenarios.proxyThroughput.ratePerSecond).toBe(1000);
