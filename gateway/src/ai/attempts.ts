@@ -8,6 +8,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { AiAttempt } from '../observability/call-record.js';
 import type { ModelEntry } from './ai-config.js';
 import { type KeyPool, keyFailures, retryAfterMs } from './key-pool.js';
+import { maskPrompt } from './masking/masker.js';
 import {
   networkFaults,
   type ProviderClient,
@@ -91,7 +92,7 @@ export async function answerWithFallback<T>(
   for (const model of tries) {
     let body: Record<string, unknown>;
     try {
-      body = plan.body(model);
+      body = maskPrompt(call, plan.body(model));
     } catch (err) {
       if (!(err instanceof TranslationError)) throw err;
       // The client's request fits none of the first model's providers: the client's to fix. A deployment or

@@ -4,6 +4,7 @@ import { GatewayError } from '../errors/gateway-error.js';
 import type { ModelEntry } from './ai-config.js';
 import { type AttemptDeps, answerWithFallback, modelChain } from './attempts.js';
 import { tapAnswer } from './cache/tap.js';
+import { maskAnswer } from './masking/masker.js';
 import { findModel, providerBody } from './models.js';
 import { networkFaults, ProviderFault, readJson } from './provider-client.js';
 import { readJsonBody } from './request-body.js';
@@ -49,7 +50,7 @@ export async function completeOnce(
 }
 
 export function sendJson(call: Call, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(status === 200 ? maskAnswer(call, body) : body);
   tapAnswer(call, status, text);
   call.bytesOut = Buffer.byteLength(text);
   call.writeHead(status, { 'content-type': 'application/json', 'content-length': call.bytesOut });

@@ -2,6 +2,7 @@
 // snapshot) by the data plane. A prompt API's template and its declared variables must agree exactly.
 import { z } from 'zod';
 import { cacheSettings } from './cache/schema.js';
+import { maskingSettings } from './masking/schema.js';
 import { templateVariables } from './prompt-template.js';
 
 const variableName = z
@@ -30,6 +31,8 @@ export const promptSettings = z
     variables: z.record(variableName, promptVariable),
     maxTokens: z.number().int().min(1).max(1_000_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
+    /** The masking guardrail (ai/masking): off unless given. */
+    masking: maskingSettings.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -58,6 +61,8 @@ export const aiSettings = z
   .object({
     /** The response cache (ai/cache): off unless given. */
     cache: cacheSettings.optional(),
+    /** The masking guardrail (ai/masking): off unless given. */
+    masking: maskingSettings.optional(),
   })
   .strict();
 

@@ -73,5 +73,6 @@ export async function listCallLogs(
     costUsd: r.cost_usd,
     attempts: r.attempts ? (JSON.parse(r.attempts) as unknown[]) : null,
     cache: r.ai_cache,
+    masked: r.masked ? (JSON.parse(r.masked) as Record<string, Record<string, number>>) : null,
   }));
 }

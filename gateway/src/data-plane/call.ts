@@ -40,6 +40,8 @@ export interface AiUsage {
   attempts: AiAttempt[] | null;
   /** The response cache's verdict (ai/cache), or null when the call did not go through it. */
   cache: 'hit' | 'miss' | null;
+  /** What the masking guardrail replaced (ai/masking), per pattern, in the prompt sent and the answer. */
+  masked: { prompt?: Record<string, number>; answer?: Record<string, number> } | null;
   /** Headers for the answer (OpenAI's x-ratelimit-*), added by the AI policy's response half. */
   headers: Record<string, string>;
 }
@@ -110,6 +112,7 @@ export function aiUsageOf(call: Call): AiUsage {
     costUsd: null,
     attempts: null,
     cache: null,
+    masked: null,
     headers: {},
   };
   return call.ai;

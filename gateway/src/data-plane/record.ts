@@ -36,6 +36,7 @@ export function recordOf(call: Call, tunnelStatus?: number): CallRecord {
     costUsd: ai?.costUsd ?? null,
     attempts: ai?.attempts ?? null,
     cache: ai?.cache ?? null,
+    masked: ai?.masked ?? null,
   };
 }
 

@@ -44,6 +44,7 @@ export function toRow(r: CallRecord) {
     auth_method: r.authMethod,
     client_request_id: r.clientRequestId,
     ai_cache: r.cache,
+    masked: r.masked ? JSON.stringify(r.masked) : null,
   };
 }
 

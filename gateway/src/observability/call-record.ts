@@ -28,6 +28,8 @@ export interface CallRecord {
   attempts: AiAttempt[] | null;
   /** AI calls through a response cache: `hit` (answered from it) or `miss`; null otherwise. */
   cache: 'hit' | 'miss' | null;
+  /** AI calls through a masking guardrail: replacements per pattern in the prompt and the answer. */
+  masked: { prompt?: Record<string, number>; answer?: Record<string, number> } | null;
 }
 
 /** One try of one provider key for one model. Never holds the key itself, only its id. */
@@ -70,4 +72,5 @@ export const blankRecord: Readonly<CallRecord> = Object.freeze({
   costUsd: null,
   attempts: null,
   cache: null,
+  masked: null,
 });

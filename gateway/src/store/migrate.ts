@@ -20,6 +20,7 @@ import * as callLogRequestId from './migrations/014b-call-log-request-id.js';
 import * as apiTags from './migrations/014c-api-tags.js';
 import * as aiRouting from './migrations/015-ai-routing.js';
 import * as aiCache from './migrations/015b-ai-cache.js';
+import * as aiMasking from './migrations/015c-ai-masking.js';
 import * as aiProviderOptions from './migrations/016-ai-provider-options.js';
 import * as webhookSecretRotation from './migrations/019-webhook-secret-rotation.js';
 
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '014c-api-tags': apiTags,
   '015-ai-routing': aiRouting,
   '015b-ai-cache': aiCache,
+  '015c-ai-masking': aiMasking,
   '016-ai-provider-options': aiProviderOptions,
   '019-webhook-secret-rotation': webhookSecretRotation,
 };

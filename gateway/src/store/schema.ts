@@ -211,6 +211,8 @@ export interface CallLogTable {
   client_request_id: string | null;
   /** `hit` | `miss` for AI calls through a response cache. */
   ai_cache: string | null;
+  /** JSON: `{ prompt?: { <pattern>: n }, answer?: … }`, what the AI masking guardrail replaced. */
+  masked: string | null;
 }
 
 export interface AiProviderTable {

@@ -189,3 +189,21 @@ export async function startReplicas(): Promise<Replicas> {
     },
   };
 }
+
+let posted = 0;
+
+/** POSTs JSON with an app key and a fresh X-Request-Id; the answer's text and the call's call-log row. */
+export async function postAi(gw: TestGateway, path: string, key: string, body: unknown) {
+  const requestId = `post-ai-${Date.now().toString(36)}-${posted++}`;
+  const res = await fetch(`${gw.url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { res, text, row: await settled(gw, requestId) };
+}

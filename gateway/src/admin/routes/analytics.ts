@@ -101,6 +101,15 @@ const logView = z.object({
     .enum(['hit', 'miss'])
     .nullable()
     .meta({ description: 'AI calls through a response cache: answered from it (`hit`) or not' }),
+  masked: z
+    .object({
+      prompt: z.record(z.string(), z.number()).optional(),
+      answer: z.record(z.string(), z.number()).optional(),
+    })
+    .nullable()
+    .meta({
+      description: 'AI calls with a masking guardrail: replacements per pattern, in the prompt and answer',
+    }),
 });
 
 const usageView = z.object({

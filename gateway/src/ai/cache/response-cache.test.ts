@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type LlmMock,
   newTenant,
+  postAi,
   type Replicas,
   seedAiApi,
   seedModel,
   seedProvider,
-  settled,
   startLlmMock,
   startReplicas,
 } from '../../test-support/ai-fixtures.js';
@@ -26,21 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock?.close());
 
-let seq = 0;
-async function post(gw: TestGateway, path: string, key: string, body: unknown) {
-  const requestId = `cache-${seq++}`;
-  const res = await fetch(`${gw.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${key}`,
-      'content-type': 'application/json',
-      'x-request-id': requestId,
-    },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { res, text, row: await settled(gw, requestId) };
-}
+const post = postAi;
 
 async function aiSetup(gw: TestGateway, basePath: string, cache: unknown, quota?: unknown) {
   const tenantId = await newTenant(gw);
