@@ -320,6 +320,20 @@ it('owner publishes, developer subscribes from the portal, owner decides, the ca
   const key = (await dev.getByTestId('secret').textContent())!;
   await dev.getByRole('button', { name: /^Copy New key web/ }).click();
   await expect(dev.evaluate(() => navigator.clipboard.readText())).resolves.toBe(key);
+  // Rotation with overlap: a replacement is shown once and the old key gets an expiry but keeps working
+  // (the calls further down still use it).
+  const oldPrefix = key.split('.')[0]!;
+  await dev.getByRole('button', { name: `Rotate ${oldPrefix}` }).click();
+  await expect(dev.getByRole('button', { name: /^Copy Rotated key web/ }).textContent()).resolves.toBe(
+    'Copy',
+  );
+  const rotated = (await dev.getByTestId('secret').textContent())!;
+  expect(rotated.split('.')[0]).not.toBe(oldPrefix);
+  const keyRows = dev.getByRole('table', { name: 'Keys of storefront' }).getByRole('row');
+  await expect.poll(() => keyRows.count()).toBe(3);
+  const oldRow = keyRows.filter({ hasText: oldPrefix });
+  await expect(oldRow.getByRole('cell').nth(4).textContent()).resolves.toBe('active');
+  await expect(oldRow.getByRole('cell').nth(3).textContent()).resolves.not.toBe('—');
   await check(dev, 'portal-apps');
   await dev.getByRole('link', { name: 'Catalog' }).click();
   await dev.getByRole('link', { name: 'Orders' }).click();

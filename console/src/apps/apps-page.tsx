@@ -99,13 +99,16 @@ function AppDetail({ app }: { app: App }) {
       return refresh();
     },
   });
-  // Rotation: the new key exists before the old one stops working, so a deploy can swap them.
+  // Rotation with overlap: the gateway issues the new key and lets the old one work until its
+  // `oldKeyExpiresAt` (a day by default), so a deploy can swap them without a refused call.
   const rotate = useMutation({
-    mutationFn: async (old: { id: string; name: string | null }) => {
-      const fresh = await issue(old.name ?? undefined);
-      await revoke(old.id);
-      return fresh;
-    },
+    mutationFn: async (old: { id: string }) =>
+      ok(
+        await admin.POST('/admin/v1/apps/{id}/keys/{keyId}/rotate', {
+          params: { path: { id: app.id, keyId: old.id } },
+          body: {},
+        }),
+      ),
     onSuccess: (k) => {
       setSecret({ title: `Rotated key ${k.name ?? k.prefix}`, value: k.key });
       return refresh();
@@ -130,9 +133,9 @@ function AppDetail({ app }: { app: App }) {
               </td>
               <td>{when(k.createdAt)}</td>
               <td>{when(k.expiresAt)}</td>
-              <td>{k.revokedAt ? `revoked ${when(k.revokedAt)}` : 'active'}</td>
+              <td>{keyStatus(k)}</td>
               <td>
-                {!k.revokedAt && (
+                {keyStatus(k) === 'active' && (
                   <Actions>
                     <button type="button" aria-label={`Rotate ${k.prefix}`} onClick={() => rotate.mutate(k)}>
                       Rotate
@@ -187,4 +190,11 @@ function AppDetail({ app }: { app: App }) {
       </table>
     </section>
   );
+}
+
+/** Revoked, past its expiry (a rotated-out key after its overlap), or active. */
+function keyStatus(k: { revokedAt: string | null; expiresAt: string | null }): string {
+  if (k.revokedAt) return `revoked ${when(k.revokedAt)}`;
+  if (k.expiresAt && Date.parse(k.expiresAt) <= Date.now()) return 'expired';
+  return 'active';
 }

@@ -61,7 +61,8 @@ export function Secret({ title, value }: { title: string; value: string }) {
       <p>Copy it now: it is shown once and only a hash of it is kept.</p>
       <div className="secret-value">
         <code data-testid="secret">{value}</code>
-        <CopyButton value={value} label={`Copy ${title}`} />
+        {/* Keyed by the value: a new secret in the same place starts as not copied. */}
+        <CopyButton key={value} value={value} label={`Copy ${title}`} />
       </div>
     </div>
   );
