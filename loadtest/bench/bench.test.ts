@@ -112,6 +112,12 @@ describe('npm run bench -- --quick', () => {
 
     // ai-streaming: the same streams straight to the llm-mock and through the gateway's /ai/v1.
     expect(report.ai?.rows.map((row) => row.id)).toEqual(['ai-direct', 'ai-gateway']);
+    // …and again at the k6 scenario's load, where the gateway is not short of CPU.
+    expect(report.ai?.light?.concurrency).toBe(targets.scenarios.aiStreaming.vus);
+    expect(report.ai?.light?.rows.map((row) => [row.id, row.errors])).toEqual([
+      ['ai-direct', 0],
+      ['ai-gateway', 0],
+    ]);
     // The noisy-neighbour row: tenant B answered while every one of tenant A's streams was held open.
     expect(report.ai?.noisyNeighbour?.completedWhileHeld).toBe(true);
     // The gateway's CPU while relaying, read from /proc: some, per stream and on average.
