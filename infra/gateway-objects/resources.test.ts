@@ -2,7 +2,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { expect, it } from 'vitest';
 
-it('registers typed resources with the token and provider keys kept secret', async () => {
+it('registers typed resources with the token, provider keys and API settings kept secret', async () => {
   const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -24,6 +24,7 @@ it('registers typed resources with the token and provider keys kept secret', asy
     name: 'Echo',
     basePath: '/echo',
     status: 'published',
+    settings: { cors: { origins: ['https://app.example.com'] } },
   });
   new AiProvider('openai', {
     connection,
@@ -33,19 +34,35 @@ it('registers typed resources with the token and provider keys kept secret', asy
     baseUrl: 'http://llm/v1',
     keys: [{ key: 'sk-abc' }],
   });
+  new Api('signed', {
+    connection,
+    tenantId: tenant.id,
+    name: 'Signed',
+    basePath: '/signed',
+    auth: 'jwt',
+    settings: { jwt: { issuers: ['https://idp'], sharedSecret: 'hs256-shared-secret-value' } },
+  });
   const view = await new Promise((resolve) => api.id.apply(resolve));
   expect(view).toBe('echo-id');
   await new Promise((r) => setTimeout(r, 50));
-  expect(recorded.map((r) => `${r.type} ${r.name}`)).toEqual([
-    'pulumi-nodejs:dynamic/gateway-kit:Tenant samples',
-    'pulumi-nodejs:dynamic/gateway-kit:Api echo',
+  // Registration order follows output resolution: compared as a set, records looked up by name.
+  const byName = (name: string) => recorded.find((r) => r.name === name)!;
+  expect(recorded.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
     'pulumi-nodejs:dynamic/gateway-kit:AiProvider openai',
+    'pulumi-nodejs:dynamic/gateway-kit:Api echo',
+    'pulumi-nodejs:dynamic/gateway-kit:Api signed',
+    'pulumi-nodejs:dynamic/gateway-kit:Tenant samples',
   ]);
-  expect(recorded[1]!.inputs).toMatchObject({
+  expect(byName('echo').inputs).toMatchObject({
     kind: 'api',
     status: 'published',
     body: { tenantId: 'samples-id', name: 'Echo', basePath: '/echo' },
   });
-  expect(JSON.stringify(recorded[2]!.inputs.body)).toContain('4dabf18193072939515e22adb298388d');
-  expect(JSON.stringify(recorded[0]!.inputs.connection)).toContain('4dabf18193072939515e22adb298388d');
+  expect(JSON.stringify(byName('openai').inputs.body)).toContain('4dabf18193072939515e22adb298388d');
+  // Settings without a secret stay readable; settings with one make the API's body a secret.
+  expect(byName('echo').inputs.body).toMatchObject({
+    settings: { cors: { origins: ['https://app.example.com'] } },
+  });
+  expect(JSON.stringify(byName('signed').inputs.body)).toContain('4dabf18193072939515e22adb298388d');
+  expect(JSON.stringify(byName('samples').inputs.connection)).toContain('4dabf18193072939515e22adb298388d');
 });

@@ -1,5 +1,6 @@
 // Gateway objects as Pulumi resources: each a dynamic resource over the admin API (provider.ts), with typed
-// args named like the admin API's create bodies. The connection's token and AI provider keys stay secrets.
+// args named like the admin API's create bodies. The connection's token, AI provider keys and API settings
+// stay secrets.
 import * as pulumi from '@pulumi/pulumi';
 import { type GatewayConnection, gatewayObjectProvider, type ObjectKind } from './provider.js';
 
@@ -77,7 +78,13 @@ export interface AiModelArgs extends Common {
 /** Splits args into the provider's inputs: the connection (token secret), the body, the status. */
 function inputsOf(kind: ObjectKind, args: Common & { status?: pulumi.Input<string> }, secretBody = false) {
   const { connection, status, ...body } = args;
-  const defined = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+  const defined: Record<string, unknown> = Object.fromEntries(
+    Object.entries(body).filter(([, v]) => v !== undefined),
+  );
+  // An API's policy settings can hold secrets (a JWT `sharedSecret`, an introspection `clientSecret`): such
+  // settings are a secret in the state, which makes the API's whole body one (a preview shows `[secret]`).
+  if (kind === 'api' && defined.settings !== undefined)
+    defined.settings = pulumi.output(defined.settings).apply((v) => (holdsSecret(v) ? pulumi.secret(v) : v));
   return {
     kind,
     connection: pulumi.output(connection).apply((c) => ({ url: c.url, token: pulumi.secret(c.token) })),
@@ -85,6 +92,14 @@ function inputsOf(kind: ObjectKind, args: Common & { status?: pulumi.Input<strin
     status: kind === 'subscription' ? (status ?? 'approved') : status,
     view: undefined,
   };
+}
+
+/** True when a settings object names a secret field (`…Secret`) with a value, at any depth. */
+function holdsSecret(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(
+    ([k, v]) => (/Secret$/.test(k) && typeof v === 'string' && v !== '') || holdsSecret(v),
+  );
 }
 
 export abstract class GatewayObject extends pulumi.dynamic.Resource {
