@@ -11,10 +11,10 @@ import { loadTls, tlsFilesOf } from './security/tls.js';
 import { checkSniDir } from './security/tls-sni.js';
 
 async function main(): Promise<void> {
-  tuneHeapGrowth();
   let env: ReturnType<typeof loadEnv>;
   try {
     env = loadEnv();
+    tuneHeapGrowth(env.HEAP_GROWING_PERCENT);
     const tls = tlsFilesOf(env);
     if (tls) loadTls(tls);
     if (tls && env.TLS_SNI_DIR) checkSniDir(env.TLS_SNI_DIR);

@@ -87,6 +87,10 @@ export const envSchema = z
       .union([z.literal('auto'), positiveInt.max(256)], { message: 'must be auto or a whole number 1–256' })
       .default(1)
       .transform((v) => (v === 'auto' ? availableParallelism() : v)),
+    // How far V8 lets the old generation grow between full collections (docs/performance.md, "Memory"): 0
+    // keeps V8's own (up to 4× the live heap); 50 cuts RSS under load by ~50 MiB but doubled the keyed p99
+    // under full load in an A/B, so it is an operator's choice, not the default.
+    HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(0),
     // A listener of its own for the admin API, console, portal and /metrics (docs/auth.md); unset: one port.
     ADMIN_PORT: port.optional(),
     ADMIN_HOST: z.string().min(1).optional(),
