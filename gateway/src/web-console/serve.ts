@@ -52,7 +52,9 @@ export function consoleRouter(env: Parameters<typeof dataPlaneOrigin>[1], dir = 
           new GatewayError('not_found', 'the console is not built: run `npm run build -w console`'),
         );
       res.setHeader('cache-control', 'no-cache');
-      res.sendFile(page);
+      // Relative to the root: `send` refuses any path with a dot-segment, so an absolute path under a
+      // directory such as ~/.cache (a checkout or package installed there) would be a 404.
+      res.sendFile(file, { root: dir });
     });
   }
   return router;
