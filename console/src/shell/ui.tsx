@@ -54,11 +54,20 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
 }
 
 /** A secret shown exactly once (a new key or token), with a copy button and a warning. */
-export function Secret({ title, value }: { title: string; value: string }) {
+export function Secret({
+  title,
+  value,
+  kept = 'only a hash of it is kept',
+}: {
+  title: string;
+  value: string;
+  /** How the gateway keeps it: a hash (keys, tokens) or sealed (a webhook's signing secret, which it must use). */
+  kept?: string;
+}) {
   return (
     <div role="status" className="secret">
       <strong>{title}</strong>
-      <p>Copy it now: it is shown once and only a hash of it is kept.</p>
+      <p>Copy it now: it is shown once and {kept}.</p>
       <div className="secret-value">
         <code data-testid="secret">{value}</code>
         {/* Keyed by the value: a new secret in the same place starts as not copied. */}

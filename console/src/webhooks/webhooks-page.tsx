@@ -106,7 +106,13 @@ export function WebhooksPage() {
         </Actions>
         <Problem error={create.error} />
       </form>
-      {create.data && <Secret title={`Signing secret of ${create.data.name}`} value={create.data.secret} />}
+      {create.data && (
+        <Secret
+          title={`Signing secret of ${create.data.name}`}
+          value={create.data.secret}
+          kept="the gateway keeps it encrypted, to sign with, and never shows it again"
+        />
+      )}
 
       <Drawer
         title={open ? `Webhook ${open.name}` : 'Webhook'}
